@@ -1,0 +1,168 @@
+package io.doorstep.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import io.doorstep.protocol.Devices.Barcode;
+import io.doorstep.protocol.Devices.IdCard;
+import io.doorstep.protocol.Devices.PrintJob;
+import io.doorstep.protocol.Devices.PrintResult;
+import io.doorstep.protocol.Media.IceCandidate;
+import io.doorstep.protocol.Media.SessionDescription;
+
+/**
+ * A message from a client (station, agent or operator) to the signalling server.
+ *
+ * <p>Every message may carry an {@code id} chosen by the client. A message with an id gets exactly one reply that
+ * names it in {@code re}: its specific answer, {@code ok}, or {@code error}. A message without an id is answered
+ * only when it fails.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
+@JsonSubTypes({
+        @JsonSubTypes.Type(value = ClientMessage.Hello.class, name = "hello"),
+        @JsonSubTypes.Type(value = ClientMessage.Ping.class, name = "ping"),
+        @JsonSubTypes.Type(value = ClientMessage.Bye.class, name = "bye"),
+        @JsonSubTypes.Type(value = ClientMessage.CallRequest.class, name = "call.request"),
+        @JsonSubTypes.Type(value = ClientMessage.CallCancel.class, name = "call.cancel"),
+        @JsonSubTypes.Type(value = ClientMessage.CallAccept.class, name = "call.accept"),
+        @JsonSubTypes.Type(value = ClientMessage.CallReject.class, name = "call.reject"),
+        @JsonSubTypes.Type(value = ClientMessage.CallHangup.class, name = "call.hangup"),
+        @JsonSubTypes.Type(value = ClientMessage.SetAgentState.class, name = "agent.state"),
+        @JsonSubTypes.Type(value = ClientMessage.Sdp.class, name = "signal.sdp"),
+        @JsonSubTypes.Type(value = ClientMessage.Ice.class, name = "signal.ice"),
+        @JsonSubTypes.Type(value = ClientMessage.IdCardRead.class, name = "device.idcard"),
+        @JsonSubTypes.Type(value = ClientMessage.BarcodeScan.class, name = "device.barcode"),
+        @JsonSubTypes.Type(value = ClientMessage.Print.class, name = "device.print"),
+        @JsonSubTypes.Type(value = ClientMessage.PrintDone.class, name = "device.print.result"),
+})
+public sealed interface ClientMessage {
+
+    /** The client's request id, echoed as {@code re} in the reply; may be null. */
+    String id();
+
+    /** A message that belongs to one call. */
+    sealed interface InCall extends ClientMessage {
+        String callId();
+    }
+
+    /** First message on every connection: sign in, or resume a session after a drop. */
+    record Hello(String id, String token, Resume resume) implements ClientMessage {
+        public Hello {
+            Fields.requiredText(token, "token", 8192);
+        }
+    }
+
+    /** Resume a session: its id and the last {@code seq} this client received. */
+    record Resume(String sessionId, long lastSeq) {
+        public Resume {
+            Fields.requiredText(sessionId, "resume.sessionId", 64);
+            Fields.nonNegative(lastSeq, "resume.lastSeq");
+        }
+    }
+
+    /** Heartbeat; {@code ack} is the last seq received, so the server can drop what it kept for replay. */
+    record Ping(String id, long ack) implements ClientMessage {
+        public Ping {
+            Fields.nonNegative(ack, "ack");
+        }
+    }
+
+    /** Sign out: ends the session now, without a grace period. */
+    record Bye(String id) implements ClientMessage {
+    }
+
+    /** Station: ask for a call about one service item; {@code priority} for elderly or disabled villagers. */
+    record CallRequest(String id, String serviceItem, boolean priority) implements ClientMessage {
+        public CallRequest {
+            Fields.requiredText(serviceItem, "serviceItem", 32);
+        }
+    }
+
+    /** Station: cancel its call before an agent answers. */
+    record CallCancel(String id, String callId) implements InCall {
+        public CallCancel {
+            Fields.requiredText(callId, "callId", 64);
+        }
+    }
+
+    /** Agent: accept the call offered to it. */
+    record CallAccept(String id, String callId) implements InCall {
+        public CallAccept {
+            Fields.requiredText(callId, "callId", 64);
+        }
+    }
+
+    /** Agent: reject the call offered to it; it goes to the next agent. */
+    record CallReject(String id, String callId, String reason) implements InCall {
+        public CallReject {
+            Fields.requiredText(callId, "callId", 64);
+            Fields.maxLength(reason, "reason", 256);
+        }
+    }
+
+    /** Either party: end a connected call. {@code reason} {@code media_failed} ends it as failed. */
+    record CallHangup(String id, String callId, String reason) implements InCall {
+        public static final String MEDIA_FAILED = "media_failed";
+
+        public CallHangup {
+            Fields.requiredText(callId, "callId", 64);
+            Fields.maxLength(reason, "reason", 64);
+        }
+    }
+
+    /** Agent: become {@code available} (also ends wrap-up) or {@code away}. */
+    record SetAgentState(String id, AgentState state) implements ClientMessage {
+        public SetAgentState {
+            Fields.required(state, "state");
+            Fields.check(state == AgentState.AVAILABLE || state == AgentState.AWAY,
+                    "state must be available or away");
+        }
+    }
+
+    /** Either party: an SDP offer or answer for the peer. */
+    record Sdp(String id, String callId, SessionDescription description) implements InCall {
+        public Sdp {
+            Fields.requiredText(callId, "callId", 64);
+            Fields.required(description, "description");
+        }
+    }
+
+    /** Either party: an ICE candidate for the peer. */
+    record Ice(String id, String callId, IceCandidate candidate) implements InCall {
+        public Ice {
+            Fields.requiredText(callId, "callId", 64);
+            Fields.required(candidate, "candidate");
+        }
+    }
+
+    /** Station: an ID-card read for its agent. Personal data: forwarded, never logged. */
+    record IdCardRead(String id, String callId, IdCard card) implements InCall {
+        public IdCardRead {
+            Fields.requiredText(callId, "callId", 64);
+            Fields.required(card, "card");
+        }
+    }
+
+    /** Station: a scanned barcode for its agent. */
+    record BarcodeScan(String id, String callId, Barcode barcode) implements InCall {
+        public BarcodeScan {
+            Fields.requiredText(callId, "callId", 64);
+            Fields.required(barcode, "barcode");
+        }
+    }
+
+    /** Agent: a print job for the station. */
+    record Print(String id, String callId, PrintJob job) implements InCall {
+        public Print {
+            Fields.requiredText(callId, "callId", 64);
+            Fields.required(job, "job");
+        }
+    }
+
+    /** Station: the outcome of a print job, for the agent. */
+    record PrintDone(String id, String callId, PrintResult result) implements InCall {
+        public PrintDone {
+            Fields.requiredText(callId, "callId", 64);
+            Fields.required(result, "result");
+        }
+    }
+}
