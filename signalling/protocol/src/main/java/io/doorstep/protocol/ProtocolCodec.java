@@ -1,6 +1,7 @@
 package io.doorstep.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
@@ -15,6 +16,9 @@ import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Encodes and decodes protocol messages. Thread-safe; create one and share it.
@@ -107,6 +111,15 @@ public final class ProtocolCodec {
             throw fieldError(e, null);
         }
     }
+
+    /** The wire {@code type} of a client message, e.g. {@code call.request}. */
+    public static String typeOf(ClientMessage message) {
+        return CLIENT_TYPES.get(message.getClass());
+    }
+
+    private static final Map<Class<?>, String> CLIENT_TYPES = Arrays.stream(
+                    ClientMessage.class.getAnnotation(JsonSubTypes.class).value())
+            .collect(Collectors.toUnmodifiableMap(JsonSubTypes.Type::value, JsonSubTypes.Type::name));
 
     /** A server message with its sequence number. */
     public record ServerEnvelope(long seq, ServerMessage message) {

@@ -1,0 +1,157 @@
+package io.doorstep.signalling;
+
+import com.nimbusds.jose.jwk.JWKSet;
+import io.doorstep.protocol.ProtocolCodec;
+import io.doorstep.protocol.Role;
+import io.doorstep.signalling.auth.TokenService;
+import io.doorstep.signalling.call.CallLog;
+import io.doorstep.signalling.call.InMemoryCallStore;
+import io.doorstep.signalling.call.JsonLinesCallLog;
+import io.doorstep.signalling.config.ConfigException;
+import io.doorstep.signalling.config.Secrets;
+import io.doorstep.signalling.config.SignallingConfig;
+import io.doorstep.signalling.directory.Directory;
+import io.doorstep.signalling.directory.DirectoryLoader;
+import io.doorstep.signalling.directory.ServiceCatalogue;
+import io.doorstep.signalling.directory.SkillGroup;
+import io.doorstep.signalling.media.IceServerProvider;
+import io.doorstep.signalling.metrics.SignallingMetrics;
+import io.doorstep.signalling.routing.Dispatcher;
+import io.doorstep.signalling.routing.InMemoryAgentRegistry;
+import io.doorstep.signalling.routing.InMemoryCallQueue;
+import io.doorstep.signalling.server.SignallingServer;
+import io.doorstep.signalling.server.Switchboard;
+import io.doorstep.signalling.server.Tls;
+import io.doorstep.signalling.session.InMemorySessionDirectory;
+import io.doorstep.signalling.session.SessionManager;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.util.concurrent.DefaultEventExecutor;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Promise;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The signalling server assembled from its configuration: the embedded single-box default uses the in-memory
+ * stores and a JSON-lines call log on local disk.
+ */
+public final class SignallingApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SignallingApp.class);
+
+    private final SignallingConfig config;
+    private final ServiceCatalogue catalogue;
+    private final Directory directory;
+    private final TokenService tokens;
+    private final EventExecutor switchboardThread;
+    private final CallLog callLog;
+    private final Switchboard switchboard;
+    private final SignallingServer server;
+    private final PrometheusMeterRegistry prometheus;
+    private InetSocketAddress address;
+
+    public SignallingApp(SignallingConfig config) throws IOException {
+        this.config = config;
+        Clock clock = Clock.systemUTC();
+        this.catalogue = DirectoryLoader.catalogue(config.directory().catalogue());
+        this.directory = DirectoryLoader.directory(config.directory().file(), catalogue);
+        this.tokens = tokenService(config, directory, clock);
+        ProtocolCodec codec = new ProtocolCodec();
+        this.prometheus = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        new JvmMemoryMetrics().bindTo(prometheus);
+        new JvmGcMetrics().bindTo(prometheus);
+        new JvmThreadMetrics().bindTo(prometheus);
+        new ProcessorMetrics().bindTo(prometheus);
+        SignallingMetrics metrics = new SignallingMetrics(prometheus,
+                catalogue.skillGroups().stream().map(SkillGroup::code).toList(),
+                config.routing().serviceLevelTarget(), clock, ZoneId.systemDefault());
+        this.switchboardThread = new DefaultEventExecutor(new DefaultThreadFactory("switchboard"));
+        this.callLog = new JsonLinesCallLog(config.callLogFile(), config.callLog().fsync());
+        InMemorySessionDirectory sessions = new InMemorySessionDirectory();
+        IceServerProvider ice = new IceServerProvider(config.media().iceServers(),
+                Secrets.load(config.media().turnSecret(), config.dataDir(), "turn-secret"),
+                config.media().turnCredentialTtl(), clock);
+        Dispatcher dispatcher = new Dispatcher(new Dispatcher.Stores(new InMemoryCallStore(), new InMemoryCallQueue(),
+                new InMemoryAgentRegistry(), sessions, callLog), directory, catalogue, config, ice, metrics,
+                switchboardThread, clock);
+        SessionManager sessionManager = new SessionManager(sessions, dispatcher, config, codec, switchboardThread,
+                clock);
+        this.switchboard = new Switchboard(switchboardThread, sessionManager, dispatcher, sessions, config, metrics,
+                codec, clock);
+        this.server = new SignallingServer(config, Tls.serverContext(config.server().tls()), codec, tokens,
+                switchboard, prometheus, catalogue, metrics);
+    }
+
+    static TokenService tokenService(SignallingConfig config, Directory directory, Clock clock) {
+        byte[] secret = Secrets.load(config.auth().hs256Secret(), config.dataDir(), "jwt-secret");
+        JWKSet keys = null;
+        if (!config.auth().jwksFile().isEmpty()) {
+            try {
+                keys = JWKSet.load(Path.of(config.auth().jwksFile()).toFile());
+            } catch (IOException | ParseException e) {
+                throw new ConfigException("auth.jwks-file: cannot read " + config.auth().jwksFile() + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        return new TokenService(secret, keys, config.auth().issuer(), config.auth().audience(),
+                config.auth().maxClockSkew(), directory, clock);
+    }
+
+    public InetSocketAddress start() throws InterruptedException {
+        address = server.start();
+        log.info("signalling listening address={} tls={} stations={} agents={} service_items={}", address,
+                config.server().tls().enabled(), directory.stations().size(), directory.agents().size(),
+                catalogue.items().size());
+        return address;
+    }
+
+    public TokenService tokens() {
+        return tokens;
+    }
+
+    public Directory directory() {
+        return directory;
+    }
+
+    public ServiceCatalogue catalogue() {
+        return catalogue;
+    }
+
+    public SignallingConfig config() {
+        return config;
+    }
+
+    /** Issues a token for a directory entry (demo tokens, tests). */
+    public String token(String id, Role role, Duration ttl) {
+        return tokens.issue(id, role, ttl);
+    }
+
+    /** Drains (calls in progress may finish within the drain timeout), then stops. */
+    @Override
+    public void close() {
+        Promise<Void> drained = switchboardThread.newPromise();
+        switchboard.drain(drained);
+        drained.awaitUninterruptibly(config.shutdown().drainTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        server.stop();
+        switchboardThread.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        try {
+            callLog.close();
+        } catch (IOException e) {
+            log.error("closing the call log failed", e);
+        }
+        log.info("signalling stopped");
+    }
+}

@@ -1,0 +1,20 @@
+package io.doorstep.signalling.call;
+
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * The live calls (not ended). The owner thread reads and writes it; a cluster implementation keeps it in Redis.
+ */
+public interface CallStore {
+    void put(Call call);
+
+    Optional<Call> get(String callId);
+
+    void remove(String callId);
+
+    /** The live call a station or agent is part of. */
+    Optional<Call> activeCallOf(String identityId);
+
+    Collection<Call> all();
+}

@@ -1,0 +1,122 @@
+package io.doorstep.signalling.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The whole signalling configuration, bound from {@code defaults/doorstep.yaml}, the operator's file and
+ * {@code DOORSTEP_*} environment variables by {@link ConfigLoader}. Each record checks its own values.
+ */
+public record SignallingConfig(Server server, Path dataDir, Directory directory, Auth auth, Session session,
+                               Routing routing, Media media, Limits limits, CallLog callLog, Shutdown shutdown,
+                               Metrics metrics) {
+
+    public record Server(String host, int port, String websocketPath, Tls tls, List<String> allowedOrigins,
+                         int ioThreads) {
+        public Server {
+            Check.that(port >= 0 && port <= 65535, "server.port", "must be 0..65535");
+            Check.that(websocketPath.startsWith("/"), "server.websocket-path", "must start with /");
+            Check.that(ioThreads >= 0, "server.io-threads", "must not be negative");
+            allowedOrigins = List.copyOf(allowedOrigins);
+        }
+    }
+
+    public record Tls(String cert, String key) {
+        public Tls {
+            Check.that(cert.isEmpty() == key.isEmpty(), "server.tls", "cert and key must be set together");
+        }
+
+        public boolean enabled() {
+            return !cert.isEmpty();
+        }
+    }
+
+    public record Directory(String file, String catalogue) {
+    }
+
+    public record Auth(String issuer, String audience, String hs256Secret, String jwksFile, Duration maxClockSkew,
+                       Duration helloTimeout, boolean demoTokens) {
+        public Auth {
+            Check.that(hs256Secret.isEmpty() || hs256Secret.length() >= 32, "auth.hs256-secret",
+                    "must be at least 32 characters");
+            Check.positive(helloTimeout, "auth.hello-timeout");
+        }
+
+        @Override
+        public String toString() {
+            return "Auth[issuer=" + issuer + ", audience=" + audience + ", hs256Secret=<hidden>, jwksFile=" + jwksFile
+                    + "]";
+        }
+    }
+
+    public record Session(Duration heartbeatInterval, Duration heartbeatTimeout, Duration resumeGrace,
+                          int replayBuffer) {
+        public Session {
+            Check.positive(heartbeatInterval, "session.heartbeat-interval");
+            Check.that(heartbeatTimeout.compareTo(heartbeatInterval) > 0, "session.heartbeat-timeout",
+                    "must be longer than session.heartbeat-interval");
+            Check.positive(resumeGrace, "session.resume-grace");
+            Check.that(replayBuffer >= 16, "session.replay-buffer", "must be at least 16");
+        }
+    }
+
+    public record Routing(Duration ringTimeout, Duration wrapUp, Duration serviceLevelTarget, String agentSelector) {
+        public Routing {
+            Check.positive(ringTimeout, "routing.ring-timeout");
+            Check.that(!wrapUp.isNegative(), "routing.wrap-up", "must not be negative");
+            Check.positive(serviceLevelTarget, "routing.service-level-target");
+            Check.that(agentSelector.equals("longest-idle"), "routing.agent-selector", "must be longest-idle");
+        }
+    }
+
+    public record Media(List<String> iceServers, String turnSecret, Duration turnCredentialTtl,
+                        String stationIceTransportPolicy, String agentIceTransportPolicy) {
+        public Media {
+            iceServers = List.copyOf(iceServers);
+            for (String url : iceServers) {
+                Check.that(url.matches("(stun|stuns|turn|turns):[^\\s]+"), "media.ice-servers",
+                        "'" + url + "' is not a stun:, stuns:, turn: or turns: URL");
+            }
+            Check.positive(turnCredentialTtl, "media.turn-credential-ttl");
+            Check.that(List.of("all", "relay").contains(stationIceTransportPolicy),
+                    "media.station-ice-transport-policy", "must be all or relay");
+            Check.that(List.of("all", "relay").contains(agentIceTransportPolicy),
+                    "media.agent-ice-transport-policy", "must be all or relay");
+        }
+
+        @Override
+        public String toString() {
+            return "Media[iceServers=" + iceServers + ", turnSecret=<hidden>, ttl=" + turnCredentialTtl + "]";
+        }
+    }
+
+    public record Limits(int maxFrameBytes, int maxDevicePayloadBytes, int messagesPerSecond, int burst) {
+        public Limits {
+            Check.that(maxFrameBytes >= 1024 && maxFrameBytes <= 16 << 20, "limits.max-frame-bytes",
+                    "must be 1024..16777216");
+            Check.that(maxDevicePayloadBytes >= 256 && maxDevicePayloadBytes <= maxFrameBytes,
+                    "limits.max-device-payload-bytes", "must be 256..limits.max-frame-bytes");
+            Check.that(messagesPerSecond >= 1, "limits.messages-per-second", "must be at least 1");
+            Check.that(burst >= 1, "limits.burst", "must be at least 1");
+        }
+    }
+
+    public record CallLog(String file, boolean fsync) {
+    }
+
+    public record Shutdown(Duration drainTimeout, Duration reconnectAfter) {
+        public Shutdown {
+            Check.that(!drainTimeout.isNegative(), "shutdown.drain-timeout", "must not be negative");
+            Check.that(!reconnectAfter.isNegative(), "shutdown.reconnect-after", "must not be negative");
+        }
+    }
+
+    public record Metrics(boolean requireAuth) {
+    }
+
+    /** The call log file: the configured one, or {@code calls.jsonl} in the data directory. */
+    public Path callLogFile() {
+        return callLog.file().isEmpty() ? dataDir.resolve("calls.jsonl") : Path.of(callLog.file());
+    }
+}

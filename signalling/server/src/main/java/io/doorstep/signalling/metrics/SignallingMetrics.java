@@ -1,0 +1,228 @@
+package io.doorstep.signalling.metrics;
+
+import io.doorstep.protocol.AgentState;
+import io.doorstep.protocol.EndReason;
+import io.doorstep.protocol.ErrorCode;
+import io.doorstep.protocol.Role;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.Collection;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Every signalling metric, declared in this one place. Labels are bounded: skill groups come from the catalogue,
+ * states, reasons, roles and error codes from enums, message types from the protocol.
+ *
+ * <p>Counters and timers are thread-safe; the gauges read values the switchboard thread sets, so a scrape never
+ * touches call-path state.
+ */
+public final class SignallingMetrics {
+    private static final Duration[] WAIT_SLO = {Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(20),
+            Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5),
+            Duration.ofMinutes(10), Duration.ofMinutes(20), Duration.ofMinutes(30)};
+    private static final Duration[] ANSWER_SLO = {Duration.ofSeconds(1), Duration.ofSeconds(2),
+            Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(20), Duration.ofSeconds(30)};
+    private static final Duration[] TALK_SLO = {Duration.ofMinutes(1), Duration.ofMinutes(2), Duration.ofMinutes(5),
+            Duration.ofMinutes(10), Duration.ofMinutes(15), Duration.ofMinutes(20), Duration.ofMinutes(30),
+            Duration.ofMinutes(60)};
+
+    private final MeterRegistry registry;
+    private final Clock clock;
+    private final ZoneId zone;
+    private final Duration serviceLevelTarget;
+    private final Map<String, GroupGauges> groups = new ConcurrentHashMap<>();
+    private final Map<AgentState, AtomicLong> agentsByState = new EnumMap<>(AgentState.class);
+    private final Map<Role, AtomicLong> sessionsByRole = new EnumMap<>(Role.class);
+    private final AtomicLong callsInProgress = new AtomicLong();
+    private final Map<String, Counter> messagesIn = new ConcurrentHashMap<>();
+    private final Counter messagesOut;
+    private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
+    private final Map<EndReason, Counter> ended = new EnumMap<>(EndReason.class);
+    private final Map<String, Counter> offersDeclined = new ConcurrentHashMap<>();
+    private final Timer talkTime;
+    private final Timer callLogAppend;
+
+    public SignallingMetrics(MeterRegistry registry, Collection<String> skillGroups, Duration serviceLevelTarget,
+                             Clock clock, ZoneId zone) {
+        this.registry = registry;
+        this.clock = clock;
+        this.zone = zone;
+        this.serviceLevelTarget = serviceLevelTarget;
+        skillGroups.forEach(g -> groups.put(g, new GroupGauges(g)));
+        for (AgentState s : AgentState.values()) {
+            AtomicLong v = new AtomicLong();
+            agentsByState.put(s, v);
+            Gauge.builder("doorstep.agents", v, AtomicLong::get).description("Signed-in agents by state")
+                    .tag("state", s.name().toLowerCase(Locale.ROOT)).register(registry);
+        }
+        for (Role r : Role.values()) {
+            AtomicLong v = new AtomicLong();
+            sessionsByRole.put(r, v);
+            Gauge.builder("doorstep.sessions", v, AtomicLong::get)
+                    .description("Open sessions (connected or within the resume grace period) by role")
+                    .tag("role", r.wireName()).register(registry);
+        }
+        Gauge.builder("doorstep.calls.in.progress", callsInProgress, AtomicLong::get)
+                .description("Calls queued, ringing or connected").register(registry);
+        messagesOut = Counter.builder("doorstep.messages.sent").description("Messages sent to clients")
+                .register(registry);
+        for (ErrorCode c : ErrorCode.values()) {
+            errors.put(c, Counter.builder("doorstep.errors").description("Error replies by code")
+                    .tag("code", c.name()).register(registry));
+        }
+        for (EndReason r : EndReason.values()) {
+            ended.put(r, Counter.builder("doorstep.calls.ended").description("Calls ended, by reason")
+                    .tag("reason", r.name().toLowerCase(Locale.ROOT)).register(registry));
+        }
+        talkTime = Timer.builder("doorstep.call.duration").description("Talk time of connected calls")
+                .serviceLevelObjectives(TALK_SLO).register(registry);
+        callLogAppend = Timer.builder("doorstep.call.log.append")
+                .description("Time to append one record to the call log (write, and fsync when configured)")
+                .serviceLevelObjectives(Duration.ofNanos(10_000), Duration.ofNanos(50_000),
+                        Duration.ofNanos(100_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
+                        Duration.ofMillis(5), Duration.ofMillis(20))
+                .register(registry);
+    }
+
+    /** The per-skill-group meters. */
+    private final class GroupGauges {
+        final AtomicLong length = new AtomicLong();
+        /** Epoch ms at which the oldest waiting call arrived; 0 when the queue is empty. */
+        final AtomicLong oldestSince = new AtomicLong();
+        final Timer wait;
+        final Timer answer;
+        final Counter withinTarget;
+        final Counter beyondTarget;
+        final Counter abandoned;
+        LocalDate day;
+        long dayWithin;
+        long dayTotal;
+
+        GroupGauges(String group) {
+            Gauge.builder("doorstep.queue.length", length, AtomicLong::get)
+                    .description("Calls waiting (including ringing) per skill group")
+                    .tag("skill_group", group).register(registry);
+            Gauge.builder("doorstep.queue.oldest.wait", oldestSince,
+                            v -> v.get() == 0 ? 0 : (clock.millis() - v.get()) / 1000.0)
+                    .description("Wait so far of the oldest call in the queue").baseUnit("seconds")
+                    .tag("skill_group", group).register(registry);
+            wait = Timer.builder("doorstep.call.wait").description("Queue wait from request to answer")
+                    .tag("skill_group", group).serviceLevelObjectives(WAIT_SLO).register(registry);
+            answer = Timer.builder("doorstep.call.answer")
+                    .description("Time to answer: from the offer ringing to the agent accepting")
+                    .tag("skill_group", group).serviceLevelObjectives(ANSWER_SLO).register(registry);
+            withinTarget = Counter.builder("doorstep.calls.answered")
+                    .description("Answered calls, by whether the wait was within the service level target")
+                    .tag("skill_group", group).tag("within_target", "true").register(registry);
+            beyondTarget = Counter.builder("doorstep.calls.answered")
+                    .description("Answered calls, by whether the wait was within the service level target")
+                    .tag("skill_group", group).tag("within_target", "false").register(registry);
+            abandoned = Counter.builder("doorstep.calls.abandoned")
+                    .description("Calls abandoned or cancelled before an answer")
+                    .tag("skill_group", group).register(registry);
+            Gauge.builder("doorstep.service.level", this, GroupGauges::serviceLevelToday)
+                    .description("Today's share of calls answered within the target, of answered plus abandoned")
+                    .baseUnit("ratio").tag("skill_group", group).register(registry);
+        }
+
+        synchronized void count(boolean within) {
+            rollDay();
+            dayTotal++;
+            if (within) {
+                dayWithin++;
+            }
+        }
+
+        synchronized double serviceLevelToday() {
+            rollDay();
+            return dayTotal == 0 ? 1.0 : (double) dayWithin / dayTotal;
+        }
+
+        private void rollDay() {
+            LocalDate today = LocalDate.now(clock.withZone(zone));
+            if (!today.equals(day)) {
+                day = today;
+                dayWithin = 0;
+                dayTotal = 0;
+            }
+        }
+    }
+
+    private GroupGauges group(String skillGroup) {
+        return groups.computeIfAbsent(skillGroup, GroupGauges::new);
+    }
+
+    public void queue(String skillGroup, int length, long oldestSince) {
+        GroupGauges g = group(skillGroup);
+        g.length.set(length);
+        g.oldestSince.set(oldestSince);
+    }
+
+    public void answered(String skillGroup, long waitMs, long answerMs) {
+        GroupGauges g = group(skillGroup);
+        g.wait.record(waitMs, TimeUnit.MILLISECONDS);
+        g.answer.record(answerMs, TimeUnit.MILLISECONDS);
+        boolean within = waitMs <= serviceLevelTarget.toMillis();
+        (within ? g.withinTarget : g.beyondTarget).increment();
+        g.count(within);
+    }
+
+    public void ended(String skillGroup, EndReason reason, long talkMs) {
+        ended.get(reason).increment();
+        if (reason == EndReason.ABANDONED || reason == EndReason.CANCELLED) {
+            GroupGauges g = group(skillGroup);
+            g.abandoned.increment();
+            g.count(false);
+        }
+        if (talkMs >= 0) {
+            talkTime.record(talkMs, TimeUnit.MILLISECONDS);
+        }
+    }
+
+    /** An offer was not answered: {@code cause} is reject, ring_timeout or offer_lost. */
+    public void offerDeclined(String cause) {
+        offersDeclined.computeIfAbsent(cause, c -> Counter.builder("doorstep.offers.declined")
+                .description("Offers that went unanswered, by cause").tag("cause", c).register(registry)).increment();
+    }
+
+    public void agents(Map<AgentState, Long> counts) {
+        agentsByState.forEach((s, v) -> v.set(counts.getOrDefault(s, 0L)));
+    }
+
+    public void sessions(Map<Role, Long> counts) {
+        sessionsByRole.forEach((r, v) -> v.set(counts.getOrDefault(r, 0L)));
+    }
+
+    public void callsInProgress(long n) {
+        callsInProgress.set(n);
+    }
+
+    /** A message received; {@code type} is a protocol type name or "invalid". */
+    public void messageIn(String type) {
+        messagesIn.computeIfAbsent(type, t -> Counter.builder("doorstep.messages.received")
+                .description("Messages received from clients, by type").tag("type", t).register(registry)).increment();
+    }
+
+    public void messageOut() {
+        messagesOut.increment();
+    }
+
+    public void error(ErrorCode code) {
+        errors.get(code).increment();
+    }
+
+    public void callLogAppend(long nanos) {
+        callLogAppend.record(nanos, TimeUnit.NANOSECONDS);
+    }
+}

@@ -1,0 +1,19 @@
+package io.doorstep.signalling.routing;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/** The signed-in agents and their states. Owned by one thread; a cluster implementation keeps it in Redis. */
+public interface AgentRegistry {
+    void put(AgentStatus status);
+
+    Optional<AgentStatus> get(String agentId);
+
+    void remove(String agentId);
+
+    /** Routable agents with the skill, longest idle first. */
+    List<AgentStatus> available(String skillGroup);
+
+    Collection<AgentStatus> all();
+}

@@ -1,0 +1,711 @@
+package io.doorstep.signalling.routing;
+
+import io.doorstep.protocol.AgentState;
+import io.doorstep.protocol.ClientMessage;
+import io.doorstep.protocol.ErrorCode;
+import io.doorstep.protocol.Role;
+import io.doorstep.protocol.ServerMessage;
+import io.doorstep.protocol.ServerMessage.CallEnded;
+import io.doorstep.protocol.ServerMessage.CallQueued;
+import io.doorstep.signalling.call.Call;
+import io.doorstep.signalling.call.CallEvent;
+import io.doorstep.signalling.call.CallLog;
+import io.doorstep.signalling.call.CallLogEntry;
+import io.doorstep.signalling.call.CallState;
+import io.doorstep.signalling.call.CallState.IllegalTransitionException;
+import io.doorstep.signalling.call.CallStore;
+import io.doorstep.signalling.config.SignallingConfig;
+import io.doorstep.signalling.directory.Directory;
+import io.doorstep.signalling.directory.ServiceCatalogue;
+import io.doorstep.signalling.directory.ServiceItem;
+import io.doorstep.signalling.directory.Station;
+import io.doorstep.signalling.media.IceServerProvider;
+import io.doorstep.signalling.metrics.SignallingMetrics;
+import io.doorstep.signalling.session.Session;
+import io.doorstep.signalling.session.SessionDirectory;
+import io.doorstep.signalling.session.SessionListener;
+import io.netty.util.concurrent.EventExecutor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The call path: queues calls, offers them to agents, connects, ends, and keeps stations told of their place in
+ * line. The one owner of calls, queues and agent states: it runs only on the switchboard thread, so the state
+ * machine needs no locks. Each method that handles a client message either applies it completely or throws
+ * {@link Rejection} having changed nothing.
+ */
+public final class Dispatcher implements SessionListener {
+    /** Finer causes of ended calls and withdrawn offers, as clients see them. */
+    static final String CANCELLED = "CANCELLED", STATION_LOST = "STATION_LOST", AGENT_LOST = "AGENT_LOST",
+            HANGUP = "HANGUP", MEDIA_FAILED = "MEDIA_FAILED", SIGNED_OUT = "SIGNED_OUT",
+            RING_TIMEOUT = "RING_TIMEOUT", CONNECTION_LOST = "CONNECTION_LOST", REJECTED = "REJECTED",
+            ALL_REJECTED = "ALL_REJECTED", SERVER_SHUTDOWN = "SERVER_SHUTDOWN", WRAP_UP_ENDED = "WRAP_UP_ENDED",
+            CALL_ENDED = "CALL_ENDED";
+
+    private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final CallStore calls;
+    private final CallQueue queue;
+    private final AgentRegistry agents;
+    private final AgentSelector selector;
+    private final WaitEstimator estimator;
+    private final SessionDirectory sessions;
+    private final CallLog callLog;
+    private final IceServerProvider iceServers;
+    private final Directory directory;
+    private final ServiceCatalogue catalogue;
+    private final SignallingConfig config;
+    private final SignallingMetrics metrics;
+    private final EventExecutor executor;
+    private final Clock clock;
+    private final Map<String, ScheduledFuture<?>> ringTimers = new HashMap<>();
+    private final Map<String, ScheduledFuture<?>> wrapUpTimers = new HashMap<>();
+    private final Map<String, CallQueued> lastQueueUpdate = new HashMap<>();
+    private boolean draining;
+
+    /** A client message that cannot be applied; nothing was changed. */
+    public static final class Rejection extends Exception {
+        private final ErrorCode code;
+
+        public Rejection(ErrorCode code, String message) {
+            super(message, null, false, false);
+            this.code = code;
+        }
+
+        public ErrorCode code() {
+            return code;
+        }
+    }
+
+    public record Stores(CallStore calls, CallQueue queue, AgentRegistry agents, SessionDirectory sessions,
+                         CallLog callLog) {
+    }
+
+    public Dispatcher(Stores stores, Directory directory, ServiceCatalogue catalogue, SignallingConfig config,
+                      IceServerProvider iceServers, SignallingMetrics metrics, EventExecutor executor, Clock clock) {
+        this.calls = stores.calls();
+        this.queue = stores.queue();
+        this.agents = stores.agents();
+        this.sessions = stores.sessions();
+        this.callLog = stores.callLog();
+        this.selector = AgentSelector.named(config.routing().agentSelector());
+        this.estimator = new WaitEstimator(catalogue);
+        this.iceServers = iceServers;
+        this.directory = directory;
+        this.catalogue = catalogue;
+        this.config = config;
+        this.metrics = metrics;
+        this.executor = executor;
+        this.clock = clock;
+    }
+
+    // ---------------------------------------------------------------- station requests
+
+    /** Station: a new call for a service item. */
+    public void request(Session station, ClientMessage.CallRequest m) throws Rejection {
+        if (draining) {
+            throw new Rejection(ErrorCode.SERVER_DRAINING, "the server is shutting down and takes no new calls");
+        }
+        ServiceItem item = catalogue.item(m.serviceItem()).orElseThrow(() -> new Rejection(
+                ErrorCode.UNKNOWN_SERVICE_ITEM, "no service item '" + m.serviceItem() + "' in the catalogue"));
+        if (calls.activeCallOf(station.identityId()).isPresent()) {
+            throw new Rejection(ErrorCode.ALREADY_IN_CALL, "this station already has a call queued or in progress");
+        }
+        long now = clock.millis();
+        Call call = Call.queued(newCallId(), station.identityId(), item.code(), item.skillGroup(), m.priority(), now);
+        calls.put(call);
+        queue.enqueue(call.id(), call.skillGroup(), call.priority(), now);
+        record(call, "queued");
+        log.info("call queued call={} station={} item={} group={} priority={}", call.id(), call.stationId(),
+                call.serviceItem(), call.skillGroup(), call.priority());
+        sendQueueUpdate(station, call, m.id(), true);
+        dispatchCall(call);
+        queueChanged(call.skillGroup());
+    }
+
+    /** Station: cancel before an answer. */
+    public void cancel(Session station, ClientMessage.CallCancel m) throws Rejection {
+        Call call = partyCall(station, m.callId());
+        if (call.state() == CallState.CONNECTED) {
+            throw new Rejection(ErrorCode.INVALID_STATE, "the call is connected: hang up instead of cancelling");
+        }
+        end(call, CallEvent.CANCEL, CANCELLED, Role.STATION, m.id());
+    }
+
+    // ---------------------------------------------------------------- agent requests
+
+    /** Agent: accept the call offered to it. */
+    public void accept(Session agent, ClientMessage.CallAccept m) throws Rejection {
+        Call call = offeredTo(agent, m.callId());
+        long now = clock.millis();
+        Call connected = transition(() -> call.accept(now));
+        cancel(ringTimers, call.id());
+        queue.remove(call.id());
+        lastQueueUpdate.remove(call.id());
+        calls.put(connected);
+        setAgentState(agent.identityId(), AgentState.BUSY, call.id(), null, null);
+        record(connected, "connected");
+        metrics.answered(call.skillGroup(), now - call.queuedAt(), now - call.offeredAt());
+        log.info("call connected call={} station={} agent={} wait_ms={} answer_ms={}", call.id(), call.stationId(),
+                agent.identityId(), now - call.queuedAt(), now - call.offeredAt());
+        agent.send(connectedMessage(connected, Role.AGENT, m.id()));
+        sessions.byIdentity(call.stationId()).ifPresent(s -> s.send(connectedMessage(connected, Role.STATION, null)));
+        queueChanged(call.skillGroup());
+    }
+
+    /** Agent: reject the call offered to it; the next agent gets it. */
+    public void reject(Session agent, ClientMessage.CallReject m) throws Rejection {
+        Call call = offeredTo(agent, m.callId());
+        agent.send(new ServerMessage.Ok(m.id()));
+        unanswered(call, CallEvent.REJECT, AgentState.AVAILABLE, REJECTED);
+    }
+
+    /** Agent: available (also ends wrap-up) or away. */
+    public void setState(Session agent, ClientMessage.SetAgentState m) throws Rejection {
+        AgentStatus status = agentStatus(agent.identityId());
+        if (status.state() == AgentState.OFFERED || status.state() == AgentState.BUSY) {
+            throw new Rejection(ErrorCode.INVALID_STATE, "an agent that is " + wire(status.state())
+                    + " cannot become " + wire(m.state()) + (status.state() == AgentState.OFFERED
+                    ? ": accept or reject the offer first" : ": hang up first"));
+        }
+        cancel(wrapUpTimers, agent.identityId());
+        setAgentState(agent.identityId(), m.state(), null, m.id(), null);
+        if (m.state() == AgentState.AVAILABLE) {
+            dispatchAgent(agent.identityId());
+        }
+    }
+
+    // ---------------------------------------------------------------- either party
+
+    /** Either party ends the call. A station hanging up a call not yet answered cancels it. */
+    public void hangup(Session party, ClientMessage.CallHangup m) throws Rejection {
+        Call call = partyCall(party, m.callId());
+        if (call.state() != CallState.CONNECTED) {
+            if (party.role() == Role.STATION) {
+                end(call, CallEvent.CANCEL, CANCELLED, Role.STATION, m.id());
+                return;
+            }
+            throw new Rejection(ErrorCode.INVALID_STATE, "the call is not connected: reject the offer instead");
+        }
+        boolean failed = ClientMessage.CallHangup.MEDIA_FAILED.equals(m.reason());
+        end(call, failed ? CallEvent.FAIL : CallEvent.HANGUP, failed ? MEDIA_FAILED : HANGUP, party.role(), m.id());
+    }
+
+    /** Passes a message of a connected call (SDP, ICE, device payloads) to the other party. */
+    public void relay(Session from, ClientMessage.InCall m, ServerMessage toPeer) throws Rejection {
+        Call call = partyCall(from, m.callId());
+        if (call.state() != CallState.CONNECTED) {
+            throw new Rejection(ErrorCode.INVALID_STATE, "the call is not connected yet");
+        }
+        String peerId = from.role() == Role.STATION ? call.agentId() : call.stationId();
+        sessions.byIdentity(peerId).ifPresent(peer -> peer.send(toPeer));
+        if (m.id() != null) {
+            from.send(new ServerMessage.Ok(m.id()));
+        }
+    }
+
+    // ---------------------------------------------------------------- sessions
+
+    @Override
+    public void onSignedIn(Session session, boolean tookOver) {
+        if (session.role() == Role.AGENT) {
+            AgentStatus status = agents.get(session.identityId()).map(a -> a.withOnline(true))
+                    .orElseGet(() -> newAgent(session.identityId()));
+            agents.put(status);
+            session.send(new ServerMessage.AgentStateChanged(null, status.state(), null, wrapUpEnd(status)));
+            if (status.state() == AgentState.AVAILABLE) {
+                dispatchAgent(session.identityId());
+            }
+            agentGroupsChanged(status);
+        }
+        calls.activeCallOf(session.identityId()).ifPresent(call -> resendCallState(session, call));
+        sessionsChanged();
+    }
+
+    @Override
+    public void onDetached(Session session) {
+        calls.activeCallOf(session.identityId()).ifPresent(call -> {
+            if (call.state() == CallState.CONNECTED) {
+                String peerId = session.role() == Role.STATION ? call.agentId() : call.stationId();
+                sessions.byIdentity(peerId).ifPresent(peer -> peer.send(new ServerMessage.PeerReconnecting(call.id(),
+                        config.session().resumeGrace().toMillis())));
+            }
+        });
+        if (session.role() == Role.AGENT) {
+            agents.get(session.identityId()).ifPresent(a -> {
+                agents.put(a.withOnline(false));
+                if (a.state() == AgentState.OFFERED) {
+                    calls.get(a.callId()).ifPresent(call ->
+                            unanswered(call, CallEvent.OFFER_LOST, AgentState.AVAILABLE, CONNECTION_LOST));
+                }
+                agentGroupsChanged(a);
+            });
+        }
+    }
+
+    @Override
+    public void onResumed(Session session) {
+        calls.activeCallOf(session.identityId()).ifPresent(call -> {
+            if (call.state() == CallState.CONNECTED) {
+                String peerId = session.role() == Role.STATION ? call.agentId() : call.stationId();
+                sessions.byIdentity(peerId).ifPresent(peer -> peer.send(new ServerMessage.PeerReconnected(call.id())));
+            }
+        });
+        if (session.role() == Role.AGENT) {
+            agents.get(session.identityId()).ifPresent(a -> {
+                agents.put(a.withOnline(true));
+                dispatchAgent(a.agentId());
+                agentGroupsChanged(a);
+            });
+        }
+    }
+
+    @Override
+    public void onClosed(Session session, String cause) {
+        boolean lost = !SIGNED_OUT.equals(cause);
+        calls.activeCallOf(session.identityId()).ifPresent(call -> {
+            if (session.role() == Role.STATION) {
+                if (call.state() == CallState.CONNECTED) {
+                    end(call, lost ? CallEvent.FAIL : CallEvent.HANGUP, lost ? STATION_LOST : SIGNED_OUT,
+                            lost ? null : Role.STATION, null);
+                } else {
+                    end(call, CallEvent.ABANDON, lost ? STATION_LOST : SIGNED_OUT, lost ? null : Role.STATION, null);
+                }
+            } else if (call.state() == CallState.CONNECTED) {
+                end(call, lost ? CallEvent.FAIL : CallEvent.HANGUP, lost ? AGENT_LOST : SIGNED_OUT,
+                        lost ? null : Role.AGENT, null);
+            } else {
+                unanswered(call, CallEvent.OFFER_LOST, AgentState.AWAY, CONNECTION_LOST);
+            }
+        });
+        if (session.role() == Role.AGENT) {
+            cancel(wrapUpTimers, session.identityId());
+            agents.get(session.identityId()).ifPresent(a -> {
+                agents.remove(a.agentId());
+                agentGroupsChanged(a);
+            });
+            agentsChanged();
+        }
+        sessionsChanged();
+    }
+
+    // ---------------------------------------------------------------- drain
+
+    /** Stop taking calls; the calls in progress go on. */
+    public void startDraining() {
+        draining = true;
+    }
+
+    /** Ends every call still live (the drain deadline passed). */
+    public void failAllCalls(String cause) {
+        List<Call> live = List.copyOf(calls.all());
+        live.forEach(call -> end(call, CallEvent.FAIL, cause, null, null));
+    }
+
+    public boolean hasCalls() {
+        return !calls.all().isEmpty();
+    }
+
+    public boolean hasActiveCall(String identityId) {
+        return calls.activeCallOf(identityId).isPresent();
+    }
+
+    // ---------------------------------------------------------------- routing core
+
+    /** Offers a queued call to the best eligible agent, if one is free. */
+    private void dispatchCall(Call call) {
+        if (call.state() != CallState.QUEUED) {
+            return;
+        }
+        selector.select(call.skillGroup(), agents, a -> !call.rejectedBy().contains(a.agentId()))
+                .ifPresent(agent -> offer(call, agent));
+    }
+
+    /** Gives a newly free agent the longest-waiting call (priority first) among its skill groups. */
+    private void dispatchAgent(String agentId) {
+        AgentStatus agent = agents.get(agentId).orElse(null);
+        if (agent == null || !agent.routable()) {
+            return;
+        }
+        agent.skillGroups().stream()
+                .flatMap(g -> queue.entries(g).stream())
+                .sorted()
+                .map(e -> calls.get(e.callId()).orElse(null))
+                .filter(c -> c != null && c.state() == CallState.QUEUED && !c.rejectedBy().contains(agentId))
+                .findFirst()
+                .ifPresent(call -> offer(call, agent));
+    }
+
+    private void offer(Call call, AgentStatus agent) {
+        long now = clock.millis();
+        Call offered = transitionUnchecked(() -> call.offer(agent.agentId(), now));
+        calls.put(offered);
+        setAgentState(agent.agentId(), AgentState.OFFERED, call.id(), null, null);
+        record(offered, "offered");
+        ringTimers.put(call.id(), executor.schedule(() -> ringTimeout(call.id(), agent.agentId()),
+                config.routing().ringTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        Station station = directory.station(call.stationId()).orElseThrow();
+        sessions.byIdentity(agent.agentId()).ifPresent(s -> s.send(new ServerMessage.CallOffer(call.id(),
+                new ServerMessage.StationInfo(station.id(), station.name(), station.town(), station.village()),
+                itemInfo(call.serviceItem()), call.priority(), now - call.queuedAt(),
+                config.routing().ringTimeout().toMillis())));
+        log.info("call offered call={} agent={} attempt={}", call.id(), agent.agentId(), offered.offers());
+        queueChanged(call.skillGroup());
+    }
+
+    private void ringTimeout(String callId, String agentId) {
+        ringTimers.remove(callId);
+        calls.get(callId).filter(c -> c.state() == CallState.OFFERED && agentId.equals(c.offeredTo()))
+                .ifPresent(call -> unanswered(call, CallEvent.RING_TIMEOUT, AgentState.AWAY, RING_TIMEOUT));
+    }
+
+    /**
+     * An offer ended without an answer: the call goes back to the head of its queue (it never left it) and on to the
+     * next agent; the agent goes to {@code agentState}.
+     */
+    private void unanswered(Call call, CallEvent event, AgentState agentState, String cause) {
+        String agentId = call.offeredTo();
+        cancel(ringTimers, call.id());
+        Call requeued = transitionUnchecked(() -> call.unanswered(event));
+        calls.put(requeued);
+        record(requeued, event.wireName());
+        metrics.offerDeclined(event.wireName());
+        log.info("offer unanswered call={} agent={} cause={}", call.id(), agentId, cause);
+        sessions.byIdentity(agentId).ifPresent(s -> s.send(new ServerMessage.OfferWithdrawn(null, call.id(), cause)));
+        if (agents.get(agentId).isPresent()) {
+            setAgentState(agentId, agentState, null, null, cause);
+        }
+        if (event == CallEvent.REJECT && rejectedByAll(requeued)) {
+            end(requeued, CallEvent.ALL_REJECTED, ALL_REJECTED, null, null);
+            return;
+        }
+        dispatchCall(requeued);
+        dispatchAgent(agentId);
+        queueChanged(call.skillGroup());
+    }
+
+    private boolean rejectedByAll(Call call) {
+        return agents.all().stream()
+                .filter(a -> a.skillGroups().contains(call.skillGroup()))
+                .allMatch(a -> call.rejectedBy().contains(a.agentId()));
+    }
+
+    /** Ends a call for the reason of {@code event} and tells both parties. */
+    private void end(Call call, CallEvent event, String cause, Role by, String re) {
+        long now = clock.millis();
+        Call ended = transitionUnchecked(() -> call.end(event, cause, now));
+        cancel(ringTimers, call.id());
+        queue.remove(call.id());
+        lastQueueUpdate.remove(call.id());
+        calls.remove(call.id());
+        record(ended, "ended");
+        long talkMs = call.state() == CallState.CONNECTED ? now - call.connectedAt() : -1;
+        metrics.ended(call.skillGroup(), ended.endReason(), talkMs);
+        log.info("call ended call={} reason={} cause={} by={}", call.id(), wire(ended.endReason()), cause,
+                by == null ? "server" : by.wireName());
+        CallEnded message = new CallEnded(null, call.id(), ended.endReason(), cause, by);
+        sessions.byIdentity(call.stationId()).ifPresent(s ->
+                s.send(by == Role.STATION ? withRe(message, re) : message));
+        String agentId = call.currentAgent();
+        if (agentId != null) {
+            afterCallForAgent(call, agentId, by == Role.AGENT ? withRe(message, re) : message, cause, talkMs);
+        }
+        queueChanged(call.skillGroup());
+    }
+
+    private void afterCallForAgent(Call call, String agentId, CallEnded message, String cause, long talkMs) {
+        Optional<Session> session = sessions.byIdentity(agentId);
+        if (call.state() != CallState.CONNECTED) {
+            session.ifPresent(s -> s.send(new ServerMessage.OfferWithdrawn(null, call.id(), cause)));
+            if (agents.get(agentId).isPresent()) {
+                setAgentState(agentId, AgentState.AVAILABLE, null, null, cause);
+                dispatchAgent(agentId);
+            }
+            return;
+        }
+        session.ifPresent(s -> s.send(message));
+        long wrapUp = config.routing().wrapUp().toMillis();
+        estimator.recordHandling(call.skillGroup(), (talkMs + wrapUp) / 1000.0);
+        if (agents.get(agentId).isEmpty()) {
+            return;
+        }
+        if (wrapUp == 0) {
+            setAgentState(agentId, AgentState.AVAILABLE, null, null, CALL_ENDED);
+            dispatchAgent(agentId);
+            return;
+        }
+        setAgentState(agentId, AgentState.WRAP_UP, null, null, CALL_ENDED);
+        wrapUpTimers.put(agentId, executor.schedule(() -> {
+            wrapUpTimers.remove(agentId);
+            agents.get(agentId).filter(a -> a.state() == AgentState.WRAP_UP).ifPresent(a -> {
+                setAgentState(agentId, AgentState.AVAILABLE, null, null, WRAP_UP_ENDED);
+                dispatchAgent(agentId);
+            });
+        }, wrapUp, TimeUnit.MILLISECONDS));
+    }
+
+    // ---------------------------------------------------------------- queue updates
+
+    /** Recomputes positions and estimates of a skill group's queue; tells each station whose view changed. */
+    private void queueChanged(String skillGroup) {
+        List<QueueEntry> entries = queue.entries(skillGroup);
+        metrics.queue(skillGroup, entries.size(), entries.stream().mapToLong(QueueEntry::enqueuedAt).min().orElse(0));
+        metrics.callsInProgress(calls.all().size());
+        for (QueueEntry e : entries) {
+            calls.get(e.callId()).ifPresent(call ->
+                    sessions.byIdentity(call.stationId()).ifPresent(s -> sendQueueUpdate(s, call, null, false)));
+        }
+    }
+
+    private void sendQueueUpdate(Session station, Call call, String re, boolean always) {
+        CallQueued update = queueView(call, re);
+        CallQueued last = lastQueueUpdate.get(call.id());
+        if (always || last == null || last.position() != update.position()
+                || !Objects.equals(last.estimatedWaitSeconds(), update.estimatedWaitSeconds())
+                || last.ringing() != update.ringing()) {
+            lastQueueUpdate.put(call.id(), update);
+            station.send(update);
+        }
+    }
+
+    private CallQueued queueView(Call call, String re) {
+        List<QueueEntry> entries = queue.entries(call.skillGroup());
+        int position = 0;
+        int waitingAhead = 0;
+        for (QueueEntry e : entries) {
+            position++;
+            if (e.callId().equals(call.id())) {
+                break;
+            }
+            if (calls.get(e.callId()).map(c -> c.state() == CallState.QUEUED).orElse(false)) {
+                waitingAhead++;
+            }
+        }
+        boolean ringing = call.state() == CallState.OFFERED;
+        Integer estimate = ringing ? Integer.valueOf(0) : estimator.estimateSeconds(call.skillGroup(),
+                waitingAhead + 1, agents.available(call.skillGroup()).size(), staffed(call.skillGroup()));
+        return new CallQueued(re, call.id(), itemInfo(call.serviceItem()), call.priority(), position, estimate,
+                ringing);
+    }
+
+    private int staffed(String skillGroup) {
+        return (int) agents.all().stream()
+                .filter(a -> a.online() && a.state() != AgentState.AWAY && a.skillGroups().contains(skillGroup))
+                .count();
+    }
+
+    private void agentGroupsChanged(AgentStatus agent) {
+        agent.skillGroups().forEach(this::queueChanged);
+    }
+
+    // ---------------------------------------------------------------- helpers
+
+    private void resendCallState(Session session, Call call) {
+        switch (call.state()) {
+            case QUEUED, OFFERED -> {
+                if (session.role() == Role.STATION) {
+                    sendQueueUpdate(session, call, null, true);
+                } else {
+                    Station station = directory.station(call.stationId()).orElseThrow();
+                    session.send(new ServerMessage.CallOffer(call.id(), new ServerMessage.StationInfo(station.id(),
+                            station.name(), station.town(), station.village()), itemInfo(call.serviceItem()),
+                            call.priority(), clock.millis() - call.queuedAt(),
+                            Math.max(0, call.offeredAt() + config.routing().ringTimeout().toMillis()
+                                    - clock.millis())));
+                }
+            }
+            case CONNECTED -> session.send(connectedMessage(call, session.role(), null));
+            default -> {
+            }
+        }
+    }
+
+    private ServerMessage.CallConnected connectedMessage(Call call, Role role, String re) {
+        String peerId = role == Role.STATION ? call.agentId() : call.stationId();
+        Role peerRole = role == Role.STATION ? Role.AGENT : Role.STATION;
+        String policy = role == Role.STATION ? config.media().stationIceTransportPolicy()
+                : config.media().agentIceTransportPolicy();
+        return new ServerMessage.CallConnected(re, call.id(),
+                new ServerMessage.Peer(peerId, directory.nameOf(peerId), peerRole), itemInfo(call.serviceItem()),
+                role == Role.STATION, iceServers.forCall(call.id(), role), policy);
+    }
+
+    private ServerMessage.ServiceItemInfo itemInfo(String code) {
+        ServiceItem item = catalogue.item(code).orElseThrow();
+        return new ServerMessage.ServiceItemInfo(item.code(), item.nameZh(), item.nameEn(), item.skillGroup());
+    }
+
+    private void setAgentState(String agentId, AgentState state, String callId, String re, String cause) {
+        AgentStatus status = agents.get(agentId).orElseThrow();
+        AgentStatus next = status.withState(state, callId, clock.millis());
+        agents.put(next);
+        if (status.state() != state || re != null) {
+            sessions.byIdentity(agentId).ifPresent(s ->
+                    s.send(new ServerMessage.AgentStateChanged(re, state, cause, wrapUpEnd(next))));
+        }
+        agentsChanged();
+        if (status.state() == AgentState.AWAY || state == AgentState.AWAY) {
+            agentGroupsChanged(next);
+        }
+    }
+
+    private Long wrapUpEnd(AgentStatus status) {
+        return status.state() == AgentState.WRAP_UP
+                ? status.stateSince() + config.routing().wrapUp().toMillis() : null;
+    }
+
+    private AgentStatus newAgent(String agentId) {
+        long now = clock.millis();
+        return new AgentStatus(agentId, directory.agent(agentId).orElseThrow().skillGroups(), AgentState.AWAY, now,
+                now, null, true);
+    }
+
+    private AgentStatus agentStatus(String agentId) throws Rejection {
+        return agents.get(agentId).orElseThrow(() -> new Rejection(ErrorCode.INTERNAL, "agent is not registered"));
+    }
+
+    /** The live call {@code callId} if the session's identity is a party to it; NOT_IN_CALL otherwise. */
+    private Call partyCall(Session session, String callId) throws Rejection {
+        return calls.get(callId).filter(c -> c.isParty(session.identityId()))
+                .orElseThrow(() -> new Rejection(ErrorCode.NOT_IN_CALL, "no such call of yours: " + callId));
+    }
+
+    /** The call, if it is ringing at this agent now; INVALID_STATE if it exists but is not offered to it. */
+    private Call offeredTo(Session agent, String callId) throws Rejection {
+        Call call = calls.get(callId).orElseThrow(() ->
+                new Rejection(ErrorCode.NOT_IN_CALL, "no such call: " + callId));
+        if (call.state() != CallState.OFFERED || !agent.identityId().equals(call.offeredTo())) {
+            throw new Rejection(ErrorCode.INVALID_STATE, agent.identityId().equals(call.agentId())
+                    ? "the call is already " + wire(call.state()) : "this call is not offered to you");
+        }
+        return call;
+    }
+
+    private void record(Call call, String event) {
+        long start = System.nanoTime();
+        try {
+            callLog.append(CallLogEntry.of(call, event, clock.millis()));
+        } catch (IOException e) {
+            log.error("call log append failed call={} event={}", call.id(), event, e);
+            throw new UncheckedIOException(e);
+        }
+        metrics.callLogAppend(System.nanoTime() - start);
+    }
+
+    private void agentsChanged() {
+        Map<AgentState, Long> counts = new EnumMap<>(AgentState.class);
+        agents.all().forEach(a -> counts.merge(a.state(), 1L, Long::sum));
+        metrics.agents(counts);
+    }
+
+    private void sessionsChanged() {
+        Map<Role, Long> counts = new EnumMap<>(Role.class);
+        sessions.all().forEach(s -> counts.merge(s.role(), 1L, Long::sum));
+        metrics.sessions(counts);
+    }
+
+    private static CallEnded withRe(CallEnded m, String re) {
+        return new CallEnded(re, m.callId(), m.reason(), m.cause(), m.by());
+    }
+
+    private interface Step {
+        Call apply() throws IllegalTransitionException;
+    }
+
+    private static Call transition(Step step) throws Rejection {
+        try {
+            return step.apply();
+        } catch (IllegalTransitionException e) {
+            throw new Rejection(ErrorCode.INVALID_STATE, e.getMessage());
+        }
+    }
+
+    /** A transition the dispatcher only makes from states that allow it; failing is a bug. */
+    private static Call transitionUnchecked(Step step) {
+        try {
+            return step.apply();
+        } catch (IllegalTransitionException e) {
+            throw new IllegalStateException(e.getMessage(), e);
+        }
+    }
+
+    private static void cancel(Map<String, ScheduledFuture<?>> timers, String key) {
+        ScheduledFuture<?> timer = timers.remove(key);
+        if (timer != null) {
+            timer.cancel(false);
+        }
+    }
+
+    private static String wire(Enum<?> e) {
+        return e.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private static String newCallId() {
+        byte[] bytes = new byte[12];
+        RANDOM.nextBytes(bytes);
+        return "c-" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+
+    /** The live state for operators' dashboards. */
+    public Map<String, Object> snapshot() {
+        Map<String, Object> out = new java.util.LinkedHashMap<>();
+        long now = clock.millis();
+        Map<String, Object> queues = new java.util.LinkedHashMap<>();
+        catalogue.skillGroups().forEach(g -> {
+            List<QueueEntry> entries = queue.entries(g.code());
+            queues.put(g.code(), Map.of("length", entries.size(), "oldestWaitMs",
+                    entries.stream().mapToLong(e -> now - e.enqueuedAt()).max().orElse(0),
+                    "agentsAvailable", agents.available(g.code()).size(), "agentsStaffed", staffed(g.code())));
+        });
+        out.put("queues", queues);
+        out.put("agents", agents.all().stream().sorted(Comparator.comparing(AgentStatus::agentId))
+                .map(a -> {
+                    Map<String, Object> m = new java.util.LinkedHashMap<>();
+                    m.put("id", a.agentId());
+                    m.put("name", directory.nameOf(a.agentId()));
+                    m.put("state", a.state());
+                    m.put("online", a.online());
+                    m.put("stateSinceMs", now - a.stateSince());
+                    m.put("skillGroups", a.skillGroups().stream().sorted().toList());
+                    if (a.callId() != null) {
+                        m.put("callId", a.callId());
+                    }
+                    return m;
+                }).toList());
+        out.put("calls", calls.all().stream().map(c -> {
+            Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("id", c.id());
+            m.put("state", wire(c.state()));
+            m.put("stationId", c.stationId());
+            m.put("serviceItem", c.serviceItem());
+            m.put("skillGroup", c.skillGroup());
+            m.put("priority", c.priority());
+            m.put("waitedMs", (c.connectedAt() > 0 ? c.connectedAt() : now) - c.queuedAt());
+            if (c.currentAgent() != null) {
+                m.put("agentId", c.currentAgent());
+            }
+            if (c.connectedAt() > 0) {
+                m.put("talkMs", now - c.connectedAt());
+            }
+            return m;
+        }).toList());
+        out.put("sessions", sessions.all().size());
+        out.put("draining", draining);
+        return out;
+    }
+}

@@ -1,0 +1,14 @@
+package io.doorstep.signalling.routing;
+
+/** A call's place in its skill group's queue: priority calls first, then by arrival. */
+public record QueueEntry(String callId, String skillGroup, boolean priority, long enqueuedAt, long order)
+        implements Comparable<QueueEntry> {
+
+    @Override
+    public int compareTo(QueueEntry o) {
+        if (priority != o.priority) {
+            return priority ? -1 : 1;
+        }
+        return Long.compare(order, o.order);
+    }
+}

@@ -1,0 +1,245 @@
+package io.doorstep.signalling.server;
+
+import io.doorstep.protocol.ClientMessage;
+import io.doorstep.protocol.ErrorCode;
+import io.doorstep.protocol.ProtocolCodec;
+import io.doorstep.protocol.Role;
+import io.doorstep.protocol.ServerMessage;
+import io.doorstep.signalling.auth.Principal;
+import io.doorstep.signalling.config.SignallingConfig;
+import io.doorstep.signalling.metrics.SignallingMetrics;
+import io.doorstep.signalling.routing.Dispatcher;
+import io.doorstep.signalling.session.Session;
+import io.doorstep.signalling.session.SessionDirectory;
+import io.doorstep.signalling.session.SessionManager;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.netty.util.concurrent.EventExecutor;
+import io.netty.util.concurrent.Promise;
+import java.time.Clock;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The single owner of all call-path state. Every event from a connection (a message, a close) is handed to its one
+ * thread, where the {@link SessionManager} and the {@link Dispatcher} apply it; nothing else touches sessions, calls,
+ * queues or agents, so none of them needs a lock. At the rates of a district (hundreds of set-ups per second, each
+ * a few microseconds of work) one thread is far from the limit; see docs/benchmarks.md.
+ */
+public final class Switchboard {
+    private static final Logger log = LoggerFactory.getLogger(Switchboard.class);
+    private static final Set<Role> STATION = EnumSet.of(Role.STATION);
+    private static final Set<Role> AGENT = EnumSet.of(Role.AGENT);
+    private static final Set<Role> PARTIES = EnumSet.of(Role.STATION, Role.AGENT);
+    private static final Set<Role> ANYONE = EnumSet.allOf(Role.class);
+
+    private final EventExecutor executor;
+    private final SessionManager sessionManager;
+    private final Dispatcher dispatcher;
+    private final SessionDirectory sessions;
+    private final SignallingConfig config;
+    private final SignallingMetrics metrics;
+    private final ProtocolCodec codec;
+    private final Clock clock;
+    private final Map<Class<?>, Route> routes;
+    private volatile boolean draining;
+
+    public Switchboard(EventExecutor executor, SessionManager sessionManager, Dispatcher dispatcher,
+                       SessionDirectory sessions, SignallingConfig config, SignallingMetrics metrics,
+                       ProtocolCodec codec, Clock clock) {
+        this.executor = executor;
+        this.sessionManager = sessionManager;
+        this.dispatcher = dispatcher;
+        this.sessions = sessions;
+        this.config = config;
+        this.metrics = metrics;
+        this.codec = codec;
+        this.clock = clock;
+        this.routes = routes();
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    /** A verified hello: sign in or resume, on the switchboard thread. */
+    public void hello(Channel channel, Principal principal, ClientMessage.Hello hello) {
+        executor.execute(() -> {
+            if (draining) {
+                refuse(channel, hello.id(), ErrorCode.SERVER_DRAINING, "the server is shutting down");
+                return;
+            }
+            sessionManager.hello(channel, principal, hello);
+        });
+    }
+
+    /** A message after sign-in. */
+    public void message(Channel channel, ClientMessage message, int frameBytes) {
+        executor.execute(() -> {
+            Session session = channel.attr(SessionManager.SESSION).get();
+            if (session == null) {
+                return; // replaced or ended while this message was on its way
+            }
+            try {
+                apply(session, message, frameBytes);
+            } catch (Dispatcher.Rejection r) {
+                reply(session, message.id(), r.code(), r.getMessage(), callIdOf(message));
+            } catch (RuntimeException e) {
+                log.error("failed to apply {} session={} identity={}", message.getClass().getSimpleName(),
+                        session.id(), session.identityId(), e);
+                reply(session, message.id(), ErrorCode.INTERNAL, "the server could not apply this message",
+                        callIdOf(message));
+            }
+        });
+    }
+
+    /** A frame that could not be decoded, after sign-in. */
+    public void failure(Channel channel, ErrorCode code, String requestId, String text) {
+        executor.execute(() -> {
+            Session session = channel.attr(SessionManager.SESSION).get();
+            if (session != null) {
+                reply(session, requestId, code, text, null);
+            }
+        });
+    }
+
+    public void connectionClosed(Channel channel) {
+        executor.execute(() -> sessionManager.connectionClosed(channel));
+    }
+
+    private void apply(Session s, ClientMessage message, int frameBytes) throws Dispatcher.Rejection {
+        metrics.messageIn(typeName(message));
+        Route route = routes.get(message.getClass());
+        if (!route.roles().contains(s.role())) {
+            throw new Dispatcher.Rejection(ErrorCode.FORBIDDEN,
+                    "a " + s.role().wireName() + " may not send " + typeName(message));
+        }
+        route.handler().handle(s, message, frameBytes);
+    }
+
+    private interface Handler {
+        void handle(Session s, ClientMessage m, int frameBytes) throws Dispatcher.Rejection;
+    }
+
+    /** Who may send a message type (least privilege), and what handles it. */
+    private record Route(Set<Role> roles, Handler handler) {
+    }
+
+    private <T extends ClientMessage> void route(Map<Class<?>, Route> table, Class<T> type, Set<Role> roles,
+                                                 TypedHandler<T> handler) {
+        table.put(type, new Route(roles, (s, m, bytes) -> handler.handle(s, type.cast(m), bytes)));
+    }
+
+    private interface TypedHandler<T> {
+        void handle(Session s, T m, int frameBytes) throws Dispatcher.Rejection;
+    }
+
+    private Map<Class<?>, Route> routes() {
+        Map<Class<?>, Route> t = new HashMap<>();
+        route(t, ClientMessage.Hello.class, ANYONE, (s, m, b) -> {
+            throw new Dispatcher.Rejection(ErrorCode.ALREADY_SIGNED_IN, "this connection is already signed in");
+        });
+        route(t, ClientMessage.Ping.class, ANYONE, (s, m, b) -> sessionManager.ping(s, m));
+        route(t, ClientMessage.Bye.class, ANYONE, (s, m, b) -> sessionManager.bye(s, m));
+        route(t, ClientMessage.CallRequest.class, STATION, (s, m, b) -> dispatcher.request(s, m));
+        route(t, ClientMessage.CallCancel.class, STATION, (s, m, b) -> dispatcher.cancel(s, m));
+        route(t, ClientMessage.CallAccept.class, AGENT, (s, m, b) -> dispatcher.accept(s, m));
+        route(t, ClientMessage.CallReject.class, AGENT, (s, m, b) -> dispatcher.reject(s, m));
+        route(t, ClientMessage.SetAgentState.class, AGENT, (s, m, b) -> dispatcher.setState(s, m));
+        route(t, ClientMessage.CallHangup.class, PARTIES, (s, m, b) -> dispatcher.hangup(s, m));
+        route(t, ClientMessage.Sdp.class, PARTIES,
+                (s, m, b) -> dispatcher.relay(s, m, new ServerMessage.Sdp(m.callId(), m.description())));
+        route(t, ClientMessage.Ice.class, PARTIES,
+                (s, m, b) -> dispatcher.relay(s, m, new ServerMessage.Ice(m.callId(), m.candidate())));
+        route(t, ClientMessage.IdCardRead.class, STATION,
+                (s, m, b) -> device(s, m, b, new ServerMessage.IdCardRead(m.callId(), m.card())));
+        route(t, ClientMessage.BarcodeScan.class, STATION,
+                (s, m, b) -> device(s, m, b, new ServerMessage.BarcodeScan(m.callId(), m.barcode())));
+        route(t, ClientMessage.PrintDone.class, STATION,
+                (s, m, b) -> device(s, m, b, new ServerMessage.PrintDone(m.callId(), m.result())));
+        route(t, ClientMessage.Print.class, AGENT,
+                (s, m, b) -> device(s, m, b, new ServerMessage.Print(m.callId(), m.job())));
+        return Map.copyOf(t);
+    }
+
+    /** Device payloads carry personal data: size-limited, forwarded, never logged. */
+    private void device(Session s, ClientMessage.InCall m, int frameBytes, ServerMessage toPeer)
+            throws Dispatcher.Rejection {
+        if (frameBytes > config.limits().maxDevicePayloadBytes()) {
+            throw new Dispatcher.Rejection(ErrorCode.PAYLOAD_TOO_LARGE, "device payloads are limited to "
+                    + config.limits().maxDevicePayloadBytes() + " bytes");
+        }
+        dispatcher.relay(s, m, toPeer);
+    }
+
+    private void reply(Session session, String re, ErrorCode code, String text, String callId) {
+        metrics.error(code);
+        log.info("error reply session={} identity={} code={}", session.id(), session.identityId(), code);
+        session.send(new ServerMessage.Error(re, code, text, callId));
+    }
+
+    /** An error before sign-in (seq 0), then close. */
+    void refuse(Channel channel, String re, ErrorCode code, String text) {
+        metrics.error(code);
+        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(
+                codec.encode(new ServerMessage.Error(re, code, text, null), 0))));
+        Session.closeChannel(channel, WebSocketCloseStatus.POLICY_VIOLATION, code.name());
+    }
+
+    private static String callIdOf(ClientMessage m) {
+        return m instanceof ClientMessage.InCall c ? c.callId() : null;
+    }
+
+    private static String typeName(ClientMessage m) {
+        return ProtocolCodec.typeOf(m);
+    }
+
+    /**
+     * Drains: no new sessions or calls; clients without a call are told to reconnect (elsewhere) and closed; calls
+     * in progress may finish until the drain timeout, then end as failed. The promise completes when all is over.
+     */
+    public void drain(Promise<Void> done) {
+        executor.execute(() -> {
+            draining = true;
+            dispatcher.startDraining();
+            long deadline = clock.millis() + config.shutdown().drainTimeout().toMillis();
+            for (Session s : List.copyOf(sessions.all())) {
+                if (dispatcher.hasActiveCall(s.identityId())) {
+                    s.send(new ServerMessage.ServerShutdown(ServerMessage.ServerShutdown.FINISH_CALL,
+                            config.shutdown().reconnectAfter().toMillis(), deadline));
+                } else {
+                    s.send(new ServerMessage.ServerShutdown(ServerMessage.ServerShutdown.RECONNECT,
+                            config.shutdown().reconnectAfter().toMillis(), deadline));
+                    sessionManager.end(s, "SERVER_SHUTDOWN", WebSocketCloseStatus.SERVICE_RESTART);
+                }
+            }
+            log.info("draining calls={} deadline_ms={}", dispatcher.hasCalls(), deadline);
+            awaitCalls(deadline, done);
+        });
+    }
+
+    private void awaitCalls(long deadline, Promise<Void> done) {
+        if (dispatcher.hasCalls() && clock.millis() < deadline) {
+            executor.schedule(() -> awaitCalls(deadline, done), 200, TimeUnit.MILLISECONDS);
+            return;
+        }
+        dispatcher.failAllCalls("SERVER_SHUTDOWN");
+        for (Session s : List.copyOf(sessions.all())) {
+            sessionManager.end(s, "SERVER_SHUTDOWN", WebSocketCloseStatus.SERVICE_RESTART);
+        }
+        done.trySuccess(null);
+    }
+
+    /** Runs a read of the live state on the switchboard thread. */
+    public void snapshot(java.util.function.Consumer<Map<String, Object>> consumer) {
+        executor.execute(() -> consumer.accept(dispatcher.snapshot()));
+    }
+}

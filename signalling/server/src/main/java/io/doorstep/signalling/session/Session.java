@@ -1,0 +1,138 @@
+package io.doorstep.signalling.session;
+
+import io.doorstep.protocol.ProtocolCodec;
+import io.doorstep.protocol.Role;
+import io.doorstep.protocol.ServerMessage;
+import io.doorstep.signalling.auth.Principal;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import java.util.List;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * A signed-in client: outlives its connections. While the connection is down (within the grace period) messages
+ * are numbered and kept; a resume replays them. Owned by the switchboard thread: not thread-safe.
+ */
+public final class Session {
+    private final String id;
+    private final Principal principal;
+    private final ProtocolCodec codec;
+    private final ReplayBuffer replay;
+    private Channel channel;
+    private long seq;
+    private ScheduledFuture<?> graceTimer;
+    private boolean closed;
+
+    Session(String id, Principal principal, ProtocolCodec codec, int replayCapacity) {
+        this.id = id;
+        this.principal = principal;
+        this.codec = codec;
+        this.replay = new ReplayBuffer(replayCapacity);
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public Principal principal() {
+        return principal;
+    }
+
+    public String identityId() {
+        return principal.id();
+    }
+
+    public Role role() {
+        return principal.role();
+    }
+
+    /** Whether a connection is attached now. */
+    public boolean online() {
+        return channel != null;
+    }
+
+    public boolean closed() {
+        return closed;
+    }
+
+    public Channel channel() {
+        return channel;
+    }
+
+    /** The last seq sent. */
+    public long lastSeq() {
+        return seq;
+    }
+
+    /** Numbers the message, keeps it for replay, and writes it if a connection is attached. */
+    public void send(ServerMessage message) {
+        if (closed) {
+            return;
+        }
+        byte[] frame = codec.encode(message, ++seq);
+        replay.add(seq, frame);
+        if (channel != null) {
+            channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), channel.voidPromise());
+        }
+    }
+
+    void acknowledge(long ackSeq) {
+        replay.acknowledge(Math.min(ackSeq, seq));
+    }
+
+    boolean canResumeAfter(long lastSeq) {
+        return lastSeq <= seq && replay.canReplayAfter(lastSeq);
+    }
+
+    void attach(Channel ch, long lastSeq) {
+        channel = ch;
+        for (byte[] frame : replay.after(lastSeq)) {
+            ch.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), ch.voidPromise());
+        }
+        ch.flush();
+    }
+
+    void detach() {
+        channel = null;
+    }
+
+    void graceTimer(ScheduledFuture<?> timer) {
+        cancelGraceTimer();
+        graceTimer = timer;
+    }
+
+    void cancelGraceTimer() {
+        if (graceTimer != null) {
+            graceTimer.cancel(false);
+            graceTimer = null;
+        }
+    }
+
+    /** Ends the session: closes its connection (if any) with a WebSocket close frame. */
+    void close(WebSocketCloseStatus status, String reason) {
+        closed = true;
+        cancelGraceTimer();
+        if (channel != null) {
+            closeChannel(channel, status, reason);
+            channel = null;
+        }
+    }
+
+    /** Sends a WebSocket close frame, then closes the connection. */
+    public static void closeChannel(Channel ch, WebSocketCloseStatus status, String reason) {
+        ch.writeAndFlush(new CloseWebSocketFrame(status, reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    int pendingReplay() {
+        return replay.size();
+    }
+
+    @Override
+    public String toString() {
+        return "Session[" + id + " " + principal.role().wireName() + " " + principal.id() + "]";
+    }
+}
