@@ -191,6 +191,17 @@ public final class WsClient implements AutoCloseable {
         }
     }
 
+    /** Everything that arrives within {@code quiet}. */
+    public List<ServerMessage> drain(Duration quiet) {
+        List<ServerMessage> out = new ArrayList<>();
+        long deadline = System.nanoTime() + quiet.toNanos();
+        ServerMessage m;
+        while ((m = poll(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())))) != null) {
+            out.add(m);
+        }
+        return out;
+    }
+
     public long lastSeq() {
         return lastSeq;
     }

@@ -386,7 +386,10 @@ public final class Dispatcher implements SessionListener {
         record(requeued, event.wireName());
         metrics.offerDeclined(event.wireName());
         log.info("offer unanswered call={} agent={} cause={}", call.id(), agentId, cause);
-        sessions.byIdentity(agentId).ifPresent(s -> s.send(new ServerMessage.OfferWithdrawn(null, call.id(), cause)));
+        if (event != CallEvent.REJECT) { // a rejecting agent knows; the others learn the offer is gone
+            sessions.byIdentity(agentId).ifPresent(s ->
+                    s.send(new ServerMessage.OfferWithdrawn(null, call.id(), cause)));
+        }
         if (agents.get(agentId).isPresent()) {
             setAgentState(agentId, agentState, null, null, cause);
         }
