@@ -43,8 +43,12 @@ public final class WsClient implements AutoCloseable {
     }
 
     public static WsClient connect(URI uri, Map<String, String> headers) {
+        return connect(HTTP, uri, headers);
+    }
+
+    public static WsClient connect(HttpClient http, URI uri, Map<String, String> headers) {
         WsClient client = new WsClient();
-        WebSocket.Builder builder = HTTP.newWebSocketBuilder().connectTimeout(WAIT);
+        WebSocket.Builder builder = http.newWebSocketBuilder().connectTimeout(WAIT);
         headers.forEach(builder::header);
         client.socket = builder.buildAsync(uri, client.new Listener()).orTimeout(5, TimeUnit.SECONDS).join();
         return client;
