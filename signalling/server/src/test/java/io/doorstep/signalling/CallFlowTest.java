@@ -135,10 +135,7 @@ class CallFlowTest {
     void agentEndsWrapUpEarlyAndHangsUpWithMediaFailure() {
         try (WsClient agent = server.availableAgent("ag-pe-01");
              WsClient station = server.signIn("st-test-02", Role.STATION)) {
-            station.send(new ClientMessage.CallRequest(null, "PE-001", false));
-            String callId = station.expect(ServerMessage.CallQueued.class).callId();
-            agent.send(new ClientMessage.CallAccept(null, agent.await(ServerMessage.CallOffer.class).callId()));
-            station.await(ServerMessage.CallConnected.class);
+            String callId = TestServer.connectedCall(station, agent, "PE-001");
             agent.send(new ClientMessage.CallHangup(null, callId, ClientMessage.CallHangup.MEDIA_FAILED));
             ServerMessage.CallEnded ended = station.await(ServerMessage.CallEnded.class);
             assertThat(ended.reason()).isEqualTo(EndReason.FAILED);

@@ -26,10 +26,7 @@ class DrainTest {
         WsClient agent = server.availableAgent("ag-mi-01");
         WsClient station = server.signIn("st-test-01", Role.STATION);
         WsClient idle = server.signIn("st-test-02", Role.STATION);
-        station.send(new ClientMessage.CallRequest(null, "MI-001", false));
-        String callId = station.expect(ServerMessage.CallQueued.class).callId();
-        agent.send(new ClientMessage.CallAccept(null, agent.await(ServerMessage.CallOffer.class).callId()));
-        station.await(ServerMessage.CallConnected.class);
+        String callId = TestServer.connectedCall(station, agent, "MI-001");
 
         CompletableFuture<Void> stopped = CompletableFuture.runAsync(server::close);
 
@@ -63,10 +60,7 @@ class DrainTest {
         TestServer server = TestServer.start(Map.of("DOORSTEP_SHUTDOWN_DRAIN_TIMEOUT", "300ms"));
         WsClient agent = server.availableAgent("ag-mi-01");
         WsClient station = server.signIn("st-test-01", Role.STATION);
-        station.send(new ClientMessage.CallRequest(null, "MI-001", false));
-        String callId = station.expect(ServerMessage.CallQueued.class).callId();
-        agent.send(new ClientMessage.CallAccept(null, agent.await(ServerMessage.CallOffer.class).callId()));
-        station.await(ServerMessage.CallConnected.class);
+        String callId = TestServer.connectedCall(station, agent, "MI-001");
 
         server.close();
         ServerMessage.CallEnded ended = station.await(ServerMessage.CallEnded.class);

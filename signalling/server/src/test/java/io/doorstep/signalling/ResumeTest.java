@@ -23,7 +23,7 @@ class ResumeTest {
         server = TestServer.start(Map.of(
                 "DOORSTEP_SESSION_RESUME_GRACE", "1s",
                 "DOORSTEP_SESSION_HEARTBEAT_INTERVAL", "200ms",
-                "DOORSTEP_SESSION_HEARTBEAT_TIMEOUT", "700ms"));
+                "DOORSTEP_SESSION_HEARTBEAT_TIMEOUT", "1500ms"));
     }
 
     @AfterEach
@@ -71,10 +71,7 @@ class ResumeTest {
     void connectedCallSurvivesADropAndThePeerIsTold() {
         try (WsClient agent = server.availableAgent("ag-mi-01")) {
             WsClient station = server.signIn("st-test-01", Role.STATION);
-            station.send(new ClientMessage.CallRequest(null, "MI-001", false));
-            String callId = station.expect(ServerMessage.CallQueued.class).callId();
-            agent.send(new ClientMessage.CallAccept(null, agent.await(ServerMessage.CallOffer.class).callId()));
-            station.await(ServerMessage.CallConnected.class);
+            String callId = TestServer.connectedCall(station, agent, "MI-001");
 
             station.drop();
             ServerMessage.PeerReconnecting reconnecting = agent.await(ServerMessage.PeerReconnecting.class);
@@ -96,10 +93,7 @@ class ResumeTest {
     void afterTheGracePeriodTheCallEndsAndResumeIsRefusedExplicitly() throws Exception {
         try (WsClient agent = server.availableAgent("ag-mi-01")) {
             WsClient station = server.signIn("st-test-01", Role.STATION);
-            station.send(new ClientMessage.CallRequest(null, "MI-001", false));
-            String callId = station.expect(ServerMessage.CallQueued.class).callId();
-            agent.send(new ClientMessage.CallAccept(null, agent.await(ServerMessage.CallOffer.class).callId()));
-            station.await(ServerMessage.CallConnected.class);
+            String callId = TestServer.connectedCall(station, agent, "MI-001");
             station.drop();
             agent.await(ServerMessage.PeerReconnecting.class);
             ping(agent);
@@ -156,12 +150,12 @@ class ResumeTest {
     void silentConnectionIsDroppedByTheHeartbeatWhileAPingingOneStays() throws Exception {
         try (WsClient silent = server.signIn("st-test-01", Role.STATION);
              WsClient lively = server.signIn("st-test-02", Role.STATION)) {
-            long until = System.nanoTime() + Duration.ofMillis(1500).toNanos();
-            while (System.nanoTime() < until) {
+            long until = System.nanoTime() + Duration.ofMillis(3000).toNanos();
+            while (System.nanoTime() < until && !silent.isClosed()) {
                 lively.send(new ClientMessage.Ping(lively.nextId(), lively.lastSeq()));
-                Thread.sleep(200);
+                Thread.sleep(100);
             }
-            assertThat(silent.isClosed()).isTrue();
+            assertThat(silent.isClosed()).as("silent for longer than the heartbeat timeout").isTrue();
             assertThat(lively.isClosed()).isFalse();
             List<ServerMessage> pongs = lively.drain(Duration.ofMillis(100));
             assertThat(pongs).allMatch(m -> m instanceof ServerMessage.Pong);

@@ -1,8 +1,12 @@
 package io.doorstep.signalling;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.doorstep.protocol.ClientMessage;
 import io.doorstep.protocol.Role;
+import io.doorstep.protocol.ServerMessage;
 import io.doorstep.signalling.config.ConfigLoader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -82,6 +86,20 @@ public final class TestServer implements AutoCloseable {
         WsClient c = signIn(id, Role.AGENT);
         c.setAvailable();
         return c;
+    }
+
+    /**
+     * A station's call for {@code item}, accepted by {@code agent} (which must be the one it is offered to), with
+     * both sides told it is connected. Returns the call id.
+     */
+    public static String connectedCall(WsClient station, WsClient agent, String item) {
+        station.send(new ClientMessage.CallRequest(null, item, false));
+        String callId = station.await(ServerMessage.CallQueued.class).callId();
+        assertThat(agent.await(ServerMessage.CallOffer.class).callId()).isEqualTo(callId);
+        agent.send(new ClientMessage.CallAccept(null, callId));
+        agent.await(ServerMessage.CallConnected.class);
+        station.await(ServerMessage.CallConnected.class);
+        return callId;
     }
 
     /** The call log lines written so far. */
