@@ -75,9 +75,16 @@ public final class Session {
         }
         byte[] frame = codec.encode(message, ++seq);
         replay.add(seq, frame);
-        if (channel != null) {
-            channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), channel.voidPromise());
+        if (channel == null) {
+            return;
         }
+        if (!channel.isWritable()) {
+            // The client does not read what it is sent: drop the connection rather than buffer without bound.
+            // The message is in the replay buffer, so a client that comes back resumes without a gap.
+            channel.close();
+            return;
+        }
+        channel.writeAndFlush(new TextWebSocketFrame(Unpooled.wrappedBuffer(frame)), channel.voidPromise());
     }
 
     void acknowledge(long ackSeq) {
