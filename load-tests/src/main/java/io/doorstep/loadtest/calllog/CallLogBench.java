@@ -28,11 +28,11 @@ public final class CallLogBench {
                 Call call = Call.queued("c-benchmark0000000", "st-chuansha-lianmin", "MI-001", "medical-insurance",
                         false, System.currentTimeMillis());
                 for (int i = 0; i < n / 4; i++) { // warm-up: JIT and file growth, not measured
-                    log.append(CallLogEntry.of(call, "warmup", System.currentTimeMillis()));
+                    log.append(CallLogEntry.of(call, "warmup", null, System.currentTimeMillis()));
                 }
                 for (int i = 0; i < n; i++) {
                     long start = System.nanoTime();
-                    log.append(CallLogEntry.of(call, "queued", System.currentTimeMillis()));
+                    log.append(CallLogEntry.of(call, "queued", null, System.currentTimeMillis()));
                     h.recordValue(System.nanoTime() - start);
                 }
             }

@@ -14,7 +14,7 @@ import io.doorstep.protocol.Media.SessionDescription;
  *
  * <p>Every message may carry an {@code id} chosen by the client. A message with an id gets exactly one reply that
  * names it in {@code re}: its specific answer, {@code ok}, or {@code error}. A message without an id is answered
- * only when it fails.
+ * only when it fails, except {@code ping}, which always gets a {@code pong}.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, property = "type")
 @JsonSubTypes({

@@ -21,7 +21,7 @@ public enum ErrorCode {
     UNSUPPORTED_FRAME,
     /** The connection sent more messages than its rate limit allows; the message was dropped. */
     RATE_LIMITED,
-    /** A message other than {@code hello} (or {@code ping}) arrived before sign-in. */
+    /** A message other than {@code hello} arrived before sign-in; the connection is closed. */
     NOT_SIGNED_IN,
     /** {@code hello} sent twice on one connection. */
     ALREADY_SIGNED_IN,
@@ -29,7 +29,7 @@ public enum ErrorCode {
     HELLO_TIMEOUT,
     /** The token is malformed, forged, unsigned ({@code alg: none}) or signed with an algorithm not allowed. */
     TOKEN_INVALID,
-    /** The token has expired (or is not valid yet). */
+    /** The token has expired. (A token not valid yet is TOKEN_INVALID.) */
     TOKEN_EXPIRED,
     /** The token's role is missing, unknown, or does not match the directory entry of its subject. */
     ROLE_MISMATCH,
@@ -39,7 +39,7 @@ public enum ErrorCode {
     FORBIDDEN,
     /** The service item code is not in the catalogue. */
     UNKNOWN_SERVICE_ITEM,
-    /** No such call, or the sender is not a party to it. Both look the same so call ids cannot be probed. */
+    /** No such call, or the sender is not a party to it (call ids are random and unguessable). */
     NOT_IN_CALL,
     /** The station already has a call queued or in progress. */
     ALREADY_IN_CALL,

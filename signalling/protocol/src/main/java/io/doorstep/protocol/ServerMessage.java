@@ -103,8 +103,11 @@ public sealed interface ServerMessage {
                      long waitedMs, long ringTimeoutMs) implements ServerMessage {
     }
 
-    /** To an agent: the offer is no longer valid ({@code cause}: RING_TIMEOUT, CANCELLED, ABANDONED, ...). */
-    record OfferWithdrawn(String re, String callId, String cause) implements ServerMessage {
+    /**
+     * To an agent: the offer is no longer valid. {@code cause}: RING_TIMEOUT, CANCELLED, CONNECTION_LOST,
+     * STATION_LOST, SIGNED_OUT, SERVER_SHUTDOWN.
+     */
+    record OfferWithdrawn(String callId, String cause) implements ServerMessage {
     }
 
     /**

@@ -46,6 +46,14 @@ class DrainTest {
             assertThat(refused.code()).isEqualTo(ErrorCode.SERVER_DRAINING);
         }
 
+        // A party that drops during the drain may still resume to finish its call.
+        station.drop();
+        agent.await(ServerMessage.PeerReconnecting.class);
+        WsClient back = server.connect();
+        assertThat(back.hello(server.token("st-test-01", Role.STATION), new ClientMessage.Resume(
+                station.welcome().sessionId(), station.lastSeq())).resumed()).isTrue();
+        station = back;
+
         // The call in progress is still carried and may finish.
         station.send(new ClientMessage.CallHangup(null, callId, null));
         assertThat(agent.await(ServerMessage.CallEnded.class).reason()).isEqualTo(EndReason.COMPLETED);

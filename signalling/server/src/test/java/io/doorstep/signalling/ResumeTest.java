@@ -173,4 +173,36 @@ class ResumeTest {
             assertThat(w.identity().id()).isEqualTo("st-test-02");
         }
     }
+
+    @Test
+    void freshSignInDuringACallResendsTheCallAndTellsThePeerToRenegotiate() {
+        try (WsClient station = server.signIn("st-test-01", Role.STATION)) {
+            WsClient agent = server.availableAgent("ag-mi-01");
+            String callId = TestServer.connectedCall(station, agent, "MI-001");
+            try (WsClient again = server.signIn("ag-mi-01", Role.AGENT)) { // e.g. the console was restarted
+                assertThat(agent.await(ServerMessage.SessionReplaced.class)).isNotNull();
+                assertThat(again.await(ServerMessage.CallConnected.class).callId()).isEqualTo(callId);
+                assertThat(station.await(ServerMessage.PeerReconnected.class).callId()).isEqualTo(callId);
+            } finally {
+                agent.close();
+            }
+        }
+    }
+
+    @Test
+    void agentAcceptingACallWhoseStationIsAwayIsToldItIsReconnecting() {
+        WsClient station = server.signIn("st-test-01", Role.STATION);
+        station.send(new ClientMessage.CallRequest(null, "MI-001", false));
+        String callId = station.expect(ServerMessage.CallQueued.class).callId();
+        station.drop();
+        try (WsClient agent = server.availableAgent("ag-mi-01")) {
+            agent.send(new ClientMessage.CallAccept(null, agent.await(ServerMessage.CallOffer.class).callId()));
+            assertThat(agent.await(ServerMessage.CallConnected.class).callId()).isEqualTo(callId);
+            assertThat(agent.await(ServerMessage.PeerReconnecting.class).callId()).isEqualTo(callId);
+            try (WsClient back = resume(station, "st-test-01", Role.STATION)) {
+                assertThat(back.await(ServerMessage.CallConnected.class).callId()).isEqualTo(callId);
+                assertThat(agent.await(ServerMessage.PeerReconnected.class).callId()).isEqualTo(callId);
+            }
+        }
+    }
 }

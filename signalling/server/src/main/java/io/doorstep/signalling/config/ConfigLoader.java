@@ -24,6 +24,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -35,6 +36,8 @@ public final class ConfigLoader {
     static final String DEFAULTS = "classpath:defaults/doorstep.yaml";
     static final String ENV_PREFIX = "DOORSTEP_";
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    /** DOORSTEP_ variables that are not configuration keys: read by the logging configuration (logback.xml). */
+    static final Set<String> NOT_CONFIGURATION = Set.of("DOORSTEP_LOG_LEVEL", "DOORSTEP_TEST_LOG_LEVEL");
 
     private ConfigLoader() {
     }
@@ -120,7 +123,7 @@ public final class ConfigLoader {
         List<String[]> leaves = new ArrayList<>();
         collectLeaves(tree, "", leaves);
         for (Map.Entry<String, String> e : env.entrySet()) {
-            if (!e.getKey().startsWith(ENV_PREFIX)) {
+            if (!e.getKey().startsWith(ENV_PREFIX) || NOT_CONFIGURATION.contains(e.getKey())) {
                 continue;
             }
             String wanted = e.getKey().substring(ENV_PREFIX.length());

@@ -164,14 +164,21 @@ public final class Dispatcher implements SessionListener {
         log.info("call connected call={} station={} agent={} wait_ms={} answer_ms={}", call.id(), call.stationId(),
                 agent.identityId(), now - call.queuedAt(), now - call.offeredAt());
         agent.send(connectedMessage(connected, Role.AGENT, m.id()));
-        sessions.byIdentity(call.stationId()).ifPresent(s -> s.send(connectedMessage(connected, Role.STATION, null)));
+        sessions.byIdentity(call.stationId()).ifPresent(s -> {
+            s.send(connectedMessage(connected, Role.STATION, null));
+            if (!s.online()) { // the station's connection is down: the agent waits for it, as after a drop
+                agent.send(new ServerMessage.PeerReconnecting(call.id(), config.session().resumeGrace().toMillis()));
+            }
+        });
         queueChanged(call.skillGroup());
     }
 
     /** Agent: reject the call offered to it; the next agent gets it. */
     public void reject(Session agent, ClientMessage.CallReject m) throws Rejection {
         Call call = offeredTo(agent, m.callId());
-        agent.send(new ServerMessage.Ok(m.id()));
+        if (m.id() != null) {
+            agent.send(new ServerMessage.Ok(m.id()));
+        }
         unanswered(call, CallEvent.REJECT, AgentState.AVAILABLE, REJECTED);
     }
 
@@ -212,8 +219,7 @@ public final class Dispatcher implements SessionListener {
         if (call.state() != CallState.CONNECTED) {
             throw new Rejection(ErrorCode.INVALID_STATE, "the call is not connected yet");
         }
-        String peerId = from.role() == Role.STATION ? call.agentId() : call.stationId();
-        sessions.byIdentity(peerId).ifPresent(peer -> peer.send(toPeer));
+        peerOf(from, call).ifPresent(peer -> peer.send(toPeer));
         if (m.id() != null) {
             from.send(new ServerMessage.Ok(m.id()));
         }
@@ -233,16 +239,24 @@ public final class Dispatcher implements SessionListener {
             }
             agentGroupsChanged(status);
         }
-        calls.activeCallOf(session.identityId()).ifPresent(call -> resendCallState(session, call));
+        calls.activeCallOf(session.identityId()).ifPresent(call -> {
+            resendCallState(session, call);
+            if (call.state() == CallState.CONNECTED) { // a new connection needs new media: tell the peer
+                peerOf(session, call).ifPresent(peer -> peer.send(new ServerMessage.PeerReconnected(call.id())));
+            }
+        });
         sessionsChanged();
+    }
+
+    private Optional<Session> peerOf(Session session, Call call) {
+        return sessions.byIdentity(session.role() == Role.STATION ? call.agentId() : call.stationId());
     }
 
     @Override
     public void onDetached(Session session) {
         calls.activeCallOf(session.identityId()).ifPresent(call -> {
             if (call.state() == CallState.CONNECTED) {
-                String peerId = session.role() == Role.STATION ? call.agentId() : call.stationId();
-                sessions.byIdentity(peerId).ifPresent(peer -> peer.send(new ServerMessage.PeerReconnecting(call.id(),
+                peerOf(session, call).ifPresent(peer -> peer.send(new ServerMessage.PeerReconnecting(call.id(),
                         config.session().resumeGrace().toMillis())));
             }
         });
@@ -262,8 +276,7 @@ public final class Dispatcher implements SessionListener {
     public void onResumed(Session session) {
         calls.activeCallOf(session.identityId()).ifPresent(call -> {
             if (call.state() == CallState.CONNECTED) {
-                String peerId = session.role() == Role.STATION ? call.agentId() : call.stationId();
-                sessions.byIdentity(peerId).ifPresent(peer -> peer.send(new ServerMessage.PeerReconnected(call.id())));
+                peerOf(session, call).ifPresent(peer -> peer.send(new ServerMessage.PeerReconnected(call.id())));
             }
         });
         if (session.role() == Role.AGENT) {
@@ -290,7 +303,7 @@ public final class Dispatcher implements SessionListener {
                 end(call, lost ? CallEvent.FAIL : CallEvent.HANGUP, lost ? AGENT_LOST : SIGNED_OUT,
                         lost ? null : Role.AGENT, null);
             } else {
-                unanswered(call, CallEvent.OFFER_LOST, AgentState.AWAY, CONNECTION_LOST);
+                unanswered(call, CallEvent.OFFER_LOST, AgentState.AWAY, lost ? CONNECTION_LOST : SIGNED_OUT);
             }
         });
         if (session.role() == Role.AGENT) {
@@ -383,12 +396,12 @@ public final class Dispatcher implements SessionListener {
         cancel(ringTimers, call.id());
         Call requeued = transitionUnchecked(() -> call.unanswered(event));
         calls.put(requeued);
-        record(requeued, event.wireName());
+        record(requeued, event.wireName(), agentId);
         metrics.offerDeclined(event.wireName());
         log.info("offer unanswered call={} agent={} cause={}", call.id(), agentId, cause);
         if (event != CallEvent.REJECT) { // a rejecting agent knows; the others learn the offer is gone
             sessions.byIdentity(agentId).ifPresent(s ->
-                    s.send(new ServerMessage.OfferWithdrawn(null, call.id(), cause)));
+                    s.send(new ServerMessage.OfferWithdrawn(call.id(), cause)));
         }
         if (agents.get(agentId).isPresent()) {
             setAgentState(agentId, agentState, null, null, cause);
@@ -434,7 +447,7 @@ public final class Dispatcher implements SessionListener {
     private void afterCallForAgent(Call call, String agentId, CallEnded message, String cause, long talkMs) {
         Optional<Session> session = sessions.byIdentity(agentId);
         if (call.state() != CallState.CONNECTED) {
-            session.ifPresent(s -> s.send(new ServerMessage.OfferWithdrawn(null, call.id(), cause)));
+            session.ifPresent(s -> s.send(new ServerMessage.OfferWithdrawn(call.id(), cause)));
             if (agents.get(agentId).isPresent()) {
                 setAgentState(agentId, AgentState.AVAILABLE, null, null, cause);
                 dispatchAgent(agentId);
@@ -600,9 +613,13 @@ public final class Dispatcher implements SessionListener {
     }
 
     private void record(Call call, String event) {
+        record(call, event, call.currentAgent());
+    }
+
+    private void record(Call call, String event, String agentId) {
         long start = System.nanoTime();
         try {
-            callLog.append(CallLogEntry.of(call, event, clock.millis()));
+            callLog.append(CallLogEntry.of(call, event, agentId, clock.millis()));
         } catch (IOException e) {
             log.error("call log append failed call={} event={}", call.id(), event, e);
             throw new UncheckedIOException(e);

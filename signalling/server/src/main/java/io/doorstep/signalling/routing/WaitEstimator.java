@@ -25,7 +25,8 @@ public final class WaitEstimator {
 
     /** Feeds one finished call's handling time (talk plus wrap-up) into its group's mean. */
     public void recordHandling(String skillGroup, double seconds) {
-        handlingSeconds.merge(skillGroup, seconds, (old, now) -> old + WEIGHT * (now - old));
+        double mean = handlingSeconds(skillGroup); // the prior, if this is the group's first real call
+        handlingSeconds.put(skillGroup, mean + WEIGHT * (seconds - mean));
     }
 
     public double handlingSeconds(String skillGroup) {

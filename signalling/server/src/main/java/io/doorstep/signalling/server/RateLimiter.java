@@ -11,7 +11,7 @@ import io.netty.channel.ChannelFutureListener;
 /**
  * A token bucket per connection: {@code rate} messages per second with bursts of {@code burst}. A message over the
  * limit is dropped and answered with RATE_LIMITED; a connection that keeps flooding (another full burst dropped) is
- * closed, so one client cannot keep the server busy answering it.
+ * closed, so one client cannot keep the server busy answering it. Frames that failed to decode count as messages.
  */
 final class RateLimiter extends ChannelInboundHandlerAdapter {
     private final double ratePerNano;
@@ -28,7 +28,13 @@ final class RateLimiter extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (!(msg instanceof Inbound.Message m)) {
+        // Frames that failed to decode count too: each costs a parse and an error reply.
+        String requestId;
+        if (msg instanceof Inbound.Message m) {
+            requestId = m.message().id();
+        } else if (msg instanceof Inbound.Failure f) {
+            requestId = f.error().requestId();
+        } else {
             ctx.fireChannelRead(msg);
             return;
         }
@@ -46,7 +52,7 @@ final class RateLimiter extends ChannelInboundHandlerAdapter {
                     .addListener(ChannelFutureListener.CLOSE);
             return;
         }
-        ctx.fireChannelRead(new Inbound.Failure(new ProtocolException(ErrorCode.RATE_LIMITED, m.message().id(),
+        ctx.fireChannelRead(new Inbound.Failure(new ProtocolException(ErrorCode.RATE_LIMITED, requestId,
                 "more than the allowed messages per second; this message was dropped")));
     }
 }

@@ -6,11 +6,17 @@ import io.doorstep.protocol.ProtocolException;
 import io.doorstep.signalling.auth.AuthException;
 import io.doorstep.signalling.auth.Principal;
 import io.doorstep.signalling.auth.TokenService;
+import io.doorstep.signalling.session.Session;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.TooLongFrameException;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
+import io.doorstep.signalling.session.Session;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.nio.channels.ClosedChannelException;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,7 +51,8 @@ final class SignallingHandler extends ChannelInboundHandlerAdapter {
             }, helloTimeoutMs, TimeUnit.MILLISECONDS);
         } else if (evt instanceof IdleStateEvent) {
             log.info("heartbeat timeout remote={}", ctx.channel().remoteAddress());
-            ctx.close();
+            // 1001 "going away" with the reason, so the client knows to reconnect and resume.
+            Session.closeChannel(ctx.channel(), WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "heartbeat timeout");
         } else {
             ctx.fireUserEventTriggered(evt);
         }
@@ -102,6 +109,20 @@ final class SignallingHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof TooLongFrameException) {
+            // A fragmented message beyond the hard limit (the frame aggregator's): not a bug, an oversized message.
+            // Close as the WebSocket decoder does for a single oversized frame, so the client learns why.
+            log.info("message too big remote={}", ctx.channel().remoteAddress());
+            Session.closeChannel(ctx.channel(), WebSocketCloseStatus.MESSAGE_TOO_BIG, "message too big");
+            return;
+        }
+        if (cause instanceof ClosedChannelException) {
+            // A message written (with a void promise) after the connection was closed, e.g. a reply still on its way
+            // from the switchboard when the rate limiter closed a flooding connection. Expected; not a bug.
+            log.debug("write after close remote={}", ctx.channel().remoteAddress());
+            ctx.close();
+            return;
+        }
         log.warn("connection error remote={}: {}", ctx.channel().remoteAddress(), cause.toString());
         ctx.close();
     }

@@ -48,6 +48,7 @@ final class SignallingServerInitializer extends ChannelInitializer<SocketChannel
         int hardLimit = config.limits().maxFrameBytes() * HARD_FRAME_LIMIT_FACTOR;
         this.websocket = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(config.server().websocketPath())
+                .checkStartsWith(true) // HttpApiHandler already matched the path; this lets a query string through
                 .handshakeTimeoutMillis(10_000)
                 .dropPongFrames(true)
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()

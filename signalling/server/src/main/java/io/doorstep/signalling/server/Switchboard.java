@@ -73,7 +73,7 @@ public final class Switchboard {
     /** A verified hello: sign in or resume, on the switchboard thread. */
     public void hello(Channel channel, Principal principal, ClientMessage.Hello hello) {
         executor.execute(() -> {
-            if (draining) {
+            if (draining && !sessionManager.resumable(hello)) {
                 refuse(channel, hello.id(), ErrorCode.SERVER_DRAINING, "the server is shutting down");
                 return;
             }
@@ -120,7 +120,7 @@ public final class Switchboard {
         Route route = routes.get(message.getClass());
         if (!route.roles().contains(s.role())) {
             throw new Dispatcher.Rejection(ErrorCode.FORBIDDEN,
-                    "a " + s.role().wireName() + " may not send " + typeName(message));
+                    "the " + s.role().wireName() + " role may not send " + typeName(message));
         }
         route.handler().handle(s, message, frameBytes);
     }
@@ -211,14 +211,10 @@ public final class Switchboard {
             draining = true;
             dispatcher.startDraining();
             long deadline = clock.millis() + config.shutdown().drainTimeout().toMillis();
-            for (Session s : List.copyOf(sessions.all())) {
+            for (Session s : sessions.all()) {
                 if (dispatcher.hasActiveCall(s.identityId())) {
                     s.send(new ServerMessage.ServerShutdown(ServerMessage.ServerShutdown.FINISH_CALL,
                             config.shutdown().reconnectAfter().toMillis(), deadline));
-                } else {
-                    s.send(new ServerMessage.ServerShutdown(ServerMessage.ServerShutdown.RECONNECT,
-                            config.shutdown().reconnectAfter().toMillis(), deadline));
-                    sessionManager.end(s, "SERVER_SHUTDOWN", WebSocketCloseStatus.SERVICE_RESTART);
                 }
             }
             log.info("draining calls={} deadline_ms={}", dispatcher.hasCalls(), deadline);
@@ -227,6 +223,7 @@ public final class Switchboard {
     }
 
     private void awaitCalls(long deadline, Promise<Void> done) {
+        endSessionsWithoutCalls();
         if (dispatcher.hasCalls() && clock.millis() < deadline) {
             executor.schedule(() -> awaitCalls(deadline, done), 200, TimeUnit.MILLISECONDS);
             return;
@@ -236,6 +233,17 @@ public final class Switchboard {
             sessionManager.end(s, "SERVER_SHUTDOWN", WebSocketCloseStatus.SERVICE_RESTART);
         }
         done.trySuccess(null);
+    }
+
+    /** While draining, a session whose call has ended is told to reconnect elsewhere and closed. */
+    private void endSessionsWithoutCalls() {
+        for (Session s : List.copyOf(sessions.all())) {
+            if (!dispatcher.hasActiveCall(s.identityId())) {
+                s.send(new ServerMessage.ServerShutdown(ServerMessage.ServerShutdown.RECONNECT,
+                        config.shutdown().reconnectAfter().toMillis(), 0));
+                sessionManager.end(s, "SERVER_SHUTDOWN", WebSocketCloseStatus.SERVICE_RESTART);
+            }
+        }
     }
 
     /** Runs a read of the live state on the switchboard thread. */

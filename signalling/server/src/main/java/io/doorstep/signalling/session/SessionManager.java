@@ -58,6 +58,11 @@ public final class SessionManager {
         this.clock = clock;
     }
 
+    /** Whether {@code hello} asks to resume a session that exists (a draining server still lets those back). */
+    public boolean resumable(ClientMessage.Hello hello) {
+        return hello.resume() != null && sessions.get(hello.resume().sessionId()).filter(s -> !s.closed()).isPresent();
+    }
+
     /** A verified {@code hello}: resume the named session if possible, otherwise start a fresh one. */
     public void hello(Channel channel, Principal principal, ClientMessage.Hello hello) {
         if (!channel.isActive()) {
@@ -96,6 +101,7 @@ public final class SessionManager {
             Session.closeChannel(stale, WebSocketCloseStatus.NORMAL_CLOSURE, "resumed elsewhere");
         }
         session.cancelGraceTimer();
+        session.acknowledge(hello.resume().lastSeq());
         channel.attr(SESSION).set(session);
         writeHandshake(channel, welcome(hello.id(), session, true, null));
         session.attach(channel, hello.resume().lastSeq());
@@ -149,7 +155,9 @@ public final class SessionManager {
 
     /** Sign-out: the session ends now. */
     public void bye(Session session, ClientMessage.Bye bye) {
-        session.send(new ServerMessage.Ok(bye.id()));
+        if (bye.id() != null) {
+            session.send(new ServerMessage.Ok(bye.id()));
+        }
         end(session, SIGNED_OUT, WebSocketCloseStatus.NORMAL_CLOSURE);
     }
 
