@@ -1,6 +1,6 @@
 package io.doorstep.loadtest;
 
-import io.doorstep.signalling.config.ConfigLoader;
+import io.doorstep.config.ConfigLoader;
 import java.time.Duration;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -19,9 +19,13 @@ public final class SignallingBench {
         System.exit(commandLine().execute(args));
     }
 
-    /** The command line with its converters; durations are written as in the server config (500ms, 30s, 5m). */
+    /**
+     * The command line. Durations are written as in the server config (500ms, 30s, 5m). A later option overrides an
+     * earlier one, so a script's defaults can be followed by the caller's own.
+     */
     static CommandLine commandLine() {
         return new CommandLine(new SignallingBench())
-                .registerConverter(Duration.class, ConfigLoader::parseDuration);
+                .registerConverter(Duration.class, ConfigLoader::parseDuration)
+                .setOverwrittenOptionsAllowed(true);
     }
 }

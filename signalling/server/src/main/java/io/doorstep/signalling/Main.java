@@ -1,8 +1,8 @@
 package io.doorstep.signalling;
 
 import io.doorstep.protocol.Role;
-import io.doorstep.signalling.config.ConfigException;
-import io.doorstep.signalling.config.ConfigLoader;
+import io.doorstep.config.ConfigException;
+import io.doorstep.config.ConfigLoader;
 import io.doorstep.signalling.config.SignallingConfig;
 import io.doorstep.signalling.directory.Directory;
 import io.doorstep.signalling.directory.DirectoryException;
@@ -37,7 +37,7 @@ public final class Main {
     }
 
     static SignallingConfig config(Path file) {
-        return ConfigLoader.load(file, System.getenv());
+        return SignallingConfig.load(file, System.getenv());
     }
 
     @Command(name = "serve", description = "Run the signalling server (embedded default: in-memory state, local disk).")

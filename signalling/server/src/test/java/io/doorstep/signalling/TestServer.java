@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.doorstep.protocol.ClientMessage;
 import io.doorstep.protocol.Role;
 import io.doorstep.protocol.ServerMessage;
-import io.doorstep.signalling.config.ConfigLoader;
+import io.doorstep.signalling.config.SignallingConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
@@ -41,7 +41,7 @@ public final class TestServer implements AutoCloseable {
         env.put("DOORSTEP_SHUTDOWN_DRAIN_TIMEOUT", "0s");
         env.put("DOORSTEP_MEDIA_TURN_SECRET", "turn-secret-for-tests-0123456789abcdef");
         env.putAll(overrides);
-        app = new SignallingApp(ConfigLoader.load(null, env));
+        app = new SignallingApp(SignallingConfig.load(null, env));
         address = app.start();
     }
 

@@ -1,8 +1,11 @@
 package io.doorstep.signalling.config;
 
+import io.doorstep.config.Check;
+import io.doorstep.config.ConfigLoader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The whole signalling configuration, bound from {@code defaults/doorstep.yaml}, the operator's file and
@@ -113,6 +116,14 @@ public record SignallingConfig(Server server, Path dataDir, Directory directory,
     }
 
     public record Metrics(boolean requireAuth) {
+    }
+
+    /** The reference defaults: every key, commented. */
+    public static final String DEFAULTS = "classpath:defaults/doorstep.yaml";
+
+    /** The defaults, overlaid by {@code file} (may be null), then by {@code DOORSTEP_*} variables in {@code env}. */
+    public static SignallingConfig load(Path file, Map<String, String> env) {
+        return ConfigLoader.load(SignallingConfig.class, DEFAULTS, file, env);
     }
 
     /** The call log file: the configured one, or {@code calls.jsonl} in the data directory. */

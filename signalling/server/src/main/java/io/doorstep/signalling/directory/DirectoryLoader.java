@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.doorstep.signalling.config.Resources;
+import io.doorstep.config.Resources;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.List;

@@ -7,6 +7,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.channel.ChannelFutureListener;
+import java.util.function.LongSupplier;
 
 /**
  * A token bucket per connection: {@code rate} messages per second with bursts of {@code burst}. A message over the
@@ -16,14 +17,22 @@ import io.netty.channel.ChannelFutureListener;
 final class RateLimiter extends ChannelInboundHandlerAdapter {
     private final double ratePerNano;
     private final int burst;
+    private final LongSupplier nanoTime;
     private double tokens;
-    private long last = System.nanoTime();
+    private long last;
     private int droppedInARow;
 
     RateLimiter(int ratePerSecond, int burst) {
+        this(ratePerSecond, burst, System::nanoTime);
+    }
+
+    /** With its own clock, for tests. */
+    RateLimiter(int ratePerSecond, int burst, LongSupplier nanoTime) {
         this.ratePerNano = ratePerSecond / 1e9;
         this.burst = burst;
         this.tokens = burst;
+        this.nanoTime = nanoTime;
+        this.last = nanoTime.getAsLong();
     }
 
     @Override
@@ -38,7 +47,7 @@ final class RateLimiter extends ChannelInboundHandlerAdapter {
             ctx.fireChannelRead(msg);
             return;
         }
-        long now = System.nanoTime();
+        long now = nanoTime.getAsLong();
         tokens = Math.min(burst, tokens + (now - last) * ratePerNano);
         last = now;
         if (tokens >= 1) {

@@ -1,6 +1,6 @@
 package io.doorstep.signalling.server;
 
-import io.doorstep.signalling.config.ConfigException;
+import io.doorstep.config.ConfigException;
 import io.doorstep.signalling.config.SignallingConfig;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;

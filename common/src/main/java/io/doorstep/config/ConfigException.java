@@ -1,4 +1,4 @@
-package io.doorstep.signalling.config;
+package io.doorstep.config;
 
 /** The configuration is invalid; the message says which key and why. */
 public final class ConfigException extends RuntimeException {

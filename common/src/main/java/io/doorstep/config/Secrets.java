@@ -1,4 +1,4 @@
-package io.doorstep.signalling.config;
+package io.doorstep.config;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.doorstep.signalling.config;
+package io.doorstep.config;
 
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -29,11 +29,11 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Builds the {@link SignallingConfig}: the reference defaults, then the operator's file, then {@code DOORSTEP_*}
- * environment variables. Unknown keys and invalid values fail with a message that names the key.
+ * Builds a configuration record from YAML: the reference defaults (a classpath resource listing every key), then
+ * the operator's file, then {@code DOORSTEP_*} environment variables. Unknown keys and invalid values fail with a
+ * message that names the key. Keys are kebab-case; record components camelCase; durations like {@code 30s}.
  */
 public final class ConfigLoader {
-    static final String DEFAULTS = "classpath:defaults/doorstep.yaml";
     static final String ENV_PREFIX = "DOORSTEP_";
     private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     /** DOORSTEP_ variables that are not configuration keys: read by the logging configuration (logback.xml). */
@@ -42,10 +42,10 @@ public final class ConfigLoader {
     private ConfigLoader() {
     }
 
-    /** Loads the defaults, overlaid by {@code file} (may be null) and then by {@code env}. */
-    public static SignallingConfig load(Path file, Map<String, String> env) {
+    /** Loads {@code defaults}, overlaid by {@code file} (may be null) and then by {@code env}, as a {@code type}. */
+    public static <T> T load(Class<T> type, String defaults, Path file, Map<String, String> env) {
         ObjectMapper yaml = mapper();
-        ObjectNode tree = read(yaml, DEFAULTS, null);
+        ObjectNode tree = read(yaml, defaults, null);
         if (file != null) {
             if (!Files.isRegularFile(file)) {
                 throw new ConfigException("config file " + file + " does not exist");
@@ -53,7 +53,7 @@ public final class ConfigLoader {
             merge(tree, read(yaml, null, file), "");
         }
         applyEnvironment(tree, env);
-        return bind(yaml, tree);
+        return bind(yaml, tree, type);
     }
 
     /** Parses a duration such as 500ms, 30s, 5m, 2h, 1d. */
@@ -146,7 +146,8 @@ public final class ConfigLoader {
         });
     }
 
-    static String envName(String key) {
+    /** The environment variable that overrides {@code key}, e.g. DOORSTEP_ROUTING_RING_TIMEOUT. */
+    public static String envName(String key) {
         return key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_');
     }
 
@@ -170,9 +171,9 @@ public final class ConfigLoader {
         }
     }
 
-    private static SignallingConfig bind(ObjectMapper yaml, ObjectNode tree) {
+    private static <T> T bind(ObjectMapper yaml, ObjectNode tree, Class<T> type) {
         try {
-            return yaml.treeToValue(tree, SignallingConfig.class);
+            return yaml.treeToValue(tree, type);
         } catch (UnrecognizedPropertyException e) {
             throw new ConfigException(path(e) + ": unknown configuration key");
         } catch (ValueInstantiationException e) {
