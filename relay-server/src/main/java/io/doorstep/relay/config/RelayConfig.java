@@ -1,0 +1,102 @@
+package io.doorstep.relay.config;
+
+import io.doorstep.config.Check;
+import io.doorstep.config.ConfigLoader;
+import io.doorstep.relay.policy.Cidr;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** The relay's configuration, bound from {@code defaults/relay.yaml}, the operator's file and DOORSTEP_* variables. */
+public record RelayConfig(Turn turn, Auth auth, Path dataDir, Quotas quotas, Policy policy, Metrics metrics) {
+
+    public static final String DEFAULTS = "classpath:defaults/relay.yaml";
+
+    public static RelayConfig load(Path file, Map<String, String> env) {
+        return ConfigLoader.load(RelayConfig.class, DEFAULTS, file, env);
+    }
+
+    public record Turn(String listenAddress, int port, int tlsPort, Tls tls, int udpSockets, String relayAddress,
+                       String externalAddress, int relayPortMin, int relayPortMax, String realm, String software,
+                       Duration nonceLifetime, Duration defaultLifetime, Duration maxLifetime, int ioThreads) {
+        public Turn {
+            Check.that(port >= 0 && port <= 65535, "turn.port", "must be 0..65535");
+            Check.that(tlsPort >= 0 && tlsPort <= 65535, "turn.tls-port", "must be 0..65535");
+            Check.that(udpSockets >= 0 && udpSockets <= 64, "turn.udp-sockets", "must be 0..64");
+            Check.that(relayPortMin >= 1024 && relayPortMin <= relayPortMax && relayPortMax <= 65535,
+                    "turn.relay-port-min/max", "must be a range within 1024..65535");
+            Check.that(!realm.isBlank() && realm.length() < 128, "turn.realm", "must be 1..127 characters");
+            Check.positive(nonceLifetime, "turn.nonce-lifetime");
+            Check.positive(defaultLifetime, "turn.default-lifetime");
+            Check.that(maxLifetime.compareTo(defaultLifetime) >= 0, "turn.max-lifetime",
+                    "must not be shorter than turn.default-lifetime");
+            Check.that(ioThreads >= 0, "turn.io-threads", "must not be negative");
+        }
+    }
+
+    public record Tls(String cert, String key) {
+        public Tls {
+            Check.that(cert.isEmpty() == key.isEmpty(), "turn.tls", "cert and key must be set together");
+        }
+
+        public boolean enabled() {
+            return !cert.isEmpty();
+        }
+    }
+
+    public record Auth(String restSecret, Map<String, String> staticUsers) {
+        public Auth {
+            staticUsers = Map.copyOf(staticUsers);
+        }
+
+        @Override
+        public String toString() {
+            return "Auth[restSecret=<hidden>, staticUsers=" + staticUsers.keySet() + "]";
+        }
+    }
+
+    public record Quotas(int allocationsPerUser, int allocationsTotal, long bytesPerSecond) {
+        public Quotas {
+            Check.that(allocationsPerUser >= 1, "quotas.allocations-per-user", "must be at least 1");
+            Check.that(allocationsTotal >= 1, "quotas.allocations-total", "must be at least 1");
+            Check.that(bytesPerSecond >= 0, "quotas.bytes-per-second", "must not be negative");
+        }
+    }
+
+    public record Policy(List<String> allow, List<String> deny) {
+        public Policy {
+            allow = List.copyOf(allow);
+            deny = List.copyOf(deny);
+            allow.forEach(c -> parse(c, "policy.allow"));
+            deny.forEach(c -> parse(c, "policy.deny"));
+        }
+
+        public List<Cidr> allowed() {
+            return allow.stream().map(Cidr::parse).toList();
+        }
+
+        public List<Cidr> denied() {
+            return deny.stream().map(Cidr::parse).toList();
+        }
+
+        private static void parse(String cidr, String key) {
+            try {
+                Cidr.parse(cidr);
+            } catch (IllegalArgumentException e) {
+                Check.that(false, key, e.getMessage());
+            }
+        }
+    }
+
+    public record Metrics(String address, int port, String token) {
+        public Metrics {
+            Check.that(port >= 0 && port <= 65535, "metrics.port", "must be 0..65535");
+        }
+
+        @Override
+        public String toString() {
+            return "Metrics[address=" + address + ", port=" + port + ", token=<hidden>]";
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package io.doorstep.relay.server;
+
+import io.doorstep.config.ConfigException;
+import io.doorstep.config.Secrets;
+import io.doorstep.relay.allocation.Quotas;
+import io.doorstep.relay.allocation.RelayPorts;
+import io.doorstep.relay.auth.Credentials;
+import io.doorstep.relay.auth.NonceManager;
+import io.doorstep.relay.config.RelayConfig;
+import io.doorstep.relay.metrics.RelayMetrics;
+import io.doorstep.relay.policy.PeerAddressPolicy;
+import io.doorstep.relay.transport.TurnServer;
+import io.doorstep.relay.turn.Allocator;
+import io.doorstep.relay.turn.TurnGateway;
+import io.doorstep.relay.turn.TurnService;
+import io.doorstep.relay.turn.TurnSettings;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerSocketChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import java.net.Inet4Address;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.UnknownHostException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The relay assembled from its configuration: TURN over UDP, TCP and TLS, and its metrics endpoint. */
+public final class RelayApp implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(RelayApp.class);
+
+    private final RelayConfig config;
+    private final EventLoopGroup group;
+    private final TurnServer turn;
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final InetAddress external;
+    private Channel metricsChannel;
+    private InetSocketAddress turnAddress;
+    private InetSocketAddress tlsAddress;
+
+    public RelayApp(RelayConfig config) {
+        this.config = config;
+        RelayConfig.Turn t = config.turn();
+        boolean epoll = Epoll.isAvailable();
+        this.group = new MultiThreadIoEventLoopGroup(t.ioThreads(),
+                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
+        TurnServer.Transports transports = new TurnServer.Transports(group,
+                epoll ? EpollDatagramChannel.class : NioDatagramChannel.class,
+                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class, epoll);
+        this.external = externalAddress(t.externalAddress());
+        InetAddress relayBind = address(t.relayAddress(), "turn.relay-address");
+        TurnSettings settings = new TurnSettings(t.realm(), t.software(), t.defaultLifetime(), t.maxLifetime(),
+                relayBind, external, config.quotas().bytesPerSecond());
+        Allocator[] allocator = new Allocator[1];
+        RelayMetrics metrics = new RelayMetrics(registry, () -> allocator[0] == null ? 0 : allocator[0].active());
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        allocator[0] = new Allocator(settings, new Quotas(config.quotas().allocationsPerUser(),
+                config.quotas().allocationsTotal()), new RelayPorts(t.relayPortMin(), t.relayPortMax()), metrics,
+                transports.datagram());
+        byte[] secret = Secrets.load(config.auth().restSecret(), config.dataDir(), "turn-secret");
+        List<InetAddress> own = new ArrayList<>(List.of(external));
+        if (!relayBind.isAnyLocalAddress()) {
+            own.add(relayBind);
+        }
+        TurnService service = new TurnService(settings,
+                new Credentials(config.auth().staticUsers(), secret, Clock.systemUTC()),
+                new NonceManager(t.nonceLifetime(), Clock.systemUTC()),
+                new PeerAddressPolicy(config.policy().allowed(), config.policy().denied(), own),
+                allocator[0], metrics);
+        this.turn = new TurnServer(transports, new TurnGateway(service, allocator[0], metrics), metrics);
+    }
+
+    public void start() throws InterruptedException {
+        RelayConfig.Turn t = config.turn();
+        int sockets = t.udpSockets() > 0 ? t.udpSockets() : Runtime.getRuntime().availableProcessors();
+        turnAddress = turn.bindUdpAndTcp(t.listenAddress(), t.port(), sockets);
+        if (t.tls().enabled() && t.tlsPort() > 0) {
+            tlsAddress = turn.bindStream(t.listenAddress(), t.tlsPort(), tlsContext(t.tls()));
+        }
+        if (config.metrics().port() > 0) {
+            metricsChannel = new ServerBootstrap().group(group)
+                    .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(8192),
+                                    new MetricsHttpHandler(registry, config.metrics().token()));
+                        }
+                    })
+                    .bind(config.metrics().address(), config.metrics().port()).sync().channel();
+        }
+        log.info("relay listening turn={} (udp+tcp) tls={} external={} relay_ports={}-{} metrics={}", turnAddress,
+                tlsAddress, external.getHostAddress(), t.relayPortMin(), t.relayPortMax(),
+                metricsChannel == null ? "off" : metricsChannel.localAddress());
+    }
+
+    /** The UDP/TCP TURN address bound (port chosen by the OS when configured as 0). */
+    public InetSocketAddress turnAddress() {
+        return turnAddress;
+    }
+
+    public InetSocketAddress tlsAddress() {
+        return tlsAddress;
+    }
+
+    public InetSocketAddress metricsAddress() {
+        return metricsChannel == null ? null : (InetSocketAddress) metricsChannel.localAddress();
+    }
+
+    public PrometheusMeterRegistry registry() {
+        return registry;
+    }
+
+    @Override
+    public void close() {
+        turn.stop();
+        if (metricsChannel != null) {
+            metricsChannel.close().syncUninterruptibly();
+        }
+        group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        log.info("relay stopped");
+    }
+
+    private static SslContext tlsContext(RelayConfig.Tls tls) {
+        try {
+            return SslContextBuilder.forServer(Path.of(tls.cert()).toFile(), Path.of(tls.key()).toFile()).build();
+        } catch (Exception e) {
+            throw new ConfigException("turn.tls: cannot use " + tls.cert() + " / " + tls.key() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private static InetAddress address(String literal, String key) {
+        try {
+            return InetAddress.getByName(literal);
+        } catch (UnknownHostException e) {
+            throw new ConfigException(key + ": '" + literal + "' is not an address", e);
+        }
+    }
+
+    /** The configured external address, or the host's first non-loopback IPv4 address, or 127.0.0.1. */
+    static InetAddress externalAddress(String configured) {
+        if (!configured.isEmpty()) {
+            return address(configured, "turn.external-address");
+        }
+        try {
+            for (NetworkInterface nif : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                if (!nif.isUp() || nif.isLoopback()) {
+                    continue;
+                }
+                for (InetAddress a : Collections.list(nif.getInetAddresses())) {
+                    if (a instanceof Inet4Address) {
+                        return a;
+                    }
+                }
+            }
+        } catch (SocketException e) {
+            log.warn("cannot list network interfaces: {}", e.toString());
+        }
+        return InetAddress.getLoopbackAddress();
+    }
+}

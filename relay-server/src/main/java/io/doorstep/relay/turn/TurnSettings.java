@@ -1,0 +1,25 @@
+package io.doorstep.relay.turn;
+
+import java.net.InetAddress;
+import java.time.Duration;
+
+/**
+ * What the TURN logic needs to know of the configuration.
+ *
+ * @param realm            REALM of the long-term credentials
+ * @param software         SOFTWARE sent in responses (empty: none)
+ * @param defaultLifetime  allocation lifetime when the client asks for less or nothing (RFC 8656: 10 minutes)
+ * @param maxLifetime      the most a client may ask for
+ * @param relayBind        the local address relay sockets bind to
+ * @param externalAddress  the relayed address announced to clients (the public one when behind NAT)
+ * @param bytesPerSecond   bandwidth per allocation and direction (0: unlimited)
+ */
+public record TurnSettings(String realm, String software, Duration defaultLifetime, Duration maxLifetime,
+                           InetAddress relayBind, InetAddress externalAddress, long bytesPerSecond) {
+
+    /** The lifetime to grant: at least the default, at most the maximum (RFC 8656 §7.2 step 9). */
+    public long grantSeconds(Long requested) {
+        long wanted = requested == null ? defaultLifetime.toSeconds() : requested;
+        return Math.max(defaultLifetime.toSeconds(), Math.min(wanted, maxLifetime.toSeconds()));
+    }
+}

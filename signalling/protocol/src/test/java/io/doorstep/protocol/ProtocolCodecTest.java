@@ -1,0 +1,397 @@
+package io.doorstep.protocol;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.doorstep.protocol.Devices.Barcode;
+import io.doorstep.protocol.Devices.IdCard;
+import io.doorstep.protocol.Devices.PrintJob;
+import io.doorstep.protocol.Devices.PrintResult;
+import io.doorstep.protocol.Media.IceCandidate;
+import io.doorstep.protocol.Media.IceServer;
+import io.doorstep.protocol.Media.SessionDescription;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+class ProtocolCodecTest {
+    private static final ProtocolCodec CODEC = new ProtocolCodec();
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private static final IdCard CARD = new IdCard("张三", "310115195001011234", "男", "汉", "1950-01-01",
+            "上海市浦东新区川沙新镇", "浦东分局", "2015-01-01", "长期", "aGVsbG8=");
+    private static final ServerMessage.ServiceItemInfo ITEM = new ServerMessage.ServiceItemInfo("MI-001",
+            "城乡居民基本医疗保险参保登记", "Enrolment", "medical-insurance");
+
+    /** One instance of every client message type, with every field set. */
+    static List<ClientMessage> clientMessages() {
+        return List.of(
+                new ClientMessage.Hello("h1", "eyJhbGciOiJIUzI1NiJ9.e30.sig", new ClientMessage.Resume("s-1", 42)),
+                new ClientMessage.Ping("p1", 7),
+                new ClientMessage.Bye("b1"),
+                new ClientMessage.CallRequest("r1", "MI-001", true),
+                new ClientMessage.CallCancel("c1", "c-abc"),
+                new ClientMessage.CallAccept("a1", "c-abc"),
+                new ClientMessage.CallReject("j1", "c-abc", "busy with paperwork"),
+                new ClientMessage.CallHangup("x1", "c-abc", ClientMessage.CallHangup.MEDIA_FAILED),
+                new ClientMessage.SetAgentState("st1", AgentState.AWAY),
+                new ClientMessage.Sdp("sd1", "c-abc", new SessionDescription("offer", "v=0\r\no=- 1 2 IN IP4 0.0.0.0")),
+                new ClientMessage.Ice("i1", "c-abc", new IceCandidate("candidate:1 1 udp 1 10.0.0.1 5000 typ host",
+                        "0", 0, "ufrag")),
+                new ClientMessage.IdCardRead("d1", "c-abc", CARD),
+                new ClientMessage.BarcodeScan("d2", "c-abc", new Barcode("MRB-2026-000123", "qr")),
+                new ClientMessage.Print("d3", "c-abc", new PrintJob("job-1", "doc-9", "申请表", 2)),
+                new ClientMessage.PrintDone("d4", "c-abc", new PrintResult("job-1", PrintResult.Status.FAILED,
+                        "paper jam")));
+    }
+
+    /** One instance of every server message type, with every field set. */
+    static List<ServerMessage> serverMessages() {
+        List<IceServer> ice = List.of(new IceServer(List.of("stun:127.0.0.1:3478"), null, null),
+                new IceServer(List.of("turn:127.0.0.1:3478?transport=udp", "turn:127.0.0.1:3478?transport=tcp"),
+                        "1700000000:c-abc:station", "c3VwZXI="));
+        return List.of(
+                new ServerMessage.Welcome("h1", "s-1", new ServerMessage.Identity("st-1", "一村", Role.STATION),
+                        new ServerMessage.Heartbeat(10_000, 30_000), 60_000, true, "REPLAY_UNAVAILABLE", 17,
+                        new ServerMessage.Limits(65536, 16384, 50, 200), 1_700_000_000_000L),
+                new ServerMessage.Pong("p1", 1_700_000_000_001L),
+                new ServerMessage.Ok("o1"),
+                new ServerMessage.Error("e1", ErrorCode.NOT_IN_CALL, "no such call of yours", "c-abc"),
+                new ServerMessage.CallQueued("r1", "c-abc", ITEM, true, 3, 125, true),
+                new ServerMessage.CallOffer("c-abc", new ServerMessage.StationInfo("st-1", "一村站", "川沙新镇", "一村"),
+                        ITEM, true, 12_000, 20_000),
+                new ServerMessage.OfferWithdrawn("c-abc", "RING_TIMEOUT"),
+                new ServerMessage.CallConnected("a1", "c-abc", new ServerMessage.Peer("ag-1", "王敏", Role.AGENT),
+                        ITEM, true, ice, "relay"),
+                new ServerMessage.CallEnded("x1", "c-abc", EndReason.REJECTED_BY_ALL, "ALL_REJECTED", Role.AGENT),
+                new ServerMessage.PeerReconnecting("c-abc", 60_000),
+                new ServerMessage.PeerReconnected("c-abc"),
+                new ServerMessage.AgentStateChanged("st1", AgentState.WRAP_UP, "CALL_ENDED", 1_700_000_030_000L),
+                new ServerMessage.Sdp("c-abc", new SessionDescription("answer", "v=0")),
+                new ServerMessage.Ice("c-abc", new IceCandidate("", null, 0, null)),
+                new ServerMessage.IdCardRead("c-abc", CARD),
+                new ServerMessage.BarcodeScan("c-abc", new Barcode("12345", null)),
+                new ServerMessage.Print("c-abc", new PrintJob("job-1", "doc-9", null, 1)),
+                new ServerMessage.PrintDone("c-abc", new PrintResult("job-1", PrintResult.Status.PRINTED, null)),
+                new ServerMessage.SessionReplaced("signed in on another connection"),
+                new ServerMessage.ServerShutdown(ServerMessage.ServerShutdown.FINISH_CALL, 5_000,
+                        1_700_000_300_000L));
+    }
+
+    private static Set<Class<?>> subtypes(Class<?> base) {
+        return Arrays.stream(base.getAnnotation(JsonSubTypes.class).value()).map(JsonSubTypes.Type::value)
+                .collect(Collectors.toSet());
+    }
+
+    @Test
+    void theRoundTripsCoverEveryMessageType() {
+        assertThat(clientMessages().stream().map(Object::getClass).collect(Collectors.toSet()))
+                .isEqualTo(subtypes(ClientMessage.class))
+                .containsExactlyInAnyOrder(permittedLeaves(ClientMessage.class));
+        assertThat(serverMessages().stream().map(Object::getClass).collect(Collectors.toSet()))
+                .isEqualTo(subtypes(ServerMessage.class))
+                .containsExactlyInAnyOrder(permittedLeaves(ServerMessage.class));
+    }
+
+    /** The concrete message records a sealed interface permits (through InCall for client messages). */
+    private static Class<?>[] permittedLeaves(Class<?> sealed) {
+        return Arrays.stream(sealed.getPermittedSubclasses())
+                .flatMap(c -> c.isInterface() ? Arrays.stream(permittedLeaves(c)) : Stream.of(c))
+                .distinct().toArray(Class<?>[]::new);
+    }
+
+    static Stream<Arguments> clientCases() {
+        return clientMessages().stream().map(m -> Arguments.of(ProtocolCodec.typeOf(m), m));
+    }
+
+    static Stream<Arguments> serverCases() {
+        return serverMessages().stream().map(m -> Arguments.of(m.getClass().getSimpleName(), m));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("clientCases")
+    void clientMessagesRoundTrip(String type, ClientMessage message) throws Exception {
+        byte[] bytes = CODEC.encode(message);
+        JsonNode tree = JSON.readTree(bytes);
+        assertThat(tree.get("type").asText()).isEqualTo(type);
+        assertThat(tree.get("id").asText()).isEqualTo(message.id());
+        assertThat(CODEC.decodeClient(bytes)).isEqualTo(message);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("serverCases")
+    void serverMessagesRoundTripWithTheirSeq(String name, ServerMessage message) throws Exception {
+        byte[] bytes = CODEC.encode(message, 1234);
+        ProtocolCodec.ServerEnvelope envelope = CODEC.decodeServer(bytes);
+        assertThat(envelope.seq()).isEqualTo(1234);
+        assertThat(envelope.message()).isEqualTo(message);
+    }
+
+    @Test
+    void wireTypeNames() {
+        assertThat(clientMessages().stream().map(ProtocolCodec::typeOf)).containsExactly("hello", "ping", "bye",
+                "call.request", "call.cancel", "call.accept", "call.reject", "call.hangup", "agent.state",
+                "signal.sdp", "signal.ice", "device.idcard", "device.barcode", "device.print",
+                "device.print.result");
+    }
+
+    @Test
+    void seqIsSplicedInFrontOfTheFields() throws Exception {
+        String ok = new String(CODEC.encode(new ServerMessage.Ok("r-9"), 42), StandardCharsets.UTF_8);
+        assertThat(ok).isEqualTo("{\"seq\":42,\"type\":\"ok\",\"re\":\"r-9\"}");
+        String zero = new String(CODEC.encode(new ServerMessage.PeerReconnected("c-1"), 0), StandardCharsets.UTF_8);
+        assertThat(zero).startsWith("{\"seq\":0,\"type\":\"peer.reconnected\",");
+        String big = new String(CODEC.encode(new ServerMessage.Pong(null, 5), Long.MAX_VALUE),
+                StandardCharsets.UTF_8);
+        assertThat(JSON.readTree(big).get("seq").asLong()).isEqualTo(Long.MAX_VALUE);
+        // Every server message stays valid JSON after the splice.
+        for (ServerMessage m : serverMessages()) {
+            JsonNode tree = JSON.readTree(CODEC.encode(m, 7));
+            assertThat(tree.isObject()).isTrue();
+            assertThat(tree.fieldNames().next()).isEqualTo("seq");
+            assertThat(tree.get("seq").asLong()).isEqualTo(7);
+            assertThat(tree.get("type").isTextual()).isTrue();
+        }
+    }
+
+    @Test
+    void nullFieldsAreOmitted() throws Exception {
+        JsonNode error = JSON.readTree(CODEC.encode(new ServerMessage.Error(null, ErrorCode.BAD_JSON, "bad", null), 0));
+        assertThat(error.has("re")).isFalse();
+        assertThat(error.has("callId")).isFalse();
+        assertThat(error.get("code").asText()).isEqualTo("BAD_JSON");
+        JsonNode queued = JSON.readTree(CODEC.encode(new ServerMessage.CallQueued(null, "c-1", ITEM, false, 1, null,
+                false), 3));
+        assertThat(queued.has("estimatedWaitSeconds")).as("unknown estimate is absent, not null").isFalse();
+        assertThat(queued.has("re")).isFalse();
+        JsonNode ping = JSON.readTree(CODEC.encode(new ClientMessage.Ping(null, 0)));
+        assertThat(ping.has("id")).isFalse();
+        assertThat(new String(CODEC.encode(new ClientMessage.Bye(null)), StandardCharsets.UTF_8))
+                .isEqualTo("{\"type\":\"bye\"}");
+    }
+
+    @Test
+    void wireNamesOfEnums() throws Exception {
+        JsonNode state = JSON.readTree(CODEC.encode(new ServerMessage.AgentStateChanged(null, AgentState.WRAP_UP,
+                null, null), 1));
+        assertThat(state.get("state").asText()).isEqualTo("wrap_up");
+        JsonNode ended = JSON.readTree(CODEC.encode(new ServerMessage.CallEnded(null, "c", EndReason.REJECTED_BY_ALL,
+                null, Role.AGENT), 1));
+        assertThat(ended.get("reason").asText()).isEqualTo("rejected_by_all");
+        assertThat(ended.get("by").asText()).isEqualTo("agent");
+        assertThat(ended.has("cause")).isFalse();
+    }
+
+    @Test
+    void unknownFieldsAreIgnored() throws Exception {
+        ClientMessage m = decode("{\"type\":\"call.request\",\"id\":\"r1\",\"serviceItem\":\"MI-001\","
+                + "\"future\":{\"nested\":[1,2,3]},\"priority\":true,\"x\":null}");
+        assertThat(m).isEqualTo(new ClientMessage.CallRequest("r1", "MI-001", true));
+        ClientMessage sdp = decode("{\"type\":\"signal.sdp\",\"callId\":\"c-1\","
+                + "\"description\":{\"type\":\"offer\",\"sdp\":\"v=0\",\"extra\":1}}");
+        assertThat(sdp).isEqualTo(new ClientMessage.Sdp(null, "c-1", new SessionDescription("offer", "v=0")));
+        ProtocolCodec.ServerEnvelope e = CODEC.decodeServer(
+                "{\"seq\":5,\"type\":\"ok\",\"re\":\"a\",\"newField\":true}".getBytes(StandardCharsets.UTF_8));
+        assertThat(e.message()).isEqualTo(new ServerMessage.Ok("a"));
+    }
+
+    @Test
+    void optionalFieldsDefault() throws Exception {
+        assertThat(decode("{\"type\":\"ping\"}")).isEqualTo(new ClientMessage.Ping(null, 0));
+        assertThat(decode("{\"type\":\"call.request\",\"serviceItem\":\"MI-001\"}"))
+                .isEqualTo(new ClientMessage.CallRequest(null, "MI-001", false));
+        assertThat(decode("{\"type\":\"hello\",\"token\":\"t\"}")).isEqualTo(new ClientMessage.Hello(null, "t", null));
+        // null means absent, for primitives too.
+        assertThat(decode("{\"type\":\"call.request\",\"serviceItem\":\"MI-001\",\"priority\":null}"))
+                .isEqualTo(new ClientMessage.CallRequest(null, "MI-001", false));
+    }
+
+    // ---------------------------------------------------------------- bad input
+
+    private static ClientMessage decode(String json) throws ProtocolException {
+        return CODEC.decodeClient(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static ProtocolException refused(String json) {
+        return refused(json.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static ProtocolException refused(byte[] bytes) {
+        ProtocolException e = catchThrowableOfType(ProtocolException.class, () -> CODEC.decodeClient(bytes));
+        assertThat(e).as("refused: %s", new String(bytes, StandardCharsets.UTF_8)).isNotNull();
+        assertThat(e.getMessage()).isNotBlank();
+        return e;
+    }
+
+    static Stream<Arguments> badJson() {
+        return Stream.of(
+                Arguments.of("not json at all"),
+                Arguments.of("{\"type\":\"ping\""),
+                Arguments.of("{\"type\":\"ping\"} {\"type\":\"ping\"}"),
+                Arguments.of("[{\"type\":\"ping\"}]"),
+                Arguments.of("\"ping\""),
+                Arguments.of("42"),
+                Arguments.of("null"),
+                Arguments.of(""),
+                Arguments.of("   "),
+                Arguments.of("{'type':'ping'}"),
+                Arguments.of("{\"type\":\"ping\",\"ack\":1" + "0".repeat(40) + "}"),
+                Arguments.of("{\"type\":\"ping\",\"x\":" + "[".repeat(40) + "]".repeat(40) + "}"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("badJson")
+    void notAJsonObjectIsBadJson(String json) {
+        ProtocolException e = refused(json);
+        assertThat(e.code()).isEqualTo(ErrorCode.BAD_JSON);
+        assertThat(e.requestId()).isNull();
+    }
+
+    @Test
+    void invalidUtf8IsBadJson() {
+        byte[] bytes = {'{', '"', 't', 'y', 'p', 'e', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+        assertThat(refused(bytes).code()).isEqualTo(ErrorCode.BAD_JSON);
+    }
+
+    @Test
+    void unknownOrMissingTypeKeepsTheRequestId() {
+        ProtocolException unknown = refused("{\"type\":\"call.teleport\",\"id\":\"q-1\"}");
+        assertThat(unknown.code()).isEqualTo(ErrorCode.UNKNOWN_TYPE);
+        assertThat(unknown.requestId()).isEqualTo("q-1");
+        assertThat(unknown.getMessage()).contains("call.teleport");
+        ProtocolException missing = refused("{\"id\":\"q-2\",\"serviceItem\":\"MI-001\"}");
+        assertThat(missing.code()).isEqualTo(ErrorCode.UNKNOWN_TYPE);
+        assertThat(missing.requestId()).isEqualTo("q-2");
+        assertThat(refused("{\"type\":5,\"id\":\"q-3\"}").code()).isEqualTo(ErrorCode.UNKNOWN_TYPE);
+        assertThat(refused("{\"type\":null}").code()).isEqualTo(ErrorCode.UNKNOWN_TYPE);
+        // A server-to-client type is not something a client may send.
+        assertThat(refused("{\"type\":\"welcome\",\"id\":\"q-4\"}").code()).isEqualTo(ErrorCode.UNKNOWN_TYPE);
+        // A very long type is not echoed in full.
+        ProtocolException longType = refused("{\"type\":\"" + "x".repeat(10_000) + "\"}");
+        assertThat(longType.getMessage().length()).isLessThan(200);
+    }
+
+    static Stream<Arguments> missingFields() {
+        return Stream.of(
+                Arguments.of("{\"type\":\"call.request\",\"id\":\"m\"}", "serviceItem"),
+                Arguments.of("{\"type\":\"call.request\",\"id\":\"m\",\"serviceItem\":\"  \"}", "serviceItem"),
+                Arguments.of("{\"type\":\"call.request\",\"id\":\"m\",\"serviceItem\":null}", "serviceItem"),
+                Arguments.of("{\"type\":\"hello\",\"id\":\"m\"}", "token"),
+                Arguments.of("{\"type\":\"hello\",\"id\":\"m\",\"token\":\"t\",\"resume\":{\"lastSeq\":1}}",
+                        "resume.sessionId"),
+                Arguments.of("{\"type\":\"call.accept\",\"id\":\"m\"}", "callId"),
+                Arguments.of("{\"type\":\"agent.state\",\"id\":\"m\"}", "state"),
+                Arguments.of("{\"type\":\"signal.sdp\",\"id\":\"m\",\"callId\":\"c\"}", "description"),
+                Arguments.of("{\"type\":\"signal.sdp\",\"id\":\"m\",\"callId\":\"c\",\"description\":{\"type\":\"offer\"}}",
+                        "description.sdp"),
+                Arguments.of("{\"type\":\"signal.ice\",\"id\":\"m\",\"callId\":\"c\",\"candidate\":{\"sdpMid\":\"0\"}}",
+                        "candidate.candidate"),
+                Arguments.of("{\"type\":\"device.idcard\",\"id\":\"m\",\"callId\":\"c\",\"card\":{\"name\":\"n\"}}",
+                        "card.idNumber"),
+                Arguments.of("{\"type\":\"device.print.result\",\"id\":\"m\",\"callId\":\"c\",\"result\":{\"jobId\":\"j\"}}",
+                        "result.status"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("missingFields")
+    void missingFieldIsNamedWithTheRequestId(String json, String field) {
+        ProtocolException e = refused(json);
+        assertThat(e.code()).isEqualTo(ErrorCode.MISSING_FIELD);
+        assertThat(e.requestId()).isEqualTo("m");
+        assertThat(e.getMessage()).contains("'" + field + "'");
+    }
+
+    static Stream<Arguments> invalidFields() {
+        return Stream.of(
+                Arguments.of("{\"type\":\"call.request\",\"id\":\"v\",\"serviceItem\":\"MI-001\",\"priority\":\"yes\"}"),
+                Arguments.of("{\"type\":\"call.request\",\"id\":\"v\",\"serviceItem\":\"MI-001\",\"priority\":1}"),
+                Arguments.of("{\"type\":\"call.request\",\"id\":\"v\",\"serviceItem\":42}"),
+                Arguments.of("{\"type\":\"call.request\",\"id\":\"v\",\"serviceItem\":true}"),
+                Arguments.of("{\"type\":\"call.cancel\",\"id\":\"v\",\"callId\":1.5}"),
+                Arguments.of("{\"type\":\"device.idcard\",\"id\":\"v\",\"callId\":\"c\","
+                        + "\"card\":{\"name\":\"n\",\"idNumber\":310115195001011234}}"),
+                Arguments.of("{\"type\":\"call.request\",\"id\":\"v\",\"serviceItem\":{\"code\":\"MI-001\"}}"),
+                Arguments.of("{\"type\":\"call.request\",\"id\":\"v\",\"serviceItem\":\"" + "X".repeat(33) + "\"}"),
+                Arguments.of("{\"type\":\"ping\",\"id\":\"v\",\"ack\":-1}"),
+                Arguments.of("{\"type\":\"ping\",\"id\":\"v\",\"ack\":\"5\"}"),
+                Arguments.of("{\"type\":\"ping\",\"id\":\"v\",\"ack\":1.5}"),
+                Arguments.of("{\"type\":\"ping\",\"id\":\"v\",\"ack\":2.0}"),
+                Arguments.of("{\"type\":\"call.request\",\"id\":\"v\",\"serviceItem\":\"MI-001\",\"priority\":\"true\"}"),
+                Arguments.of("{\"type\":\"agent.state\",\"id\":\"v\",\"state\":\"busy\"}"),
+                Arguments.of("{\"type\":\"agent.state\",\"id\":\"v\",\"state\":\"sleeping\"}"),
+                Arguments.of("{\"type\":\"call.accept\",\"id\":\"v\",\"callId\":\"" + "c".repeat(65) + "\"}"),
+                Arguments.of("{\"type\":\"call.accept\",\"id\":\"v\",\"callId\":[\"c-1\"]}"),
+                Arguments.of("{\"type\":\"signal.sdp\",\"id\":\"v\",\"callId\":\"c\","
+                        + "\"description\":{\"type\":\"bogus\",\"sdp\":\"v=0\"}}"),
+                Arguments.of("{\"type\":\"signal.sdp\",\"id\":\"v\",\"callId\":\"c\",\"description\":\"v=0\"}"),
+                Arguments.of("{\"type\":\"signal.ice\",\"id\":\"v\",\"callId\":\"c\",\"candidate\":{\"candidate\":\"\"}}"),
+                Arguments.of("{\"type\":\"device.print\",\"id\":\"v\",\"callId\":\"c\","
+                        + "\"job\":{\"jobId\":\"j\",\"documentId\":\"d\",\"copies\":0}}"),
+                Arguments.of("{\"type\":\"hello\",\"id\":\"v\",\"token\":\"t\","
+                        + "\"resume\":{\"sessionId\":\"s\",\"lastSeq\":-3}}"),
+                Arguments.of("{\"type\":\"hello\",\"id\":\"v\",\"token\":\"" + "t".repeat(8193) + "\"}"));
+    }
+
+    @ParameterizedTest
+    @MethodSource("invalidFields")
+    void wrongTypeOrValueIsInvalidFieldWithTheRequestId(String json) {
+        ProtocolException e = refused(json);
+        assertThat(e.code()).isEqualTo(ErrorCode.INVALID_FIELD);
+        assertThat(e.requestId()).isEqualTo("v");
+        assertThat(e.getMessage().length()).as("short, readable message").isLessThan(200);
+    }
+
+    @Test
+    void aBadRequestIdIsInvalidAndNotEchoed() {
+        ProtocolException tooLong = refused("{\"type\":\"ping\",\"id\":\"" + "i".repeat(65) + "\"}");
+        assertThat(tooLong.code()).isEqualTo(ErrorCode.INVALID_FIELD);
+        assertThat(tooLong.requestId()).isNull();
+        assertThat(tooLong.getMessage()).contains("'id'");
+        ProtocolException number = refused("{\"type\":\"ping\",\"id\":17}");
+        assertThat(number.code()).isEqualTo(ErrorCode.INVALID_FIELD);
+        assertThat(number.requestId()).isNull();
+        assertThat(refused("{\"type\":\"ping\",\"id\":{\"a\":1}}").code()).isEqualTo(ErrorCode.INVALID_FIELD);
+    }
+
+    @Test
+    void anIdOfExactlyTheLimitIsEchoed() throws Exception {
+        String id = "i".repeat(ProtocolCodec.MAX_REQUEST_ID_LENGTH);
+        assertThat(decode("{\"type\":\"ping\",\"id\":\"" + id + "\"}").id()).isEqualTo(id);
+        ProtocolException e = refused("{\"type\":\"nope\",\"id\":\"" + id + "\"}");
+        assertThat(e.requestId()).isEqualTo(id);
+    }
+
+    @Test
+    void serverMessagesWithoutSeqOrWithAnUnknownTypeAreRefused() {
+        assertThatThrownBy(() -> CODEC.decodeServer("{\"type\":\"ok\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(ProtocolException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.MISSING_FIELD));
+        assertThatThrownBy(() -> CODEC.decodeServer("{\"seq\":1,\"type\":\"nope\"}".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(ProtocolException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.UNKNOWN_TYPE));
+        assertThatThrownBy(() -> CODEC.decodeServer("[]".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOfSatisfying(ProtocolException.class,
+                        e -> assertThat(e.code()).isEqualTo(ErrorCode.BAD_JSON));
+    }
+
+    @Test
+    void messageConstructorsRefuseIncompleteValuesInCodeToo() {
+        assertThatThrownBy(() -> new ClientMessage.CallRequest("r", null, false))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("serviceItem");
+        assertThatThrownBy(() -> new ClientMessage.SetAgentState("r", AgentState.BUSY))
+                .isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> new Media.IceCandidate("c", null, null, null))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+}
