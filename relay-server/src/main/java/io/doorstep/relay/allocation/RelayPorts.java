@@ -38,6 +38,33 @@ public final class RelayPorts {
         return min + free;
     }
 
+    /**
+     * An even port (EVEN-PORT, RFC 8656 §14.6), and with {@code alsoNext} the odd port above it reserved too; -1 when
+     * none is free.
+     */
+    public synchronized int takeEven(boolean alsoNext) {
+        int need = alsoNext ? 2 : 1;
+        if (size - inUse < need) {
+            return -1;
+        }
+        int start = ThreadLocalRandom.current().nextInt(size);
+        for (int step = 0; step < size; step++) {
+            int i = (start + step) % size;
+            int port = min + i;
+            if (port % 2 != 0 || used.get(i) || (alsoNext && (i + 1 >= size || used.get(i + 1)))) {
+                continue;
+            }
+            used.set(i);
+            inUse++;
+            if (alsoNext) {
+                used.set(i + 1);
+                inUse++;
+            }
+            return port;
+        }
+        return -1;
+    }
+
     public synchronized void release(int port) {
         int i = port - min;
         if (i >= 0 && i < size && used.get(i)) {

@@ -83,7 +83,7 @@ public final class RelayApp implements AutoCloseable {
         new ProcessorMetrics().bindTo(registry);
         allocator[0] = new Allocator(settings, new Quotas(config.quotas().allocationsPerUser(),
                 config.quotas().allocationsTotal()), new RelayPorts(t.relayPortMin(), t.relayPortMax()), metrics,
-                transports.datagram());
+                transports.datagram(), group);
         byte[] secret = Secrets.load(config.auth().restSecret(), config.dataDir(), "turn-secret");
         List<InetAddress> own = new ArrayList<>(List.of(external));
         if (!relayBind.isAnyLocalAddress()) {

@@ -28,9 +28,11 @@ public final class Allocator {
     private final RelayMetrics metrics;
     private final Class<? extends DatagramChannel> datagramType;
     private final AtomicInteger active = new AtomicInteger();
+    private final io.netty.util.concurrent.EventExecutorGroup group;
 
     public Allocator(TurnSettings settings, Quotas quotas, RelayPorts ports, RelayMetrics metrics,
-                     Class<? extends DatagramChannel> datagramType) {
+                     Class<? extends DatagramChannel> datagramType, io.netty.util.concurrent.EventExecutorGroup group) {
+        this.group = group;
         this.settings = settings;
         this.quotas = quotas;
         this.ports = ports;
@@ -39,35 +41,95 @@ public final class Allocator {
     }
 
     /** Why an allocation could not be made. */
-    public enum Failure { USER_QUOTA, CAPACITY }
+    public enum Failure { USER_QUOTA, CAPACITY, BAD_TOKEN }
 
-    /** Result of {@link #allocate}: the allocation, or why there is none. */
-    public record Outcome(Allocation allocation, Failure failure) {
+    /**
+     * Result of {@link #allocate}: the allocation (with the reservation token of the port kept for a later
+     * allocation, or null), or why there is none.
+     */
+    public record Outcome(Allocation allocation, Failure failure, byte[] reservationToken) {
     }
+
+    /** Which relayed port a client asks for (RFC 8656 §7.2 steps 5–6, EVEN-PORT and RESERVATION-TOKEN). */
+    public sealed interface PortRequest {
+        /** Any port. */
+        record Any() implements PortRequest {
+        }
+
+        /** An even port; {@code reserveNext} also keeps the next port for a later Allocate with the token. */
+        record Even(boolean reserveNext) implements PortRequest {
+        }
+
+        /** The port reserved earlier under this token. */
+        record Reserved(byte[] token) implements PortRequest {
+        }
+    }
+
+    /** RFC 8656 §14.9: a reserved port is held for about 30 seconds. */
+    private static final long RESERVATION_SECONDS = 30;
+
+    /** Reserved ports by token (8 bytes as a long); shared by all event loops. */
+    private final java.util.concurrent.ConcurrentHashMap<Long, Integer> reservations =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     public int active() {
         return active.get();
     }
 
     /** Reserves quota and a port and binds the relay socket; completes on the client's event loop. */
-    public void allocate(ClientLink client, String username, byte[] key, long lifetimeSeconds,
+    public void allocate(ClientLink client, String username, byte[] key, long lifetimeSeconds, PortRequest wanted,
                          AllocationTable table, Promise<Outcome> result) {
         switch (quotas.reserve(username)) {
-            case USER_QUOTA -> result.setSuccess(new Outcome(null, Failure.USER_QUOTA));
-            case CAPACITY -> result.setSuccess(new Outcome(null, Failure.CAPACITY));
-            default -> bind(client, username, key, lifetimeSeconds, table, result, BIND_ATTEMPTS);
+            case USER_QUOTA -> result.setSuccess(new Outcome(null, Failure.USER_QUOTA, null));
+            case CAPACITY -> result.setSuccess(new Outcome(null, Failure.CAPACITY, null));
+            default -> bind(client, username, key, lifetimeSeconds, wanted, table, result, BIND_ATTEMPTS);
         }
     }
 
-    private void bind(ClientLink client, String username, byte[] key, long lifetimeSeconds, AllocationTable table,
-                      Promise<Outcome> result, int attemptsLeft) {
-        int port = ports.take();
-        if (port < 0 || attemptsLeft == 0) {
-            if (port >= 0) {
-                ports.release(port);
+    /** The port for the request, and the token of a port reserved alongside (null if none); port -1 on failure. */
+    private record Port(int port, byte[] token, Failure failure) {
+    }
+
+    private Port takePort(PortRequest wanted) {
+        if (wanted instanceof PortRequest.Reserved r) {
+            Integer port = r.token().length == 8 ? reservations.remove(tokenKey(r.token())) : null;
+            return port == null ? new Port(-1, null, Failure.BAD_TOKEN) : new Port(port, null, null);
+        }
+        if (wanted instanceof PortRequest.Even e) {
+            int port = ports.takeEven(e.reserveNext());
+            if (port < 0) {
+                return new Port(-1, null, Failure.CAPACITY);
             }
+            return new Port(port, e.reserveNext() ? reserve(port + 1) : null, null);
+        }
+        int port = ports.take();
+        return new Port(port, null, port < 0 ? Failure.CAPACITY : null);
+    }
+
+    private byte[] reserve(int port) {
+        byte[] token = new byte[8];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(token);
+        long key = tokenKey(token);
+        reservations.put(key, port);
+        group.schedule(() -> {
+            if (reservations.remove(key, port)) {
+                ports.release(port); // never claimed
+            }
+        }, RESERVATION_SECONDS, TimeUnit.SECONDS);
+        return token;
+    }
+
+    private static long tokenKey(byte[] token) {
+        return java.nio.ByteBuffer.wrap(token).getLong();
+    }
+
+    private void bind(ClientLink client, String username, byte[] key, long lifetimeSeconds, PortRequest wanted,
+                      AllocationTable table, Promise<Outcome> result, int attemptsLeft) {
+        Port taken = attemptsLeft == 0 ? new Port(-1, null, Failure.CAPACITY) : takePort(wanted);
+        int port = taken.port();
+        if (port < 0) {
             quotas.release(username);
-            result.setSuccess(new Outcome(null, Failure.CAPACITY));
+            result.setSuccess(new Outcome(null, taken.failure(), null));
             return;
         }
         PeerHandler peers = new PeerHandler(metrics);
@@ -88,7 +150,9 @@ public final class Allocator {
                     if (!f.isSuccess()) { // taken by another process: try another port
                         ports.release(port);
                         relay.close();
-                        bind(client, username, key, lifetimeSeconds, table, result, attemptsLeft - 1);
+                        bind(client, username, key, lifetimeSeconds,
+                                wanted instanceof PortRequest.Reserved ? wanted : new PortRequest.Any(), table, result,
+                                wanted instanceof PortRequest.Reserved ? 0 : attemptsLeft - 1);
                         return;
                     }
                     active.incrementAndGet();
@@ -96,7 +160,7 @@ public final class Allocator {
                     relay.closeFuture().addListener(c -> ports.release(port));
                     table.put(client.clientAddress(), allocation);
                     scheduleExpiry(allocation, table);
-                    result.setSuccess(new Outcome(allocation, null));
+                    result.setSuccess(new Outcome(allocation, null, taken.token()));
                 }));
     }
 

@@ -193,25 +193,24 @@ public final class TurnService {
             throw new Refusal(ErrorCodes.UNKNOWN_ATTRIBUTE,
                     new StunAttribute.UnknownAttributes(List.of(AttributeType.DONT_FRAGMENT)));
         }
-        checkReservationAndFamily(req);
+        Allocator.PortRequest port = portRequest(req);
         long lifetime = settings.grantSeconds(req.first(StunAttribute.Lifetime.class)
                 .map(StunAttribute.Lifetime::seconds).orElse(null));
         io.netty.util.concurrent.Promise<Allocator.Outcome> outcome = client.channel().eventLoop().newPromise();
         outcome.addListener(f -> allocated(auth, client, outcome.getNow(), lifetime));
-        allocator.allocate(client, auth.username(), auth.key(), lifetime, table, outcome);
+        allocator.allocate(client, auth.username(), auth.key(), lifetime, port, table, outcome);
     }
 
-    /** Steps 5–8: reservations are not offered; IPv4 relayed addresses only (family checks answer cleanly). */
-    private void checkReservationAndFamily(StunMessage req) throws Refusal {
+    /**
+     * Steps 5–8: EVEN-PORT (with or without reserving the next port) and RESERVATION-TOKEN are honoured; relayed
+     * addresses are IPv4 (an IPv6 request is answered 440, an additional IPv6 family with ADDRESS-ERROR-CODE).
+     */
+    private static Allocator.PortRequest portRequest(StunMessage req) throws Refusal {
         boolean token = req.has(AttributeType.RESERVATION_TOKEN);
-        boolean evenPort = req.has(AttributeType.EVEN_PORT);
         boolean family = req.has(AttributeType.REQUESTED_ADDRESS_FAMILY);
-        if (token && (evenPort || family || req.has(AttributeType.ADDITIONAL_ADDRESS_FAMILY))) {
+        if (token && (req.has(AttributeType.EVEN_PORT) || family
+                || req.has(AttributeType.ADDITIONAL_ADDRESS_FAMILY))) {
             throw new Refusal(ErrorCodes.BAD_REQUEST);
-        }
-        if (token || req.first(StunAttribute.EvenPort.class).map(StunAttribute.EvenPort::reserveNextPort)
-                .orElse(false)) {
-            throw new Refusal(ErrorCodes.INSUFFICIENT_CAPACITY); // no port reservations here
         }
         Optional<StunAttribute.RequestedAddressFamily> requested =
                 req.first(StunAttribute.RequestedAddressFamily.class);
@@ -223,13 +222,22 @@ public final class TurnService {
         if (additional.isPresent() && (family || additional.get().family() != StunAttribute.FAMILY_IPV6)) {
             throw new Refusal(ErrorCodes.BAD_REQUEST);
         }
+        if (token) {
+            return new Allocator.PortRequest.Reserved(req.first(StunAttribute.ReservationToken.class)
+                    .orElseThrow().token());
+        }
+        return req.first(StunAttribute.EvenPort.class)
+                .<Allocator.PortRequest>map(e -> new Allocator.PortRequest.Even(e.reserveNextPort()))
+                .orElse(new Allocator.PortRequest.Any());
     }
 
     private void allocated(Authenticated auth, ClientLink client, Allocator.Outcome outcome, long lifetime) {
         StunMessage req = auth.request();
         if (outcome.allocation() == null) {
-            int code = outcome.failure() == Allocator.Failure.USER_QUOTA ? ErrorCodes.ALLOCATION_QUOTA_REACHED
-                    : ErrorCodes.INSUFFICIENT_CAPACITY;
+            int code = switch (outcome.failure()) {
+                case USER_QUOTA -> ErrorCodes.ALLOCATION_QUOTA_REACHED;
+                case CAPACITY, BAD_TOKEN -> ErrorCodes.INSUFFICIENT_CAPACITY; // §7.2 step 5: unknown token → 508
+            };
             answer(client, req, req.errorResponse(code), auth.key(), String.valueOf(code));
             client.channel().flush();
             return;
@@ -239,6 +247,9 @@ public final class TurnService {
                 client.clientAddress(), a.relayedAddress(), lifetime);
         List<StunAttribute> attributes = new ArrayList<>(List.of(new StunAttribute.XorRelayedAddress(a.relayedAddress()),
                 new StunAttribute.Lifetime(lifetime), new StunAttribute.XorMappedAddress(client.clientAddress())));
+        if (outcome.reservationToken() != null) {
+            attributes.add(new StunAttribute.ReservationToken(outcome.reservationToken()));
+        }
         if (req.has(AttributeType.ADDITIONAL_ADDRESS_FAMILY)) { // asked for IPv6 too: say why it is missing
             attributes.add(new StunAttribute.AddressErrorCode(StunAttribute.FAMILY_IPV6,
                     ErrorCodes.ADDRESS_FAMILY_NOT_SUPPORTED, "Address Family not Supported"));
