@@ -110,7 +110,9 @@ public final class ConfigLoader {
             if (existing == null) {
                 throw new ConfigException(key + ": unknown configuration key");
             }
-            if (existing.isObject() && f.getValue().isObject()) {
+            if (existing.isObject() && existing.isEmpty()) { // a free-form map, e.g. static users
+                into.set(f.getKey(), f.getValue());
+            } else if (existing.isObject() && f.getValue().isObject()) {
                 merge((ObjectNode) existing, (ObjectNode) f.getValue(), key + ".");
             } else {
                 into.set(f.getKey(), f.getValue());

@@ -38,18 +38,30 @@ public final class Secrets {
         }
     }
 
+    /**
+     * Writes a new secret to a private temporary file and links it into place: the link either appears complete
+     * or fails because another process (the relay starting beside the signalling server) made one first, in which
+     * case theirs is used. Both processes end up reading the same secret.
+     */
     private static void create(Path dataDir, Path file) throws IOException {
         Files.createDirectories(dataDir);
         byte[] random = new byte[32];
         new SecureRandom().nextBytes(random);
         String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+        Path tmp;
         try {
-            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-        } catch (FileAlreadyExistsException e) {
-            return; // another process made it first: use theirs
+            tmp = Files.createTempFile(dataDir, file.getFileName().toString(), ".tmp",
+                    PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
-            Files.createFile(file);
+            tmp = Files.createTempFile(dataDir, file.getFileName().toString(), ".tmp");
         }
-        Files.writeString(file, secret + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+        try {
+            Files.writeString(tmp, secret + "\n", StandardCharsets.UTF_8, StandardOpenOption.TRUNCATE_EXISTING);
+            Files.createLink(file, tmp);
+        } catch (FileAlreadyExistsException e) {
+            // another process made it first: use theirs
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 }
