@@ -31,6 +31,7 @@ public final class Allocation {
     private byte[] creatingTransaction;
     private byte[] creatingResponse;
     private double tokens;
+    private boolean flushPending;
     private long lastRefillNanos;
 
     public Allocation(String username, byte[] key, ClientLink client, Channel relay, InetSocketAddress relayedAddress,
@@ -158,6 +159,19 @@ public final class Allocation {
         }
         tokens -= bytes;
         return true;
+    }
+
+    /** Marks the relay socket as written but not flushed; false if it already was. */
+    public boolean markFlushPending() {
+        if (flushPending) {
+            return false;
+        }
+        flushPending = true;
+        return true;
+    }
+
+    public void clearFlushPending() {
+        flushPending = false;
     }
 
     int permissionCount() {

@@ -7,6 +7,7 @@ import io.doorstep.relay.stun.ChannelData;
 import io.doorstep.relay.stun.StunCodec;
 import io.doorstep.relay.stun.StunParseException;
 import io.doorstep.relay.turn.AllocationTable;
+import io.doorstep.relay.turn.FlushBatch;
 import io.doorstep.relay.turn.TurnGateway;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,6 +21,7 @@ import java.net.InetSocketAddress;
 final class StreamTurnHandler extends ChannelInboundHandlerAdapter implements AllocationTable {
     private final TurnGateway gateway;
     private final RelayMetrics metrics;
+    private final FlushBatch batch = new FlushBatch();
     private ClientLink link;
     private Allocation allocation;
 
@@ -42,7 +44,7 @@ final class StreamTurnHandler extends ChannelInboundHandlerAdapter implements Al
                 if (allocation == null) {
                     metrics.dropped(RelayMetrics.Drop.NO_ALLOCATION);
                 } else {
-                    gateway.channelData(allocation, frame);
+                    gateway.channelData(allocation, frame, batch);
                 }
             } else {
                 gateway.stun(StunCodec.decode(frame), frame, link, this);
@@ -56,6 +58,7 @@ final class StreamTurnHandler extends ChannelInboundHandlerAdapter implements Al
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        batch.flush();
         ctx.flush();
     }
 

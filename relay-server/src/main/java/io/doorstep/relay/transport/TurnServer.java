@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -22,6 +23,11 @@ import java.util.List;
  * clients over the event loops), TCP, and TLS. Each client's allocation lives on the event loop of its socket.
  */
 public final class TurnServer {
+    /** Largest datagram read in one recvmmsg slot: a full-size ChannelData or STUN message over Ethernet MTU. */
+    static final int MAX_DATAGRAM = 2048;
+    /** Datagrams read per recvmmsg call. */
+    static final int BURST = 16;
+
     private final Transports transports;
     private final TurnGateway gateway;
     private final RelayMetrics metrics;
@@ -48,8 +54,10 @@ public final class TurnServer {
                             ch.pipeline().addLast("turn", new UdpTurnHandler(gateway, metrics));
                         }
                     });
-            if (transports.reusePort()) {
+            if (transports.reusePort()) { // epoll: share the port, and read bursts with recvmmsg
                 b.option(EpollChannelOption.SO_REUSEPORT, true);
+                b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
+                b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * BURST));
             }
             Channel ch = b.bind(host, bound == null ? port : bound.getPort()).sync().channel();
             channels.add(ch);

@@ -7,6 +7,7 @@ import io.doorstep.relay.stun.ChannelData;
 import io.doorstep.relay.stun.StunCodec;
 import io.doorstep.relay.stun.StunParseException;
 import io.doorstep.relay.turn.AllocationTable;
+import io.doorstep.relay.turn.FlushBatch;
 import io.doorstep.relay.turn.TurnGateway;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -23,6 +24,7 @@ import java.util.Map;
 final class UdpTurnHandler extends ChannelInboundHandlerAdapter implements AllocationTable {
     private final TurnGateway gateway;
     private final RelayMetrics metrics;
+    private final FlushBatch batch = new FlushBatch();
     private final Map<InetSocketAddress, Allocation> allocations = new HashMap<>();
 
     UdpTurnHandler(TurnGateway gateway, RelayMetrics metrics) {
@@ -40,7 +42,7 @@ final class UdpTurnHandler extends ChannelInboundHandlerAdapter implements Alloc
                 if (allocation == null) {
                     metrics.dropped(RelayMetrics.Drop.NO_ALLOCATION);
                 } else {
-                    gateway.channelData(allocation, content);
+                    gateway.channelData(allocation, content, batch);
                 }
             } else if (StunCodec.looksLikeStun(content)) {
                 gateway.stun(StunCodec.decode(content), content, new ClientLink.Udp(ctx.channel(), packet.sender()),
@@ -57,6 +59,7 @@ final class UdpTurnHandler extends ChannelInboundHandlerAdapter implements Alloc
 
     @Override
     public void channelReadComplete(ChannelHandlerContext ctx) {
+        batch.flush();
         ctx.flush();
     }
 

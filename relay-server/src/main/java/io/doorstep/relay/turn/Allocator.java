@@ -9,6 +9,9 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelOption;
+import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
@@ -133,13 +136,17 @@ public final class Allocator {
             return;
         }
         PeerHandler peers = new PeerHandler(metrics);
-        ChannelFuture registered = new Bootstrap()
+        Bootstrap bootstrap = new Bootstrap()
                 .group(client.channel().eventLoop())
                 .channel(datagramType)
                 .option(ChannelOption.SO_RCVBUF, 1 << 20)
                 .option(ChannelOption.SO_SNDBUF, 1 << 20)
-                .handler(peers)
-                .register();
+                .handler(peers);
+        if (EpollDatagramChannel.class.isAssignableFrom(datagramType)) { // read peer bursts with recvmmsg
+            bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 2048)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048 * 8));
+        }
+        ChannelFuture registered = bootstrap.register();
         Channel relay = registered.channel();
         Allocation allocation = new Allocation(username, key, client, relay,
                 new InetSocketAddress(settings.externalAddress(), port),

@@ -16,7 +16,7 @@ final class Relaying {
      * Sends the payload of one ChannelData message (readable bytes of {@code message}, not owned) to the peer bound
      * to its channel: a retained slice of the received buffer goes out, so no bytes are copied.
      */
-    static void channelDataToPeer(Allocation allocation, ByteBuf message, RelayMetrics metrics) {
+    static void channelDataToPeer(Allocation allocation, ByteBuf message, RelayMetrics metrics, FlushBatch batch) {
         int length = ChannelData.dataLength(message);
         if (message.readableBytes() < ChannelData.HEADER_LENGTH + length) {
             metrics.dropped(RelayMetrics.Drop.MALFORMED);
@@ -37,7 +37,8 @@ final class Relaying {
             return;
         }
         ByteBuf payload = message.retainedSlice(message.readerIndex() + ChannelData.HEADER_LENGTH, length);
-        allocation.relay().writeAndFlush(new DatagramPacket(payload, binding.peer()), allocation.relay().voidPromise());
+        allocation.relay().write(new DatagramPacket(payload, binding.peer()), allocation.relay().voidPromise());
+        batch.add(allocation);
         metrics.toPeer(length, true);
     }
 }

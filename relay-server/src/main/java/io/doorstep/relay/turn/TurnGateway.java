@@ -22,8 +22,9 @@ public final class TurnGateway {
         service.handle(message, raw, client, table);
     }
 
-    public void channelData(Allocation allocation, ByteBuf message) {
-        Relaying.channelDataToPeer(allocation, message, metrics);
+    /** Relays one ChannelData message; the write is flushed with {@code batch} at the end of the read burst. */
+    public void channelData(Allocation allocation, ByteBuf message, FlushBatch batch) {
+        Relaying.channelDataToPeer(allocation, message, metrics, batch);
     }
 
     public void release(Allocation allocation, AllocationTable table, String reason) {
