@@ -29,7 +29,13 @@ public final class Main {
             System.exit(2);
             return;
         }
-        app.start();
+        try {
+            app.start();
+        } catch (Exception e) { // e.g. a port in use or an unreadable certificate: stop, do not hang half-started
+            System.err.println("doorstep-relay: cannot start: " + e.getMessage());
+            app.close();
+            System.exit(1);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             app.close();

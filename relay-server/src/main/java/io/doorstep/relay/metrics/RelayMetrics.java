@@ -15,7 +15,7 @@ import java.util.function.Supplier;
  */
 public final class RelayMetrics {
     /** Why a packet or request was dropped. */
-    public enum Drop { MALFORMED, NO_ALLOCATION, NO_PERMISSION, NO_CHANNEL, POLICY, BANDWIDTH, TOO_LARGE }
+    public enum Drop { MALFORMED, NO_ALLOCATION, NO_PERMISSION, NO_CHANNEL, POLICY, BANDWIDTH, TOO_LARGE, CLIENT_SLOW }
 
     private final MeterRegistry registry;
     private final Counter allocationsCreated;
@@ -34,7 +34,8 @@ public final class RelayMetrics {
         this.registry = registry;
         Gauge.builder("doorstep.relay.allocations.active", activeAllocations).description("Live TURN allocations")
                 .register(registry);
-        allocationsCreated = Counter.builder("doorstep.relay.allocations.created")
+        // Not "...created": the Prometheus client strips a _created suffix (it means a creation timestamp there).
+        allocationsCreated = Counter.builder("doorstep.relay.allocations.opened")
                 .description("TURN allocations created").register(registry);
         packetsToPeer = packets("to_peer");
         packetsToClient = packets("to_client");

@@ -44,6 +44,8 @@ public final class PeerAddressPolicy {
     private final List<Cidr> allowed;
     private final List<Cidr> denied;
     private final Set<String> ownAddresses;
+    private final int relayPortMin;
+    private final int relayPortMax;
 
     /**
      * @param allowed      networks allowed even if refused by default (test set-ups, special networks)
@@ -51,13 +53,46 @@ public final class PeerAddressPolicy {
      * @param ownAddresses the relay's own addresses (bind and announced), always refused unless allowed
      */
     public PeerAddressPolicy(List<Cidr> allowed, List<Cidr> denied, List<InetAddress> ownAddresses) {
+        this(allowed, denied, ownAddresses, 0, -1);
+    }
+
+    /**
+     * @param relayPortMin first port of the relay's own relayed range: another client's relayed address on this
+     *                     relay (own address, port in range) is a legitimate peer, so two parties who can both
+     *                     only relay can reach each other through one relay; the relay's other ports stay refused
+     */
+    public PeerAddressPolicy(List<Cidr> allowed, List<Cidr> denied, List<InetAddress> ownAddresses, int relayPortMin,
+                             int relayPortMax) {
+        this.relayPortMin = relayPortMin;
+        this.relayPortMax = relayPortMax;
         this.allowed = List.copyOf(allowed);
         this.denied = List.copyOf(denied);
         this.ownAddresses = ownAddresses.stream().map(a -> Arrays.toString(a.getAddress()))
                 .collect(Collectors.toUnmodifiableSet());
     }
 
-    /** Whether the relay may send to {@code peer}. */
+    /** Whether the relay may send to {@code peer}: its address, and its port when the address is the relay's own. */
+    public boolean permits(java.net.InetSocketAddress peer) {
+        InetAddress ip = peer.getAddress();
+        if (isOwn(ip.getAddress()) && !explicitlyDecided(ip.getAddress())) {
+            return peer.getPort() >= relayPortMin && peer.getPort() <= relayPortMax;
+        }
+        return permits(ip);
+    }
+
+    private boolean isOwn(byte[] address) {
+        byte[] embedded = embeddedIpv4(address);
+        return ownAddresses.contains(Arrays.toString(address))
+                || (embedded != null && ownAddresses.contains(Arrays.toString(embedded)));
+    }
+
+    private boolean explicitlyDecided(byte[] address) {
+        byte[] embedded = embeddedIpv4(address);
+        return matches(denied, address) || matches(allowed, address)
+                || (embedded != null && (matches(denied, embedded) || matches(allowed, embedded)));
+    }
+
+    /** Whether the relay may send to {@code peer}, judged by address alone (the relay's own address: never). */
     public boolean permits(InetAddress peer) {
         byte[] address = peer.getAddress();
         byte[] embedded = embeddedIpv4(address);

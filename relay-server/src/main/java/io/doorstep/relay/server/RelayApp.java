@@ -59,6 +59,7 @@ public final class RelayApp implements AutoCloseable {
     private final TurnServer turn;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final InetAddress external;
+    private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private Channel metricsChannel;
     private InetSocketAddress turnAddress;
     private InetSocketAddress tlsAddress;
@@ -66,25 +67,26 @@ public final class RelayApp implements AutoCloseable {
     public RelayApp(RelayConfig config) {
         this.config = config;
         RelayConfig.Turn t = config.turn();
+        // Everything that can fail on a bad configuration comes before anything that holds threads or sockets.
+        this.external = externalAddress(t.externalAddress());
+        InetAddress relayBind = address(t.relayAddress(), "turn.relay-address");
+        byte[] secret = Secrets.load(config.auth().restSecret(), config.dataDir(), "turn-secret");
         boolean epoll = Epoll.isAvailable();
         this.group = new MultiThreadIoEventLoopGroup(t.ioThreads(),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
         TurnServer.Transports transports = new TurnServer.Transports(group,
                 epoll ? EpollDatagramChannel.class : NioDatagramChannel.class,
                 epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class, epoll);
-        this.external = externalAddress(t.externalAddress());
-        InetAddress relayBind = address(t.relayAddress(), "turn.relay-address");
         TurnSettings settings = new TurnSettings(t.realm(), t.software(), t.defaultLifetime(), t.maxLifetime(),
                 relayBind, external, config.quotas().bytesPerSecond());
         Allocator[] allocator = new Allocator[1];
         RelayMetrics metrics = new RelayMetrics(registry, () -> allocator[0] == null ? 0 : allocator[0].active());
         new JvmMemoryMetrics().bindTo(registry);
-        new JvmGcMetrics().bindTo(registry);
+        gcMetrics.bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
         allocator[0] = new Allocator(settings, new Quotas(config.quotas().allocationsPerUser(),
                 config.quotas().allocationsTotal()), new RelayPorts(t.relayPortMin(), t.relayPortMax()), metrics,
                 transports.datagram(), group);
-        byte[] secret = Secrets.load(config.auth().restSecret(), config.dataDir(), "turn-secret");
         List<InetAddress> own = new ArrayList<>(List.of(external));
         if (!relayBind.isAnyLocalAddress()) {
             own.add(relayBind);
@@ -92,7 +94,8 @@ public final class RelayApp implements AutoCloseable {
         TurnService service = new TurnService(settings,
                 new Credentials(config.auth().staticUsers(), secret, Clock.systemUTC()),
                 new NonceManager(t.nonceLifetime(), Clock.systemUTC()),
-                new PeerAddressPolicy(config.policy().allowed(), config.policy().denied(), own),
+                new PeerAddressPolicy(config.policy().allowed(), config.policy().denied(), own, t.relayPortMin(),
+                        t.relayPortMax()),
                 allocator[0], metrics);
         this.turn = new TurnServer(transports, new TurnGateway(service, allocator[0], metrics), metrics);
     }
@@ -145,6 +148,8 @@ public final class RelayApp implements AutoCloseable {
             metricsChannel.close().syncUninterruptibly();
         }
         group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        gcMetrics.close(); // its GC listener would keep this registry, and so this relay, reachable
+        registry.close();
         log.info("relay stopped");
     }
 

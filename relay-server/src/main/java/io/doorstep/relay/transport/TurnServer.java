@@ -9,6 +9,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.FixedRecvByteBufAllocator;
+import io.netty.channel.WriteBufferWaterMark;
+import io.doorstep.relay.turn.TurnSettings;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
@@ -23,10 +25,10 @@ import java.util.List;
  * clients over the event loops), TCP, and TLS. Each client's allocation lives on the event loop of its socket.
  */
 public final class TurnServer {
-    /** Largest datagram read in one recvmmsg slot: a full-size ChannelData or STUN message over Ethernet MTU. */
-    static final int MAX_DATAGRAM = 2048;
     /** Datagrams read per recvmmsg call. */
-    static final int BURST = 16;
+    static final int BURST = 8;
+    /** Bytes queued for one TCP/TLS client before the relay drops its packets instead (see PeerHandler). */
+    private static final WriteBufferWaterMark STREAM_WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
 
     private final Transports transports;
     private final TurnGateway gateway;
@@ -56,8 +58,11 @@ public final class TurnServer {
                     });
             if (transports.reusePort()) { // epoll: share the port, and read bursts with recvmmsg
                 b.option(EpollChannelOption.SO_REUSEPORT, true);
-                b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, MAX_DATAGRAM);
-                b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(MAX_DATAGRAM * BURST));
+                b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, TurnSettings.MAX_DATAGRAM);
+                b.option(ChannelOption.RCVBUF_ALLOCATOR,
+                        new FixedRecvByteBufAllocator(TurnSettings.MAX_DATAGRAM * BURST));
+            } else {
+                b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(TurnSettings.MAX_DATAGRAM));
             }
             Channel ch = b.bind(host, bound == null ? port : bound.getPort()).sync().channel();
             channels.add(ch);
@@ -72,6 +77,7 @@ public final class TurnServer {
         Channel ch = new ServerBootstrap().group(transports.group()).channel(transports.server())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .childOption(ChannelOption.TCP_NODELAY, true)
+                .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, STREAM_WATER_MARK)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {

@@ -143,8 +143,11 @@ public final class Allocator {
                 .option(ChannelOption.SO_SNDBUF, 1 << 20)
                 .handler(peers);
         if (EpollDatagramChannel.class.isAssignableFrom(datagramType)) { // read peer bursts with recvmmsg
-            bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, 2048)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(2048 * 8));
+            bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, TurnSettings.MAX_DATAGRAM)
+                    .option(ChannelOption.RCVBUF_ALLOCATOR,
+                            new FixedRecvByteBufAllocator(TurnSettings.MAX_DATAGRAM * 4));
+        } else {
+            bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(TurnSettings.MAX_DATAGRAM));
         }
         ChannelFuture registered = bootstrap.register();
         Channel relay = registered.channel();
@@ -154,11 +157,13 @@ public final class Allocator {
         peers.attach(allocation); // before bind: no datagram can arrive earlier
         registered.addListener(r -> relay.bind(new InetSocketAddress(settings.relayBind(), port))
                 .addListener(f -> {
-                    if (!f.isSuccess()) { // taken by another process: try another port
+                    if (!f.isSuccess()) { // taken by another process: try another port of the same kind
                         ports.release(port);
+                        if (taken.token() != null && reservations.remove(tokenKey(taken.token())) != null) {
+                            ports.release(port + 1);
+                        }
                         relay.close();
-                        bind(client, username, key, lifetimeSeconds,
-                                wanted instanceof PortRequest.Reserved ? wanted : new PortRequest.Any(), table, result,
+                        bind(client, username, key, lifetimeSeconds, wanted, table, result,
                                 wanted instanceof PortRequest.Reserved ? 0 : attemptsLeft - 1);
                         return;
                     }

@@ -50,6 +50,10 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
             metrics.dropped(RelayMetrics.Drop.BANDWIDTH);
             return;
         }
+        if (!allocation.client().channel().isWritable()) { // a TCP/TLS client not reading: drop, do not queue
+            metrics.dropped(RelayMetrics.Drop.CLIENT_SLOW);
+            return;
+        }
         ChannelBinding channel = allocation.channelTo(peer);
         ByteBuf out;
         if (channel != null && channel.expiresAtNanos() - now > 0) {

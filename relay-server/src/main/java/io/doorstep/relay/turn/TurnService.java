@@ -77,26 +77,29 @@ public final class TurnService {
         if (message.messageClass() != StunClass.REQUEST) {
             return; // responses are not for a server
         }
+        byte[] key = null; // responses are signed only once the request has proved its credentials
         try {
-            List<Integer> unknown = message.unknownComprehensionRequired();
-            if (!unknown.isEmpty()) {
-                throw new Refusal(ErrorCodes.UNKNOWN_ATTRIBUTE, new StunAttribute.UnknownAttributes(unknown));
-            }
-            if (message.method().equals(StunMethod.BINDING)) {
-                answer(client, message, message.successResponse(
-                        new StunAttribute.XorMappedAddress(client.clientAddress())), null, "success");
+            if (!message.method().equals(StunMethod.BINDING)) {
+                Authenticated auth = authenticate(message, raw, client); // RFC 8489 §9.2.4: first of all
+                key = auth.key();
+                rejectUnknownAttributes(message);
+                dispatch(auth, client, table);
                 return;
             }
-            Authenticated auth = authenticate(message, raw, client);
-            dispatch(auth, client, table);
+            rejectUnknownAttributes(message);
+            answer(client, message, message.successResponse(
+                    new StunAttribute.XorMappedAddress(client.clientAddress())), null, "success");
         } catch (Refusal r) {
-            log.debug("refused {} from {} with {}: {}", message.method().name(), client.clientAddress(), r.code,
-                    message.attributes());
-            List<StunAttribute> attributes = new ArrayList<>(r.extra);
-            byte[] key = r.code == ErrorCodes.UNAUTHENTICATED || r.code == ErrorCodes.STALE_NONCE ? null
-                    : keyOf(message).orElse(null);
-            answer(client, message, message.errorResponse(r.code, attributes.toArray(StunAttribute[]::new)), key,
+            log.debug("refused {} from {} with {}", message.method().name(), client.clientAddress(), r.code);
+            answer(client, message, message.errorResponse(r.code, r.extra.toArray(StunAttribute[]::new)), key,
                     String.valueOf(r.code));
+        }
+    }
+
+    private static void rejectUnknownAttributes(StunMessage message) throws Refusal {
+        List<Integer> unknown = message.unknownComprehensionRequired();
+        if (!unknown.isEmpty()) {
+            throw new Refusal(ErrorCodes.UNKNOWN_ATTRIBUTE, new StunAttribute.UnknownAttributes(unknown));
         }
     }
 
@@ -160,13 +163,6 @@ public final class TurnService {
     private Refusal challenge(int code, ClientLink client) {
         return new Refusal(code, new StunAttribute.Realm(settings.realm()),
                 new StunAttribute.Nonce(nonces.issue(client.clientAddress().getAddress())));
-    }
-
-    /** The key of the request's user, to sign an error after authentication (not for 401/438). */
-    private Optional<byte[]> keyOf(StunMessage request) {
-        return request.first(StunAttribute.Username.class)
-                .flatMap(u -> credentials.password(u.value())
-                        .map(p -> LongTermKey.md5(u.value(), settings.realm(), p)));
     }
 
     // ------------------------------------------------------------------------------------------ Allocate
@@ -321,7 +317,7 @@ public final class TurnService {
         if (familyOf(peer) != familyOf(allocation.relayedAddress())) {
             throw new Refusal(ErrorCodes.PEER_ADDRESS_FAMILY_MISMATCH);
         }
-        if (!policy.permits(peer.getAddress())) {
+        if (!policy.permits(peer)) {
             metrics.dropped(RelayMetrics.Drop.POLICY);
             log.info("peer refused by policy client={} peer={}", allocation.client().clientAddress(), peer);
             throw new Refusal(ErrorCodes.FORBIDDEN);
@@ -343,6 +339,8 @@ public final class TurnService {
             metrics.dropped(RelayMetrics.Drop.MALFORMED);
         } else if (!allocation.permits(peer.get().getAddress(), now)) {
             metrics.dropped(RelayMetrics.Drop.NO_PERMISSION);
+        } else if (!policy.permits(peer.get())) { // a permission is per IP; the port still matters for own ports
+            metrics.dropped(RelayMetrics.Drop.POLICY);
         } else if (!allocation.spend(data.get().length, now)) {
             metrics.dropped(RelayMetrics.Drop.BANDWIDTH);
         } else {

@@ -17,6 +17,12 @@ import java.time.Duration;
 public record TurnSettings(String realm, String software, Duration defaultLifetime, Duration maxLifetime,
                            InetAddress relayBind, InetAddress externalAddress, long bytesPerSecond) {
 
+    /**
+     * The largest datagram read whole, client or peer side: a jumbo frame. Sockets read into buffers of this size
+     * so nothing that fits is cut short; anything larger than a TURN message can carry is not media anyway.
+     */
+    public static final int MAX_DATAGRAM = 9216;
+
     /** The lifetime to grant: at least the default, at most the maximum (RFC 8656 §7.2 step 9). */
     public long grantSeconds(Long requested) {
         long wanted = requested == null ? defaultLifetime.toSeconds() : requested;
