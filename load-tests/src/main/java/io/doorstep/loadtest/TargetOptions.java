@@ -1,9 +1,11 @@
 package io.doorstep.loadtest;
 
 import io.doorstep.loadtest.client.Fleet;
+import io.doorstep.loadtest.probe.CpuAccount;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** Where the server is, who the bench may sign in as, and how it connects. */
@@ -41,6 +43,11 @@ final class TargetOptions {
             description = "Time allowed for all sign-ins (default ${DEFAULT-VALUE}).")
     Duration signInTimeout;
 
+    @Option(names = "--server-pid",
+            description = "The server's process id, when it runs on this machine: its CPU use (and so that of other "
+                    + "work) is reported, and the idle scenario reads its memory.")
+    Long serverPid;
+
     Fleet fleet() {
         return new Fleet(new Fleet.Options(url, ioThreads, sourceAddresses, signInParallelism, signInTimeout));
     }
@@ -51,5 +58,9 @@ final class TargetOptions {
                     + "DOORSTEP_AUTH_HS256_SECRET");
         }
         return new Credentials(directory, catalogue, secret);
+    }
+
+    CpuAccount cpuAccount() {
+        return new CpuAccount(Optional.ofNullable(serverPid));
     }
 }

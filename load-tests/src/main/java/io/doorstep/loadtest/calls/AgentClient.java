@@ -53,6 +53,11 @@ final class AgentClient implements ConnectionListener {
     }
 
     @Override
+    public void onHeartbeat(BenchConnection c, long roundTripNanos) {
+        stats.heartbeat(roundTripNanos);
+    }
+
+    @Override
     public void onClosed(BenchConnection c, boolean expected) {
         if (!expected) {
             stats.error("agent: connection lost");

@@ -92,6 +92,7 @@ public final class CallLoad implements AutoCloseable {
             stats.error("arrival dropped: no idle station");
             return;
         }
+        stats.requested();
         station.request(dueNanos, serviceItems.get(ThreadLocalRandom.current().nextInt(serviceItems.size())));
     }
 

@@ -19,16 +19,22 @@ final class CallStats {
     private final Recorder offered = new Recorder(SIGNIFICANT_DIGITS);
     private final Recorder connected = new Recorder(SIGNIFICANT_DIGITS);
     private final Recorder sendLag = new Recorder(SIGNIFICANT_DIGITS);
+    private final Recorder heartbeat = new Recorder(SIGNIFICANT_DIGITS);
     private final LongAdder requested = new LongAdder();
     private final LongAdder completed = new LongAdder();
     private final Map<String, LongAdder> errors = new ConcurrentHashMap<>();
     /** Calls requested and not yet ended; not per phase, since a phase waits for it to reach zero. */
     private final AtomicInteger inFlight = new AtomicInteger();
 
-    void requested(long sendLagNanos) {
+    /** A call handed to a station; counted by the pacer, so a phase never ends before its last call is counted. */
+    void requested() {
         requested.increment();
         inFlight.incrementAndGet();
-        sendLag.recordValue(Math.max(0, sendLagNanos));
+    }
+
+    /** How late the station actually sent a request. */
+    void sent(long lagNanos) {
+        sendLag.recordValue(Math.max(0, lagNanos));
     }
 
     void queued(long nanos) {
@@ -41,6 +47,10 @@ final class CallStats {
 
     void connected(long nanos) {
         connected.recordValue(nanos);
+    }
+
+    void heartbeat(long roundTripNanos) {
+        heartbeat.recordValue(roundTripNanos);
     }
 
     /** A call ended (normally or not); its station is free again. */
@@ -74,7 +84,7 @@ final class CallStats {
             }
         });
         return new CallReport(rate, duration, requested.sumThenReset(), completed.sumThenReset(), inFlight.get(),
-                errorCounts, Latency.of(queued.getIntervalHistogram()), Latency.of(offered.getIntervalHistogram()),
-                Latency.of(connected.getIntervalHistogram()), Latency.of(sendLag.getIntervalHistogram()));
+                errorCounts, new CallReport.Histograms(queued.getIntervalHistogram(), offered.getIntervalHistogram(),
+                connected.getIntervalHistogram(), sendLag.getIntervalHistogram(), heartbeat.getIntervalHistogram()));
     }
 }

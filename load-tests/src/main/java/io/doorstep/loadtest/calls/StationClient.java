@@ -39,7 +39,7 @@ final class StationClient implements ConnectionListener {
             this.intendedNanos = intendedNanos;
             requestId = "r" + (++requestCount);
             callId = null;
-            stats.requested(System.nanoTime() - intendedNanos);
+            stats.sent(System.nanoTime() - intendedNanos);
             c.send(new ClientMessage.CallRequest(requestId, serviceItem, false));
         });
     }
@@ -77,6 +77,11 @@ final class StationClient implements ConnectionListener {
         callId = null;
         stats.ended(normally);
         idle.put(this);
+    }
+
+    @Override
+    public void onHeartbeat(BenchConnection c, long roundTripNanos) {
+        stats.heartbeat(roundTripNanos);
     }
 
     @Override

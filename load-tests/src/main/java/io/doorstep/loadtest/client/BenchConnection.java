@@ -31,6 +31,8 @@ public final class BenchConnection extends SimpleChannelInboundHandler<TextWebSo
     private volatile boolean leaving;
     private long lastSeq;
     private ScheduledFuture<?> heartbeat;
+    /** When the outstanding ping was sent; 0 when none is. */
+    private long pingSentNanos;
 
     BenchConnection(ProtocolCodec codec, String token, ConnectionListener listener) {
         this.codec = codec;
@@ -104,7 +106,10 @@ public final class BenchConnection extends SimpleChannelInboundHandler<TextWebSo
             lastSeq = envelope.seq();
         }
         ServerMessage message = envelope.message();
-        if (message instanceof ServerMessage.Welcome welcome) {
+        if (message instanceof ServerMessage.Pong && pingSentNanos != 0) {
+            listener.onHeartbeat(this, arrived - pingSentNanos);
+            pingSentNanos = 0;
+        } else if (message instanceof ServerMessage.Welcome welcome) {
             startHeartbeat(ctx, welcome.heartbeat().intervalMs());
             signedIn.complete(this);
         } else if (message instanceof ServerMessage.Error error && !signedIn.isDone()) {
@@ -117,8 +122,12 @@ public final class BenchConnection extends SimpleChannelInboundHandler<TextWebSo
     /** Pings every interval; the first at a random point in it, so thousands of sessions do not ping in step. */
     private void startHeartbeat(ChannelHandlerContext ctx, long intervalMs) {
         long first = ThreadLocalRandom.current().nextLong(intervalMs);
-        heartbeat = ctx.executor().scheduleAtFixedRate(() -> send(new ClientMessage.Ping(null, lastSeq)),
-                first, intervalMs, TimeUnit.MILLISECONDS);
+        heartbeat = ctx.executor().scheduleAtFixedRate(this::ping, first, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void ping() {
+        pingSentNanos = System.nanoTime();
+        send(new ClientMessage.Ping(null, lastSeq));
     }
 
     @Override

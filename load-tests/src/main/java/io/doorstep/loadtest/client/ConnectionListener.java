@@ -11,6 +11,13 @@ public interface ConnectionListener {
      */
     void onMessage(BenchConnection connection, ServerMessage message, long arrivedNanos);
 
+    /**
+     * A heartbeat round trip: from sending a ping to its pong. It takes the same path through the server as a call
+     * request (I/O thread, switchboard thread, back), without the call logic: a baseline for the call latencies.
+     */
+    default void onHeartbeat(BenchConnection connection, long roundTripNanos) {
+    }
+
     /** The connection closed; {@code expected} when the bench signed it out itself. */
     default void onClosed(BenchConnection connection, boolean expected) {
     }

@@ -1,0 +1,160 @@
+#!/usr/bin/env bash
+# The signalling benchmark (issue #2 §8), end to end: build, generate a directory, then for each scenario start the
+# server pinned to one core, run the generator pinned to the other, and stop the server. Every step is bounded by
+# `timeout`; all traffic stays on 127.0.0.1. Results: load-tests/target/bench/results.txt (method: docs/benchmarks.md).
+#
+#   load-tests/run-signalling-bench.sh                 # district, ramp and idle
+#   load-tests/run-signalling-bench.sh ramp            # only some scenarios
+#
+# Environment: BENCH_PORT (18080), BENCH_SERVER_CPU (0), BENCH_CLIENT_CPU (1), SERVER_JAVA_OPTS, BENCH_JAVA_OPTS,
+# DISTRICT_ARGS, RAMP_ARGS, IDLE_ARGS (extra generator options, e.g. RAMP_ARGS="--step-duration 20s"),
+# BENCH_QUIET_WAIT (300: seconds to wait for other work on the machine to stop before each scenario),
+# BENCH_NICE (-10: priority of the server and the generator over other work on a shared machine; needs root,
+# otherwise nice warns and runs them at normal priority), BENCH_LOCK (/tmp/doorstep-bench.lock).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+OUT=load-tests/target/bench
+PORT=${BENCH_PORT:-18080}
+SERVER_CPU=${BENCH_SERVER_CPU:-0}
+CLIENT_CPU=${BENCH_CLIENT_CPU:-1}
+NICE=${BENCH_NICE:--10}
+SCENARIOS=("$@")
+[ ${#SCENARIOS[@]} -gt 0 ] || SCENARIOS=(district ramp idle)
+IDLE_SESSIONS=10000
+
+# 10,000 idle sessions need as many descriptors on each side.
+ulimit -n "$(ulimit -Hn)"
+
+# One benchmark at a time on this machine: two pinned to the same cores measure each other. Other benchmark scripts
+# can take the same lock (flock on BENCH_LOCK) to wait for this one.
+exec 9> "${BENCH_LOCK:-/tmp/doorstep-bench.lock}"
+flock -w 3600 9 || { echo "another benchmark held ${BENCH_LOCK:-/tmp/doorstep-bench.lock} for an hour" >&2; exit 1; }
+
+# Only what the benchmark runs: the server and the generator (and what they depend on), copied out of target/ at
+# once since other work in this tree may rebuild or clean it meanwhile. Retried, for the same reason.
+mkdir -p "$OUT"
+for attempt in 1 2 3; do
+    if timeout 900 ./mvnw -q -B -pl load-tests -am install -DskipTests \
+        && cp signalling/server/target/doorstep-signalling.jar "$OUT/server.jar" \
+        && cp load-tests/target/doorstep-signalling-bench.jar "$OUT/bench.jar"; then
+        break
+    fi
+    [ "$attempt" -lt 3 ] || exit 1
+    sleep 20
+done
+
+# A fresh token secret per run, shared by the server and the generator.
+DOORSTEP_AUTH_HS256_SECRET=$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+export DOORSTEP_AUTH_HS256_SECRET
+
+RESULTS="$OUT/results.txt"
+: > "$RESULTS"
+log() { echo "$*" | tee -a "$RESULTS"; }
+
+SERVER_WRAPPER=""
+SERVER_PID=""
+
+start_server() {
+    local name=$1
+    rm -rf "$OUT/data-$name"
+    # Wrap-up 0 and a generous per-connection rate limit: the bench measures the call path, not those policies.
+    env DOORSTEP_SERVER_HOST=127.0.0.1 \
+        DOORSTEP_SERVER_PORT="$PORT" \
+        DOORSTEP_DIRECTORY_FILE="$OUT/directory.yaml" \
+        DOORSTEP_DATA_DIR="$OUT/data-$name" \
+        DOORSTEP_ROUTING_WRAP_UP=0s \
+        DOORSTEP_LIMITS_MESSAGES_PER_SECOND=1000 \
+        DOORSTEP_LIMITS_BURST=2000 \
+        DOORSTEP_AUTH_DEMO_TOKENS=false \
+        DOORSTEP_SHUTDOWN_DRAIN_TIMEOUT=5s \
+        timeout 2400 nice -n "$NICE" taskset -c "$SERVER_CPU" java ${SERVER_JAVA_OPTS:-} -jar "$OUT/server.jar" serve \
+        > "$OUT/server-$name.log" 2>&1 9>&- &
+    SERVER_WRAPPER=$!
+    for _ in $(seq 300); do
+        if curl -sf "http://127.0.0.1:$PORT/health" > /dev/null; then
+            SERVER_PID=$(pgrep -P "$SERVER_WRAPPER" java)
+            log "server ($name): pid $SERVER_PID on cpu $SERVER_CPU, nice $(ps -o ni= -p "$SERVER_PID" | tr -d ' ');" \
+                "$(jcmd "$SERVER_PID" VM.flags | grep -o -E 'Use[A-Za-z0-9]+GC' | head -1)," \
+                "max heap $(jcmd "$SERVER_PID" VM.flags | grep -o -E -- '-XX:MaxHeapSize=[0-9]+' | cut -d= -f2) bytes"
+            return
+        fi
+        sleep 0.1
+    done
+    echo "the server did not come up; see $OUT/server-$name.log" >&2
+    exit 1
+}
+
+stop_server() {
+    [ -n "$SERVER_WRAPPER" ] || return 0
+    kill -TERM "$SERVER_PID" 2> /dev/null || true
+    for _ in $(seq 300); do
+        kill -0 "$SERVER_WRAPPER" 2> /dev/null || break
+        sleep 0.1
+    done
+    kill -KILL "$SERVER_WRAPPER" "$SERVER_PID" 2> /dev/null || true
+    wait "$SERVER_WRAPPER" 2> /dev/null || true
+    SERVER_WRAPPER=""
+}
+trap stop_server EXIT
+
+bench() {
+    local limit=$1
+    shift
+    timeout "$limit" nice -n "$NICE" taskset -c "$CLIENT_CPU" java ${BENCH_JAVA_OPTS:-} -jar "$OUT/bench.jar" "$@" \
+        --url "ws://127.0.0.1:$PORT/ws" --directory "$OUT/directory.yaml" --server-pid "$SERVER_PID" 2>&1 9>&- \
+        | tee -a "$RESULTS" || true
+}
+
+# Other work (builds, tests) on the machine would be measured as server latency: before each scenario, wait
+# (bounded) until it stops. During a scenario the generator accounts each phase's CPU and repeats disturbed ones.
+machine_ticks() { awk '/^cpu /{idle = $5 + $6; t = 0; for (i = 2; i <= 9; i++) t += $i; print t - idle, t}' /proc/stat; }
+
+busy_cores_over() {
+    local before after
+    before=$(machine_ticks)
+    sleep "$1"
+    after=$(machine_ticks)
+    awk -v a="$before" -v b="$after" -v n="$(nproc)" \
+        'BEGIN {split(a, x, " "); split(b, y, " "); printf "%.2f", (y[1] - x[1]) / (y[2] - x[2]) * n}'
+}
+
+wait_for_quiet() {
+    local deadline=$((SECONDS + ${BENCH_QUIET_WAIT:-300})) busy
+    while :; do
+        busy=$(busy_cores_over 3)
+        if awk -v b="$busy" 'BEGIN {exit !(b < 0.2)}' || [ "$SECONDS" -ge "$deadline" ]; then
+            break
+        fi
+        sleep 7
+    done
+    log "machine busy before the scenario: $busy cores (of $(nproc))"
+}
+
+log "signalling benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- signalling || echo ' + local changes to signalling/')"
+log "machine: $(nproc) cpus, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/^Mem:/{print $2}') GB"
+log "java: $(java -version 2>&1 | head -2 | tr '\n' ' ')"
+
+timeout 120 java -jar "$OUT/bench.jar" directory --out "$OUT/directory.yaml" \
+    --stations "$IDLE_SESSIONS" --agents 300 --skills-per-agent 3 | tee -a "$RESULTS"
+
+for scenario in "${SCENARIOS[@]}"; do
+    log ""
+    log "== $scenario"
+    wait_for_quiet
+    start_server "$scenario"
+    case "$scenario" in
+        district) bench 900 district --stations 1310 --agents 300 --rate 50 --duration 60s \
+                      --warmup 60s ${DISTRICT_ARGS:-} ;;
+        ramp)     bench 1200 ramp --stations 1310 --agents 300 --warmup 30s --step-duration 10s \
+                      ${RAMP_ARGS:-} ;;
+        # Two source addresses: 10,000 connections fit one address's ephemeral ports, but not with a previous
+        # run's TIME_WAIT leftovers on top.
+        idle)     bench 600 idle --sessions "$IDLE_SESSIONS" --hold 25s \
+                      --source-addresses 127.0.0.1,127.0.0.2 ${IDLE_ARGS:-} ;;
+        *)        echo "unknown scenario $scenario (district, ramp, idle)" >&2; exit 2 ;;
+    esac
+    stop_server
+done
+log ""
+log "results in $RESULTS; server logs in $OUT/server-*.log"

@@ -1,0 +1,44 @@
+package io.doorstep.loadtest;
+
+import io.doorstep.loadtest.calls.CallLoad;
+import io.doorstep.loadtest.client.Fleet;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "district", mixinStandardHelpOptions = true,
+        description = "A district's stations and agents signed in, calls arriving at a fixed rate: set-up latency.")
+final class DistrictCommand implements Callable<Integer> {
+    @Mixin
+    TargetOptions target;
+
+    @Mixin
+    CallOptions calls;
+
+    @Option(names = "--rate", defaultValue = "50", description = "Calls per second (default ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--duration", defaultValue = "60s", description = "Measured time (default ${DEFAULT-VALUE}).")
+    Duration duration;
+
+    @Override
+    public Integer call() throws Exception {
+        Credentials credentials = target.credentials();
+        try (Fleet fleet = target.fleet(); CallLoad load = new CallLoad(fleet, credentials, calls.settings())) {
+            long start = System.nanoTime();
+            load.signIn(target.signInTimeout);
+            System.out.println(Reports.format("district: %d stations and %d agents signed in in %.1f s; "
+                            + "talk time %d ms, answer delay %d ms", calls.stations, calls.agents,
+                    (System.nanoTime() - start) / 1e9, calls.talkTime.toMillis(), calls.answerDelay.toMillis()));
+            if (!calls.warmup.isZero()) {
+                System.out.print(Reports.warmup(load.run(rate, calls.warmup)));
+            }
+            MeasuredPhases.Phase phase = calls.measuredPhases(load, target).run(rate, duration);
+            System.out.print(Reports.calls(phase.calls()));
+            System.out.print(Reports.cpu(phase));
+            return phase.calls().clean() ? 0 : 1;
+        }
+    }
+}

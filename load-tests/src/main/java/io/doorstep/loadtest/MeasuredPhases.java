@@ -1,0 +1,62 @@
+package io.doorstep.loadtest;
+
+import io.doorstep.loadtest.calls.CallLoad;
+import io.doorstep.loadtest.calls.CallReport;
+import io.doorstep.loadtest.probe.CpuAccount;
+import java.time.Duration;
+
+/**
+ * Runs the measured phases of a call load in slices and accounts the CPU of each. On a machine shared with other
+ * work, a slice during which that work took more than {@code maxOtherCores} measured the neighbours as much as the
+ * server: it is left out, and slices go on (up to {@code 1 + reruns} times the slices asked for) until the phase
+ * has its full length of undisturbed ones. If it never gets any, it reports every slice it ran, and says so.
+ */
+final class MeasuredPhases {
+    /** A phase's calls and where the CPU went meanwhile, over {@code kept} of the {@code run} slices. */
+    record Phase(CallReport calls, CpuAccount.Usage cpu, int kept, int run) {
+        boolean disturbed() {
+            return kept == 0;
+        }
+    }
+
+    private final CallLoad load;
+    private final CpuAccount cpu;
+    private final Duration sliceLength;
+    private final double maxOtherCores;
+    private final int reruns;
+
+    MeasuredPhases(CallLoad load, CpuAccount cpu, Duration sliceLength, double maxOtherCores, int reruns) {
+        this.load = load;
+        this.cpu = cpu;
+        this.sliceLength = sliceLength;
+        this.maxOtherCores = maxOtherCores;
+        this.reruns = reruns;
+    }
+
+    Phase run(double rate, Duration duration) throws InterruptedException {
+        Duration slice = duration.compareTo(sliceLength) < 0 ? duration : sliceLength;
+        long wanted = (duration.toNanos() + slice.toNanos() - 1) / slice.toNanos();
+        Phase kept = null;
+        Phase all = null;
+        for (int run = 1; run <= wanted * (1 + reruns) && (kept == null || kept.kept() < wanted); run++) {
+            cpu.start();
+            CallReport calls = load.run(rate, slice);
+            CpuAccount.Usage usage = cpu.usage();
+            boolean quiet = !(usage.other() > maxOtherCores); // NaN (not known) counts as quiet
+            all = add(all, calls, usage, quiet);
+            if (quiet) {
+                kept = add(kept, calls, usage, true);
+            } else {
+                System.out.println(Reports.format("  (%.0f/s: other work took %.2f cores during a %d s slice; "
+                        + "left out)", rate, usage.other(), slice.toSeconds()));
+            }
+        }
+        return kept != null ? new Phase(kept.calls(), kept.cpu(), kept.kept(), all.run()) : all;
+    }
+
+    private static Phase add(Phase phase, CallReport calls, CpuAccount.Usage usage, boolean quiet) {
+        int kept = quiet ? 1 : 0;
+        return phase == null ? new Phase(calls, usage, kept, 1)
+                : new Phase(phase.calls().plus(calls), phase.cpu().plus(usage), phase.kept() + kept, phase.run() + 1);
+    }
+}

@@ -1,0 +1,97 @@
+package io.doorstep.loadtest.probe;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where the machine's CPU went over an interval: the server, this generator, and everything else. On a machine
+ * shared with other work (builds, tests) the last figure says how far a phase's latencies can be trusted.
+ */
+public final class CpuAccount {
+    private static final Path PROC_STAT = Path.of("/proc/stat");
+
+    /** Cores kept busy on average (1.0 = one core all the time); NaN where not known. */
+    public record Usage(Duration wall, Duration serverCpu, double server, double generator, double other) {
+        /** Two intervals as one: CPU time adds up, cores are averaged over the wall time. */
+        public Usage plus(Usage o) {
+            Duration total = wall.plus(o.wall);
+            return new Usage(total, serverCpu.plus(o.serverCpu), mean(server, o.server, o.wall, total),
+                    mean(generator, o.generator, o.wall, total), mean(other, o.other, o.wall, total));
+        }
+
+        private double mean(double mine, double theirs, Duration theirWall, Duration total) {
+            return (mine * wall.toNanos() + theirs * theirWall.toNanos()) / total.toNanos();
+        }
+    }
+
+    private final Optional<ProcessHandle> server;
+    private final ProcessHandle generator = ProcessHandle.current();
+    private long startWall;
+    private Duration startServer;
+    private Duration startGenerator;
+    private long[] startMachine;
+
+    /** @param serverPid the server's process id, if it runs on this machine */
+    public CpuAccount(Optional<Long> serverPid) {
+        this.server = serverPid.map(pid -> ProcessHandle.of(pid)
+                .orElseThrow(() -> new IllegalArgumentException("no process " + pid)));
+        start();
+    }
+
+    /** Starts a new interval. */
+    public void start() {
+        startWall = System.nanoTime();
+        startServer = server.map(CpuAccount::cpu).orElse(Duration.ZERO);
+        startGenerator = cpu(generator);
+        startMachine = machineTicks();
+    }
+
+    /** The interval since {@link #start}. */
+    public Usage usage() {
+        Duration wall = Duration.ofNanos(System.nanoTime() - startWall);
+        Duration serverCpu = server.map(p -> cpu(p).minus(startServer)).orElse(Duration.ZERO);
+        double serverCores = server.isPresent() ? share(serverCpu, wall) : Double.NaN;
+        double generatorCores = share(cpu(generator).minus(startGenerator), wall);
+        long[] machine = machineTicks();
+        double machineCores = machine == null || startMachine == null ? Double.NaN
+                : (double) (machine[0] - startMachine[0]) / (machine[1] - startMachine[1]) * machine[2];
+        return new Usage(wall, serverCpu, serverCores, generatorCores, machineCores - serverCores - generatorCores);
+    }
+
+    private static double share(Duration cpu, Duration wall) {
+        return wall.isZero() ? 0 : (double) cpu.toNanos() / wall.toNanos();
+    }
+
+    private static Duration cpu(ProcessHandle p) {
+        return p.info().totalCpuDuration()
+                .orElseThrow(() -> new IllegalStateException("the OS does not report the CPU time of " + p.pid()));
+    }
+
+    /**
+     * Busy ticks, total ticks (summed over all CPUs) and the number of CPUs, from /proc/stat (Linux); null elsewhere.
+     * Read from the OS rather than the runtime, which sees only the CPUs this process is pinned to.
+     */
+    private static long[] machineTicks() {
+        if (!Files.isReadable(PROC_STAT)) {
+            return null;
+        }
+        try {
+            List<String> lines = Files.readAllLines(PROC_STAT);
+            String[] f = lines.get(0).trim().split("\\s+"); // cpu user nice system idle iowait irq softirq steal
+            long total = 0;
+            for (int i = 1; i <= 8; i++) {
+                total += Long.parseLong(f[i]);
+            }
+            long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
+            long cpus = lines.stream().filter(l -> l.matches("cpu\\d+ .*")).count();
+            return new long[] {total - idle, total, cpus};
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package io.doorstep.loadtest.relay;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.function.ToDoubleFunction;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+
+/**
+ * Medians over the alternated runs of each server, as the markdown tables of docs/benchmarks-relay.md, and the
+ * issue's goals checked against them: saturation >= 1.25x coturn, CPU per packet <= 0.8x coturn on the realistic
+ * profile, p50 within 30 µs of the direct path, p99 no worse than coturn's.
+ */
+@Command(name = "summarize", mixinStandardHelpOptions = true,
+        description = "Medians of the JSON reports in a directory, as markdown.")
+final class Summary implements Callable<Integer> {
+    @Parameters(index = "0", description = "Directory with the run reports (*.json).")
+    Path dir;
+
+    @Override
+    public Integer call() throws IOException {
+        List<RunReport> reports = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
+                reports.add(RelayBench.JSON.readValue(f.toFile(), RunReport.class));
+            }
+        }
+        print(reports, System.out);
+        return 0;
+    }
+
+    static void print(List<RunReport> reports, PrintStream out) {
+        Map<String, List<RunReport>> by = new LinkedHashMap<>();
+        for (String name : List.of("ours", "coturn", "echo", "direct")) {
+            List<RunReport> runs = reports.stream().filter(r -> r.name().equals(name)).toList();
+            if (!runs.isEmpty()) {
+                by.put(name, runs);
+            }
+        }
+        reports.stream().map(RunReport::name).distinct().filter(n -> !by.containsKey(n))
+                .forEach(n -> by.put(n, reports.stream().filter(r -> r.name().equals(n)).toList()));
+
+        out.println("### Saturation (few fat flows, loss threshold per step)");
+        out.println();
+        out.println("| server | runs | max rate at <= 1% loss, forwarded pkt/s (median) | each run | peak forwarded "
+                + "pkt/s | server CPU at that rate | CPU-us/pkt there | stopped by | other work, cores |");
+        out.println("|---|---|---|---|---|---|---|---|---|");
+        for (var e : by.entrySet()) {
+            List<RunReport> sat = e.getValue().stream().filter(r -> r.saturation() != null
+                    && r.saturation().maxLossFree() != null).toList();
+            if (sat.isEmpty()) {
+                continue;
+            }
+            out.printf(Locale.ROOT, "| %s | %d | **%,.0f** | %s | %,.0f | %.0f%% | %.2f | %s | %s |%n", e.getKey(),
+                    sat.size(), median(sat, r -> r.saturation().maxLossFree().forwardedPps()),
+                    each(sat, r -> r.saturation().maxLossFree().forwardedPps(), "%,.0f"),
+                    median(sat, r -> r.saturation().peakPps()),
+                    100 * median(sat, r -> r.saturation().maxLossFree().serverCpuShare()),
+                    median(sat, r -> r.saturation().maxLossFree().cpuMicrosPerPacket()),
+                    String.join(", ", sat.stream().map(r -> r.saturation().limitedBy()).toList()),
+                    each(sat, r -> r.saturation().steps().stream().mapToDouble(StepResult::otherCores).max()
+                            .orElse(0), "%.2f"));
+        }
+        out.println();
+        out.println("### Realistic profile (many small flows): CPU per forwarded packet and round-trip latency");
+        out.println();
+        out.println("| server | runs | forwarded pkt/s | loss | CPU-us/pkt (utime+stime) | each run | "
+                + "core busy us/pkt | RTT p50 us | p99 | p99.9 | max | other work, cores |");
+        out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        for (var e : by.entrySet()) {
+            List<RunReport> rs = e.getValue().stream().filter(r -> r.realistic() != null).toList();
+            if (rs.isEmpty()) {
+                continue;
+            }
+            out.printf(Locale.ROOT, "| %s | %d | %,.0f | %.3f%% | **%s** | %s | %s | %.1f | %.1f | %.1f | %.0f | %s |%n",
+                    e.getKey(), rs.size(), median(rs, r -> r.realistic().forwardedPps()),
+                    100 * median(rs, r -> r.realistic().loss()),
+                    num(median(rs, r -> r.realistic().cpuMicrosPerPacket())),
+                    each(rs, r -> r.realistic().cpuMicrosPerPacket(), "%.2f"),
+                    num(median(rs, r -> r.realistic().coreMicrosPerPacket())),
+                    median(rs, r -> r.realistic().rtt().p50()), median(rs, r -> r.realistic().rtt().p99()),
+                    median(rs, r -> r.realistic().rtt().p999()), median(rs, r -> r.realistic().rtt().max()),
+                    each(rs, r -> r.realistic().otherCores(), "%.2f"));
+        }
+        out.println();
+        goals(by, out);
+    }
+
+    private static void goals(Map<String, List<RunReport>> by, PrintStream out) {
+        List<RunReport> ours = by.getOrDefault("ours", List.of());
+        List<RunReport> coturn = by.getOrDefault("coturn", List.of());
+        if (ours.isEmpty() || coturn.isEmpty()) {
+            return;
+        }
+        out.println("### Against the goals of issue 3");
+        out.println();
+        double satOurs = median(ours, r -> r.saturation() == null || r.saturation().maxLossFree() == null ? Double.NaN
+                : r.saturation().maxLossFree().forwardedPps());
+        double satCoturn = median(coturn, r -> r.saturation() == null || r.saturation().maxLossFree() == null
+                ? Double.NaN : r.saturation().maxLossFree().forwardedPps());
+        double cpuOurs = median(ours, r -> r.realistic() == null ? Double.NaN : r.realistic().cpuMicrosPerPacket());
+        double cpuCoturn = median(coturn, r -> r.realistic() == null ? Double.NaN
+                : r.realistic().cpuMicrosPerPacket());
+        double coreOurs = median(ours, r -> r.realistic() == null ? Double.NaN : r.realistic().coreMicrosPerPacket());
+        double coreCoturn = median(coturn, r -> r.realistic() == null ? Double.NaN
+                : r.realistic().coreMicrosPerPacket());
+        double p50Ours = median(ours, r -> r.realistic() == null ? Double.NaN : r.realistic().rtt().p50());
+        double p99Ours = median(ours, r -> r.realistic() == null ? Double.NaN : r.realistic().rtt().p99());
+        double p99Coturn = median(coturn, r -> r.realistic() == null ? Double.NaN : r.realistic().rtt().p99());
+        List<RunReport> direct = by.getOrDefault("direct", List.of());
+        double p50Direct = median(direct, r -> r.realistic() == null ? Double.NaN : r.realistic().rtt().p50());
+        out.println("| goal | ours | coturn | ratio / difference | met |");
+        out.println("|---|---|---|---|---|");
+        out.printf(Locale.ROOT, "| saturation >= 1.25x coturn | %,.0f pkt/s | %,.0f pkt/s | %.2fx | %s |%n",
+                satOurs, satCoturn, satOurs / satCoturn, yes(satOurs / satCoturn >= 1.25));
+        out.printf(Locale.ROOT, "| CPU/pkt <= 0.8x coturn (500 flows, utime+stime) | %.2f us | %.2f us | %.2fx | %s |%n",
+                cpuOurs, cpuCoturn, cpuOurs / cpuCoturn, yes(cpuOurs / cpuCoturn <= 0.8));
+        out.printf(Locale.ROOT, "| same, busy time of the server's core (incl. softirq) | %.2f us | %.2f us | %.2fx | %s |%n",
+                coreOurs, coreCoturn, coreOurs / coreCoturn, yes(coreOurs / coreCoturn <= 0.8));
+        if (!Double.isNaN(p50Direct)) {
+            out.printf(Locale.ROOT, "| RTT p50 within 30 us of the direct path (%.1f us) | %.1f us | %.1f us | "
+                            + "+%.1f us | %s |%n", p50Direct, p50Ours,
+                    median(coturn, r -> r.realistic() == null ? Double.NaN : r.realistic().rtt().p50()),
+                    p50Ours - p50Direct, yes(p50Ours - p50Direct <= 30));
+        }
+        out.printf(Locale.ROOT, "| RTT p99 no worse than coturn | %.1f us | %.1f us | %+.1f us | %s |%n",
+                p99Ours, p99Coturn, p99Ours - p99Coturn, yes(p99Ours <= p99Coturn));
+        out.println();
+    }
+
+    private static String yes(boolean met) {
+        return met ? "yes" : "**no**";
+    }
+
+    private static String num(double v) {
+        return Double.isNaN(v) || v < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static String each(List<RunReport> runs, ToDoubleFunction<RunReport> f, String format) {
+        return String.join(" / ", runs.stream().map(r -> String.format(Locale.ROOT, format, f.applyAsDouble(r)))
+                .toList());
+    }
+
+    static double median(List<RunReport> runs, ToDoubleFunction<RunReport> f) {
+        double[] v = runs.stream().mapToDouble(f).filter(d -> !Double.isNaN(d)).sorted().toArray();
+        if (v.length == 0) {
+            return Double.NaN;
+        }
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+
+    static double median(double... values) {
+        double[] v = values.clone();
+        Arrays.sort(v);
+        return v.length % 2 == 1 ? v[v.length / 2] : (v[v.length / 2 - 1] + v[v.length / 2]) / 2;
+    }
+}

@@ -1,0 +1,61 @@
+package io.doorstep.loadtest.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.doorstep.relay.config.RelayConfig;
+import io.doorstep.relay.server.RelayApp;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The relay generator against an in-process relay, small and short: a few allocations with a channel each, two
+ * seconds of ChannelData through the relay to the echo peer and back, nothing lost. No timing assertions.
+ */
+class RelayBenchSmokeTest {
+    private static final String SECRET = "relay-bench-smoke-secret-0123456789";
+    private static final int FLOWS = 3;
+    private static final double FORWARDED_PPS = 1_200; // 200 packets/s per flow, each relayed there and back
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void relaysEveryPacketThereAndBack() throws Exception {
+        Map<String, String> env = Map.of(
+                "DOORSTEP_TURN_LISTEN_ADDRESS", "127.0.0.1",
+                "DOORSTEP_TURN_PORT", "0",
+                "DOORSTEP_TURN_TLS_PORT", "0",
+                "DOORSTEP_TURN_EXTERNAL_ADDRESS", "127.0.0.1",
+                "DOORSTEP_TURN_RELAY_ADDRESS", "127.0.0.1",
+                "DOORSTEP_TURN_IO_THREADS", "1",
+                "DOORSTEP_POLICY_ALLOW", "127.0.0.0/8",
+                "DOORSTEP_METRICS_PORT", "0",
+                "DOORSTEP_AUTH_REST_SECRET", SECRET,
+                "DOORSTEP_DATA_DIR", dir.resolve("data").toString());
+        try (RelayApp relay = new RelayApp(RelayConfig.load(null, env))) {
+            relay.start();
+            InetSocketAddress turn = new InetSocketAddress("127.0.0.1", relay.turnAddress().getPort());
+            Generator.Settings settings = new Generator.Settings(Generator.Mode.TURN, turn, SECRET, 1200, false,
+                    true);
+            StepResult step;
+            try (Generator generator = new Generator(settings)) {
+                generator.openFlows(FLOWS, true, Duration.ofSeconds(20));
+                step = generator.step("smoke", FORWARDED_PPS, Duration.ofSeconds(2), Duration.ofSeconds(5),
+                        Duration.ofMillis(1), 0, -1);
+                generator.closeFlows();
+            }
+
+            assertThat(step.flows()).isEqualTo(FLOWS);
+            assertThat(step.sent()).isGreaterThan(1_000); // 600 packets/s for two seconds
+            assertThat(step.echoed()).as("packets relayed to the peer").isEqualTo(step.sent());
+            assertThat(step.received()).as("packets relayed back to the clients").isEqualTo(step.sent());
+            assertThat(step.loss()).isZero();
+            assertThat(step.duplicates()).isZero();
+            assertThat(step.rtt().count()).isEqualTo(step.sent());
+        }
+    }
+}
