@@ -48,8 +48,10 @@ done
 DOORSTEP_AUTH_HS256_SECRET=$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
 export DOORSTEP_AUTH_HS256_SECRET
 
-RESULTS="$OUT/results.txt"
+# One results file per run; results.txt is the latest.
+RESULTS="$OUT/results-$(date -u +%Y%m%dT%H%M%SZ).txt"
 : > "$RESULTS"
+ln -sf "$(basename "$RESULTS")" "$OUT/results.txt"
 log() { echo "$*" | tee -a "$RESULTS"; }
 
 SERVER_WRAPPER=""
@@ -68,7 +70,8 @@ start_server() {
         DOORSTEP_LIMITS_BURST=2000 \
         DOORSTEP_AUTH_DEMO_TOKENS=false \
         DOORSTEP_SHUTDOWN_DRAIN_TIMEOUT=5s \
-        timeout 2400 nice -n "$NICE" taskset -c "$SERVER_CPU" java ${SERVER_JAVA_OPTS:-} -jar "$OUT/server.jar" serve \
+        timeout 2400 nice -n "$NICE" taskset -c "$SERVER_CPU" \
+        java -Xlog:gc:file="$OUT/gc-$name.log" ${SERVER_JAVA_OPTS:-} -jar "$OUT/server.jar" serve \
         > "$OUT/server-$name.log" 2>&1 9>&- &
     SERVER_WRAPPER=$!
     for _ in $(seq 300); do
@@ -83,6 +86,12 @@ start_server() {
     done
     echo "the server did not come up; see $OUT/server-$name.log" >&2
     exit 1
+}
+
+# GC pauses stop every thread of the server, so they show in the latency tail: count them.
+gc_pauses() {
+    awk '/Pause/ {n++; ms = $NF + 0; total += ms; if (ms > max) max = ms}
+         END {printf "server GC pauses: %d, longest %.1f ms, %.0f ms in all\n", n, max, total}' "$OUT/gc-$1.log"
 }
 
 stop_server() {
@@ -154,6 +163,7 @@ for scenario in "${SCENARIOS[@]}"; do
                       --source-addresses 127.0.0.1,127.0.0.2 ${IDLE_ARGS:-} ;;
         *)        echo "unknown scenario $scenario (district, ramp, idle)" >&2; exit 2 ;;
     esac
+    log "$(gc_pauses "$scenario")"
     stop_server
 done
 log ""

@@ -203,32 +203,68 @@ public final class Generator implements AutoCloseable {
      */
     public void openFlows(int count, boolean batchedReads, Duration timeout) throws Exception {
         closeFlows();
-        Flow[] fresh = new Flow[count];
         InetSocketAddress target = turn ? settings.server()
                 : settings.server() == null ? echoAddress : settings.server();
+        Flow[] fresh = new Flow[count];
         for (int i = 0; i < count; i++) {
-            ClientHandler handler = new ClientHandler();
-            Channel ch = bootstrap(handler, batchedReads).bind(LOOPBACK, 0).sync().channel();
-            ch.connect(target).sync(); // the kernel keeps the route, and drops datagrams from anyone else
-            Flow f = new Flow(i, ch, target, turn ? new TurnSession(ch, settings.server()) : null);
-            handler.flow = f;
-            fresh[i] = f;
+            fresh[i] = newFlow(i, target, batchedReads);
         }
-        call(() -> {
-            flows = fresh;
-            dirty = new Flow[fresh.length];
-            return null;
-        });
+        install(fresh);
         if (!turn) {
             return;
         }
+        long deadline = System.nanoTime() + timeout.toNanos();
+        List<Flow> pending = List.of(fresh);
+        for (int attempt = 1; ; attempt++) {
+            Map<Flow, Throwable> failed = allocate(pending, deadline);
+            if (failed.isEmpty()) {
+                return;
+            }
+            if (attempt == 3) {
+                throw new IllegalStateException(failed.size() + " of " + count + " allocations failed, e.g. "
+                        + failed.values().iterator().next());
+            }
+            // Most likely a 437: the server still holds an allocation on that 5-tuple from an earlier run whose
+            // Refresh(0) got lost. Try again from another port.
+            List<Flow> again = new ArrayList<>();
+            for (Flow f : failed.keySet()) {
+                f.channel.close().sync();
+                Flow g = newFlow(f.index, target, batchedReads);
+                fresh[f.index] = g;
+                again.add(g);
+            }
+            install(fresh);
+            pending = again;
+        }
+    }
+
+    private Flow newFlow(int index, InetSocketAddress target, boolean batchedReads) throws InterruptedException {
+        ClientHandler handler = new ClientHandler();
+        Channel ch = bootstrap(handler, batchedReads).bind(LOOPBACK, 0).sync().channel();
+        ch.connect(target).sync(); // the kernel keeps the route, and drops datagrams from anyone else
+        Flow f = new Flow(index, ch, target, turn ? new TurnSession(ch, settings.server()) : null);
+        handler.flow = f;
+        return f;
+    }
+
+    private void install(Flow[] fs) throws Exception {
+        Flow[] copy = fs.clone();
+        call(() -> {
+            flows = copy;
+            dirty = new Flow[copy.length];
+            return null;
+        });
+    }
+
+    /** Opens the sessions of {@code pending}, {@value #SETUP_WINDOW} at a time; returns those that failed. */
+    private Map<Flow, Throwable> allocate(List<Flow> pending, long deadline) throws Exception {
         long expiry = Instant.now().getEpochSecond() + 3600;
         Semaphore window = new Semaphore(SETUP_WINDOW);
+        Map<Flow, Throwable> failed = new java.util.concurrent.ConcurrentHashMap<>();
         List<CompletableFuture<Void>> all = new ArrayList<>();
-        long deadline = System.nanoTime() + timeout.toNanos();
-        for (Flow f : fresh) {
+        for (Flow f : pending) {
             if (!window.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                throw new TimeoutException("allocations not set up within " + timeout);
+                throw new TimeoutException("allocations not set up in time");
             }
             String user = TurnSession.restUsername(expiry, "bench" + f.index);
             String password = TurnSession.restPassword(settings.secret(), user);
@@ -236,15 +272,15 @@ public final class Generator implements AutoCloseable {
             loop.execute(() -> f.session.open(user, password, echoAddress).whenComplete((v, e) -> {
                 window.release();
                 if (e != null) {
-                    done.completeExceptionally(e);
-                } else {
-                    done.complete(null);
+                    failed.put(f, e);
                 }
+                done.complete(null);
             }));
             all.add(done);
         }
         CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
                 .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        return failed;
     }
 
     /** Deletes the flows' allocations (best effort) and closes their sockets. */
@@ -256,15 +292,24 @@ public final class Generator implements AutoCloseable {
         });
         if (turn && old.length > 0) {
             List<CompletableFuture<Void>> all = new ArrayList<>();
+            Semaphore window = new Semaphore(SETUP_WINDOW);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             for (Flow f : old) {
+                if (!window.tryAcquire(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                    break;
+                }
                 CompletableFuture<Void> done = new CompletableFuture<>();
-                loop.execute(() -> f.session.close().whenComplete((v, e) -> done.complete(null)));
+                loop.execute(() -> f.session.close().whenComplete((v, e) -> {
+                    window.release();
+                    done.complete(null);
+                }));
                 all.add(done);
             }
             try {
-                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+                CompletableFuture.allOf(all.toArray(CompletableFuture[]::new))
+                        .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
             } catch (TimeoutException e) {
-                // some servers do not answer a Refresh of an allocation they already dropped; move on
+                // a server that lost an allocation may not answer its Refresh; move on
             }
             call(() -> {
                 for (Flow f : old) {

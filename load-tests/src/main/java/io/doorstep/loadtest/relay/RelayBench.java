@@ -158,7 +158,7 @@ public final class RelayBench {
         double disturbance = 0.15;
 
         @Option(names = "--retries", description = "Repeats of a disturbed step (default: ${DEFAULT-VALUE}).")
-        int retries = 3;
+        int retries = 2;
 
         @Option(names = "--setup-timeout", description = "Limit for opening all allocations (${DEFAULT-VALUE}).")
         Duration setupTimeout = Duration.ofSeconds(60);
