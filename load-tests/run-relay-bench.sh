@@ -3,7 +3,7 @@
 # our relay, coturn, a plain UDP echo (the ceiling) and no server at all (the direct path), each server pinned to one
 # core and the generator to the other; finally the medians over the rounds. Every step is bounded by `timeout`; all
 # traffic stays on 127.0.0.1. Results: load-tests/target/relay-bench/ (summary.md, results/*.json, logs); method and
-# figures: docs/benchmarks-relay.md.
+# figures: docs/benchmarks.md.
 #
 #   load-tests/run-relay-bench.sh            # 3 rounds
 #   RELAY_BENCH_ROUNDS=1 load-tests/run-relay-bench.sh
@@ -32,8 +32,12 @@ BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--XX:+UseParallelGC -Xms3g -Xmx3g -Xmn2600m -X
 # 500 allocations need 1,000+ descriptors on each side.
 ulimit -n "$(ulimit -Hn)"
 
+# One benchmark at a time on this machine (the same lock as run-signalling-bench.sh; builds can wait on it too).
+exec 9> "${BENCH_LOCK:-/tmp/doorstep-bench.lock}"
+flock -w 3600 9 || { echo "another benchmark held ${BENCH_LOCK:-/tmp/doorstep-bench.lock} for an hour" >&2; exit 1; }
+
 for attempt in 1 2 3; do
-    timeout 900 ./mvnw -q -B -o -pl load-tests -am install -DskipTests && break
+    timeout 900 ./mvnw -q -B -pl load-tests -am install -DskipTests && break
     [ "$attempt" -lt 3 ] || exit 1
     sleep 20
 done
@@ -106,7 +110,7 @@ start_ours() {
         DOORSTEP_DATA_DIR="$OUT/data" \
         DOORSTEP_LOG_LEVEL=WARN \
         timeout 900 nice -n "$NICE" taskset -c "$SERVER_CPU" java $RELAY_JAVA_OPTS \
-        "-Xlog:gc,safepoint:file=$OUT/ours-gc-$1.log" -jar "$OUT/relay.jar" >> "$OUT/ours.log" 2>&1 &
+        "-Xlog:gc,safepoint:file=$OUT/ours-gc-$1.log" -jar "$OUT/relay.jar" >> "$OUT/ours.log" 2>&1 9>&- &
     SERVER_WRAPPER=$!
     await_server ours java "$PORT"
 }
@@ -116,14 +120,14 @@ start_coturn() {
     timeout 900 nice -n "$NICE" taskset -c "$SERVER_CPU" turnserver -n --listening-port "$PORT" --relay-threads 1 \
         --use-auth-secret --static-auth-secret "$SECRET" --realm doorstep --allow-loopback-peers --no-cli \
         --no-tls --no-dtls --min-port 49152 --max-port 65535 --listening-ip 127.0.0.1 --relay-ip 127.0.0.1 \
-        --external-ip 127.0.0.1 --no-multicast-peers --log-file stdout >> "$OUT/coturn.log" 2>&1 &
+        --external-ip 127.0.0.1 --no-multicast-peers --log-file stdout >> "$OUT/coturn.log" 2>&1 9>&- &
     SERVER_WRAPPER=$!
     await_server coturn turnserver "$PORT"
 }
 
 start_echo() {
     timeout 900 nice -n "$NICE" taskset -c "$SERVER_CPU" java $RELAY_JAVA_OPTS -cp "$OUT/bench.jar" \
-        io.doorstep.loadtest.relay.RelayBench echo --bind "127.0.0.1:$ECHO_PORT" >> "$OUT/echo.log" 2>&1 &
+        io.doorstep.loadtest.relay.RelayBench echo --bind "127.0.0.1:$ECHO_PORT" >> "$OUT/echo.log" 2>&1 9>&- &
     SERVER_WRAPPER=$!
     await_server echo java "$ECHO_PORT"
 }
@@ -185,7 +189,7 @@ for round in $(seq "$ROUNDS"); do
         --server-pid "$SERVER_PID"
     stop_server
     # The direct path: the clients and the echo peer straight to each other, no server in between.
-    generate direct "$round" --mode DIRECT --profiles realistic
+    generate direct "$round" --mode DIRECT --profiles realistic --realistic-warmup 20s
 done
 
 log ""

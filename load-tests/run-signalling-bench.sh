@@ -88,10 +88,10 @@ start_server() {
     exit 1
 }
 
-# GC pauses stop every thread of the server, so they show in the latency tail: count them.
+# GC pauses stop every thread of a JVM, so the server's and the generator's both show in the latency tail.
 gc_pauses() {
-    awk '/Pause/ {n++; ms = $NF + 0; total += ms; if (ms > max) max = ms}
-         END {printf "server GC pauses: %d, longest %.1f ms, %.0f ms in all\n", n, max, total}' "$OUT/gc-$1.log"
+    awk -v who="$1" '/Pause/ {n++; ms = $NF + 0; total += ms; if (ms > max) max = ms}
+         END {printf "%s GC pauses: %d, longest %.1f ms, %.0f ms in all\n", who, n, max, total}' "$2"
 }
 
 stop_server() {
@@ -110,7 +110,8 @@ trap stop_server EXIT
 bench() {
     local limit=$1
     shift
-    timeout "$limit" nice -n "$NICE" taskset -c "$CLIENT_CPU" java ${BENCH_JAVA_OPTS:-} -jar "$OUT/bench.jar" "$@" \
+    timeout "$limit" nice -n "$NICE" taskset -c "$CLIENT_CPU" \
+        java -Xlog:gc:file="$OUT/gc-generator-$1.log" ${BENCH_JAVA_OPTS:-} -jar "$OUT/bench.jar" "$@" \
         --url "ws://127.0.0.1:$PORT/ws" --directory "$OUT/directory.yaml" --server-pid "$SERVER_PID" 2>&1 9>&- \
         | tee -a "$RESULTS" || true
 }
@@ -163,7 +164,7 @@ for scenario in "${SCENARIOS[@]}"; do
                       --source-addresses 127.0.0.1,127.0.0.2 ${IDLE_ARGS:-} ;;
         *)        echo "unknown scenario $scenario (district, ramp, idle)" >&2; exit 2 ;;
     esac
-    log "$(gc_pauses "$scenario")"
+    log "$(gc_pauses server "$OUT/gc-$scenario.log"); $(gc_pauses generator "$OUT/gc-generator-$scenario.log")"
     stop_server
 done
 log ""

@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * One client connection: signs in once the WebSocket handshake is done, pings on the heartbeat the server asks for
  * (acknowledging the last seq, so the server can drop what it keeps for replay), and hands every server message to
- * its listener. Everything but {@link #send} and {@link #signOut} runs on the connection's event loop.
+ * its listener. Its handler methods and the listener run on the connection's event loop; {@link #send},
+ * {@link #execute} and {@link #signOut} may be called from any thread.
  */
 public final class BenchConnection extends SimpleChannelInboundHandler<TextWebSocketFrame> {
     private final ProtocolCodec codec;

@@ -20,7 +20,8 @@ public record RunReport(String name, String mode, int round, String started, Map
     /**
      * @param steps       every step of the ramp, in order
      * @param maxLossFree the step with the highest forwarded rate whose loss stayed within the threshold
-     * @param peakPps     the highest forwarded rate of any step, lossy or not
+     * @param peakPps     the highest forwarded rate of any step the generator kept up with, lossy or not: with the
+     *                    overload steps past the first lossy one, the server's capacity
      * @param limitedBy   why the ramp stopped: "server" (loss over the threshold), "generator" (the generator fell
      *                    behind its schedule or dropped at its own sockets first), or "max-rate"
      */
