@@ -15,5 +15,8 @@ public interface AgentRegistry {
     /** Routable agents with the skill, longest idle first. */
     List<AgentStatus> available(String skillGroup);
 
+    /** Counts for a skill group, without copying it: read on every queue update. */
+    Staffing staffing(String skillGroup);
+
     Collection<AgentStatus> all();
 }

@@ -33,10 +33,12 @@ import java.util.Base64;
 import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -76,6 +78,9 @@ public final class Dispatcher implements SessionListener {
     private final Map<String, ScheduledFuture<?>> ringTimers = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> wrapUpTimers = new HashMap<>();
     private final Map<String, CallQueued> lastQueueUpdate = new HashMap<>();
+    private final Set<String> staleQueues = new LinkedHashSet<>();
+    private boolean staleGauges;
+    private boolean refreshPending;
     private boolean draining;
 
     /** A client message that cannot be applied; nothing was changed. */
@@ -133,7 +138,7 @@ public final class Dispatcher implements SessionListener {
         record(call, "queued");
         log.info("call queued call={} station={} item={} group={} priority={}", call.id(), call.stationId(),
                 call.serviceItem(), call.skillGroup(), call.priority());
-        sendQueueUpdate(station, call, m.id(), true);
+        sendQueueUpdate(station, call, m.id());
         dispatchCall(call);
         queueChanged(call.skillGroup());
     }
@@ -475,31 +480,83 @@ public final class Dispatcher implements SessionListener {
         }, wrapUp, TimeUnit.MILLISECONDS));
     }
 
-    // ---------------------------------------------------------------- queue updates
+    // ---------------------------------------------------------------- queue updates and gauges
 
-    /** Recomputes positions and estimates of a skill group's queue; tells each station whose view changed. */
+    /**
+     * Marks a skill group's queue as changed. Positions, estimates and gauges are brought up to date once per turn of
+     * the switchboard, after every event already waiting for it: a burst of events costs one pass per group, not one
+     * per event, which keeps a backlog from feeding on itself.
+     */
     private void queueChanged(String skillGroup) {
+        staleQueues.add(skillGroup);
+        refreshSoon();
+    }
+
+    private void agentsChanged() {
+        staleGauges = true;
+        refreshSoon();
+    }
+
+    private void sessionsChanged() {
+        staleGauges = true;
+        refreshSoon();
+    }
+
+    private void refreshSoon() {
+        if (!refreshPending) {
+            refreshPending = true;
+            executor.execute(this::refresh);
+        }
+    }
+
+    private void refresh() {
+        refreshPending = false;
+        List<String> groups = List.copyOf(staleQueues);
+        staleQueues.clear();
+        groups.forEach(this::refreshQueue);
+        if (staleGauges || !groups.isEmpty()) {
+            metrics.callsInProgress(calls.all().size());
+        }
+        if (staleGauges) {
+            staleGauges = false;
+            refreshGauges();
+        }
+    }
+
+    /** One pass over a group's queue: tells each station whose position, estimate or ringing changed. */
+    private void refreshQueue(String skillGroup) {
         List<QueueEntry> entries = queue.entries(skillGroup);
         metrics.queue(skillGroup, entries.size(), entries.stream().mapToLong(QueueEntry::enqueuedAt).min().orElse(0));
-        metrics.callsInProgress(calls.all().size());
+        Staffing staffing = agents.staffing(skillGroup);
+        int position = 0;
+        int waitingAhead = 0;
         for (QueueEntry e : entries) {
-            calls.get(e.callId()).ifPresent(call ->
-                    sessions.byIdentity(call.stationId()).ifPresent(s -> sendQueueUpdate(s, call, null, false)));
+            Call call = calls.get(e.callId()).orElse(null);
+            position++;
+            if (call == null) {
+                continue;
+            }
+            int ahead = waitingAhead;
+            int at = position;
+            sessions.byIdentity(call.stationId()).ifPresent(s ->
+                    sendQueueUpdate(s, queueView(call, null, at, ahead, staffing), false));
+            if (call.state() == CallState.QUEUED) {
+                waitingAhead++;
+            }
         }
     }
 
-    private void sendQueueUpdate(Session station, Call call, String re, boolean always) {
-        CallQueued update = queueView(call, re);
-        CallQueued last = lastQueueUpdate.get(call.id());
-        if (always || last == null || last.position() != update.position()
-                || !Objects.equals(last.estimatedWaitSeconds(), update.estimatedWaitSeconds())
-                || last.ringing() != update.ringing()) {
-            lastQueueUpdate.put(call.id(), update);
-            station.send(update);
-        }
+    private void refreshGauges() {
+        Map<AgentState, Long> agentCounts = new EnumMap<>(AgentState.class);
+        agents.all().forEach(a -> agentCounts.merge(a.state(), 1L, Long::sum));
+        metrics.agents(agentCounts);
+        Map<Role, Long> sessionCounts = new EnumMap<>(Role.class);
+        sessions.all().forEach(s -> sessionCounts.merge(s.role(), 1L, Long::sum));
+        metrics.sessions(sessionCounts);
     }
 
-    private CallQueued queueView(Call call, String re) {
+    /** Sends a station its call's place in line, now (the reply to its request, or after a resume). */
+    private void sendQueueUpdate(Session station, Call call, String re) {
         List<QueueEntry> entries = queue.entries(call.skillGroup());
         int position = 0;
         int waitingAhead = 0;
@@ -512,17 +569,26 @@ public final class Dispatcher implements SessionListener {
                 waitingAhead++;
             }
         }
-        boolean ringing = call.state() == CallState.OFFERED;
-        Integer estimate = ringing ? Integer.valueOf(0) : estimator.estimateSeconds(call.skillGroup(),
-                waitingAhead + 1, agents.available(call.skillGroup()).size(), staffed(call.skillGroup()));
-        return new CallQueued(re, call.id(), itemInfo(call.serviceItem()), call.priority(), position, estimate,
-                ringing);
+        sendQueueUpdate(station, queueView(call, re, position, waitingAhead, agents.staffing(call.skillGroup())),
+                true);
     }
 
-    private int staffed(String skillGroup) {
-        return (int) agents.all().stream()
-                .filter(a -> a.online() && a.state() != AgentState.AWAY && a.skillGroups().contains(skillGroup))
-                .count();
+    private void sendQueueUpdate(Session station, CallQueued update, boolean always) {
+        CallQueued last = lastQueueUpdate.get(update.callId());
+        if (always || last == null || last.position() != update.position()
+                || !Objects.equals(last.estimatedWaitSeconds(), update.estimatedWaitSeconds())
+                || last.ringing() != update.ringing()) {
+            lastQueueUpdate.put(update.callId(), update);
+            station.send(update);
+        }
+    }
+
+    private CallQueued queueView(Call call, String re, int position, int waitingAhead, Staffing staffing) {
+        boolean ringing = call.state() == CallState.OFFERED;
+        Integer estimate = ringing ? Integer.valueOf(0) : estimator.estimateSeconds(call.skillGroup(),
+                waitingAhead + 1, staffing.available(), staffing.staffed());
+        return new CallQueued(re, call.id(), itemInfo(call.serviceItem()), call.priority(), position, estimate,
+                ringing);
     }
 
     private void agentGroupsChanged(AgentStatus agent) {
@@ -535,7 +601,7 @@ public final class Dispatcher implements SessionListener {
         switch (call.state()) {
             case QUEUED, OFFERED -> {
                 if (session.role() == Role.STATION) {
-                    sendQueueUpdate(session, call, null, true);
+                    sendQueueUpdate(session, call, null);
                 } else {
                     Station station = directory.station(call.stationId()).orElseThrow();
                     session.send(new ServerMessage.CallOffer(call.id(), new ServerMessage.StationInfo(station.id(),
@@ -627,18 +693,6 @@ public final class Dispatcher implements SessionListener {
         metrics.callLogAppend(System.nanoTime() - start);
     }
 
-    private void agentsChanged() {
-        Map<AgentState, Long> counts = new EnumMap<>(AgentState.class);
-        agents.all().forEach(a -> counts.merge(a.state(), 1L, Long::sum));
-        metrics.agents(counts);
-    }
-
-    private void sessionsChanged() {
-        Map<Role, Long> counts = new EnumMap<>(Role.class);
-        sessions.all().forEach(s -> counts.merge(s.role(), 1L, Long::sum));
-        metrics.sessions(counts);
-    }
-
     private static CallEnded withRe(CallEnded m, String re) {
         return new CallEnded(re, m.callId(), m.reason(), m.cause(), m.by());
     }
@@ -690,7 +744,8 @@ public final class Dispatcher implements SessionListener {
             List<QueueEntry> entries = queue.entries(g.code());
             queues.put(g.code(), Map.of("length", entries.size(), "oldestWaitMs",
                     entries.stream().mapToLong(e -> now - e.enqueuedAt()).max().orElse(0),
-                    "agentsAvailable", agents.available(g.code()).size(), "agentsStaffed", staffed(g.code())));
+                    "agentsAvailable", agents.staffing(g.code()).available(),
+                    "agentsStaffed", agents.staffing(g.code()).staffed()));
         });
         out.put("queues", queues);
         out.put("agents", agents.all().stream().sorted(Comparator.comparing(AgentStatus::agentId))

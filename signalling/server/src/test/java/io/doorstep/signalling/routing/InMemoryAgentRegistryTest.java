@@ -86,4 +86,25 @@ class InMemoryAgentRegistryTest {
         assertThat(registry.all()).isEmpty();
         registry.remove("a"); // removing twice is harmless
     }
+
+    @Test
+    void staffingCountsAgentsOnDutyThroughEveryChange() {
+        AgentStatus a = put(away("a", 0, "g", "h"));
+        assertThat(registry.staffing("g")).as("away is not on duty").isEqualTo(new Staffing(0, 0));
+        a = put(a.withState(AgentState.AVAILABLE, null, 10));
+        AgentStatus b = put(away("b", 0, "g").withState(AgentState.AVAILABLE, null, 20));
+        assertThat(registry.staffing("g")).isEqualTo(new Staffing(2, 2));
+        assertThat(registry.staffing("h")).isEqualTo(new Staffing(1, 1));
+        b = put(b.withState(AgentState.OFFERED, "c1", 30).withState(AgentState.BUSY, "c1", 40));
+        assertThat(registry.staffing("g")).as("talking is on duty, not available").isEqualTo(new Staffing(1, 2));
+        put(b.withState(AgentState.WRAP_UP, null, 50));
+        assertThat(registry.staffing("g")).isEqualTo(new Staffing(1, 2));
+        put(a.withOnline(false));
+        assertThat(registry.staffing("g")).as("disconnected is not on duty").isEqualTo(new Staffing(0, 1));
+        assertThat(registry.staffing("h")).isEqualTo(new Staffing(0, 0));
+        registry.remove("b");
+        registry.remove("b");
+        assertThat(registry.staffing("g")).isEqualTo(new Staffing(0, 0));
+        assertThat(registry.staffing("nobody")).isEqualTo(new Staffing(0, 0));
+    }
 }
