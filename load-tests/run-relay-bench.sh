@@ -33,8 +33,12 @@ BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--XX:+UseParallelGC -Xms3g -Xmx3g -Xmn2600m -X
 ulimit -n "$(ulimit -Hn)"
 
 # One benchmark at a time on this machine (the same lock as run-signalling-bench.sh; builds can wait on it too).
+# While waiting, hold the gate (BENCH_GATE) that builds sharing the lock pass first, so they cannot starve this one.
+exec 8> "${BENCH_GATE:-/tmp/doorstep-gate.lock}"
+flock -w 3600 8 || { echo "another benchmark held ${BENCH_GATE:-/tmp/doorstep-gate.lock} for an hour" >&2; exit 1; }
 exec 9> "${BENCH_LOCK:-/tmp/doorstep-bench.lock}"
 flock -w 3600 9 || { echo "another benchmark held ${BENCH_LOCK:-/tmp/doorstep-bench.lock} for an hour" >&2; exit 1; }
+flock -u 8
 
 for attempt in 1 2 3; do
     timeout 900 ./mvnw -q -B -pl load-tests -am install -DskipTests && break
@@ -110,7 +114,7 @@ start_ours() {
         DOORSTEP_DATA_DIR="$OUT/data" \
         DOORSTEP_LOG_LEVEL=WARN \
         timeout 900 nice -n "$NICE" taskset -c "$SERVER_CPU" java $RELAY_JAVA_OPTS \
-        "-Xlog:gc,safepoint:file=$OUT/ours-gc-$1.log" -jar "$OUT/relay.jar" >> "$OUT/ours.log" 2>&1 9>&- &
+        "-Xlog:gc,safepoint:file=$OUT/ours-gc-$1.log" -jar "$OUT/relay.jar" >> "$OUT/ours.log" 2>&1 8>&- 9>&- &
     SERVER_WRAPPER=$!
     await_server ours java "$PORT"
 }
@@ -120,14 +124,14 @@ start_coturn() {
     timeout 900 nice -n "$NICE" taskset -c "$SERVER_CPU" turnserver -n --listening-port "$PORT" --relay-threads 1 \
         --use-auth-secret --static-auth-secret "$SECRET" --realm doorstep --allow-loopback-peers --no-cli \
         --no-tls --no-dtls --min-port 49152 --max-port 65535 --listening-ip 127.0.0.1 --relay-ip 127.0.0.1 \
-        --external-ip 127.0.0.1 --no-multicast-peers --log-file stdout >> "$OUT/coturn.log" 2>&1 9>&- &
+        --external-ip 127.0.0.1 --no-multicast-peers --log-file stdout >> "$OUT/coturn.log" 2>&1 8>&- 9>&- &
     SERVER_WRAPPER=$!
     await_server coturn turnserver "$PORT"
 }
 
 start_echo() {
     timeout 900 nice -n "$NICE" taskset -c "$SERVER_CPU" java $RELAY_JAVA_OPTS -cp "$OUT/bench.jar" \
-        io.doorstep.loadtest.relay.RelayBench echo --bind "127.0.0.1:$ECHO_PORT" >> "$OUT/echo.log" 2>&1 9>&- &
+        io.doorstep.loadtest.relay.RelayBench echo --bind "127.0.0.1:$ECHO_PORT" >> "$OUT/echo.log" 2>&1 8>&- 9>&- &
     SERVER_WRAPPER=$!
     await_server echo java "$ECHO_PORT"
 }

@@ -10,7 +10,7 @@
 # DISTRICT_ARGS, RAMP_ARGS, IDLE_ARGS (extra generator options, e.g. RAMP_ARGS="--step-duration 20s"),
 # BENCH_QUIET_WAIT (300: seconds to wait for other work on the machine to stop before each scenario),
 # BENCH_NICE (-10: priority of the server and the generator over other work on a shared machine; needs root,
-# otherwise nice warns and runs them at normal priority), BENCH_LOCK (/tmp/doorstep-bench.lock).
+# otherwise nice warns and runs them at normal priority), BENCH_LOCK (/tmp/doorstep-bench.lock), BENCH_GATE (/tmp/doorstep-gate.lock).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -28,8 +28,12 @@ ulimit -n "$(ulimit -Hn)"
 
 # One benchmark at a time on this machine: two pinned to the same cores measure each other. Other benchmark scripts
 # can take the same lock (flock on BENCH_LOCK) to wait for this one.
+# While waiting, hold the gate (BENCH_GATE) that builds sharing the lock pass first, so they cannot starve this one.
+exec 8> "${BENCH_GATE:-/tmp/doorstep-gate.lock}"
+flock -w 3600 8 || { echo "another benchmark held ${BENCH_GATE:-/tmp/doorstep-gate.lock} for an hour" >&2; exit 1; }
 exec 9> "${BENCH_LOCK:-/tmp/doorstep-bench.lock}"
 flock -w 3600 9 || { echo "another benchmark held ${BENCH_LOCK:-/tmp/doorstep-bench.lock} for an hour" >&2; exit 1; }
+flock -u 8
 
 # Only what the benchmark runs: the server and the generator (and what they depend on), copied out of target/ at
 # once since other work in this tree may rebuild or clean it meanwhile. Retried, for the same reason.
@@ -43,6 +47,10 @@ for attempt in 1 2 3; do
     [ "$attempt" -lt 3 ] || exit 1
     sleep 20
 done
+
+# The generator must not pause in the middle of a measurement (a 40 ms young collection would be charged to the
+# server): a fixed heap with a young generation large enough that it rarely collects.
+BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--XX:+UseParallelGC -Xms3g -Xmx3g -Xmn2600m -XX:+AlwaysPreTouch}
 
 # A fresh token secret per run, shared by the server and the generator.
 DOORSTEP_AUTH_HS256_SECRET=$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
@@ -72,7 +80,7 @@ start_server() {
         DOORSTEP_SHUTDOWN_DRAIN_TIMEOUT=5s \
         timeout 2400 nice -n "$NICE" taskset -c "$SERVER_CPU" \
         java -Xlog:gc:file="$OUT/gc-$name.log" ${SERVER_JAVA_OPTS:-} -jar "$OUT/server.jar" serve \
-        > "$OUT/server-$name.log" 2>&1 9>&- &
+        > "$OUT/server-$name.log" 2>&1 8>&- 9>&- &
     SERVER_WRAPPER=$!
     for _ in $(seq 300); do
         if curl -sf "http://127.0.0.1:$PORT/health" > /dev/null; then
@@ -111,8 +119,8 @@ bench() {
     local limit=$1
     shift
     timeout "$limit" nice -n "$NICE" taskset -c "$CLIENT_CPU" \
-        java -Xlog:gc:file="$OUT/gc-generator-$1.log" ${BENCH_JAVA_OPTS:-} -jar "$OUT/bench.jar" "$@" \
-        --url "ws://127.0.0.1:$PORT/ws" --directory "$OUT/directory.yaml" --server-pid "$SERVER_PID" 2>&1 9>&- \
+        java -Xlog:gc:file="$OUT/gc-generator-$1.log" $BENCH_JAVA_OPTS -jar "$OUT/bench.jar" "$@" \
+        --url "ws://127.0.0.1:$PORT/ws" --directory "$OUT/directory.yaml" --server-pid "$SERVER_PID" 2>&1 8>&- 9>&- \
         | tee -a "$RESULTS" || true
 }
 

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.ToIntFunction;
 
 /**
  * Every signalling metric, declared in this one place. Labels are bounded: skill groups come from the catalogue,
@@ -196,12 +197,12 @@ public final class SignallingMetrics {
                 .description("Offers that went unanswered, by cause").tag("cause", c).register(registry)).increment();
     }
 
-    public void agents(Map<AgentState, Long> counts) {
-        agentsByState.forEach((s, v) -> v.set(counts.getOrDefault(s, 0L)));
+    public void agents(ToIntFunction<AgentState> count) {
+        agentsByState.forEach((s, v) -> v.set(count.applyAsInt(s)));
     }
 
-    public void sessions(Map<Role, Long> counts) {
-        sessionsByRole.forEach((r, v) -> v.set(counts.getOrDefault(r, 0L)));
+    public void sessions(ToIntFunction<Role> count) {
+        sessionsByRole.forEach((r, v) -> v.set(count.applyAsInt(r)));
     }
 
     public void callsInProgress(long n) {

@@ -1,5 +1,6 @@
 package io.doorstep.signalling.routing;
 
+import io.doorstep.protocol.AgentState;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -19,4 +20,7 @@ public interface AgentRegistry {
     Staffing staffing(String skillGroup);
 
     Collection<AgentStatus> all();
+
+    /** Agents in a state, counted as they change: the gauges read it after every change. */
+    int count(AgentState state);
 }

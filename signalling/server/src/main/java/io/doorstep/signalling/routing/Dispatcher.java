@@ -31,7 +31,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -547,12 +546,8 @@ public final class Dispatcher implements SessionListener {
     }
 
     private void refreshGauges() {
-        Map<AgentState, Long> agentCounts = new EnumMap<>(AgentState.class);
-        agents.all().forEach(a -> agentCounts.merge(a.state(), 1L, Long::sum));
-        metrics.agents(agentCounts);
-        Map<Role, Long> sessionCounts = new EnumMap<>(Role.class);
-        sessions.all().forEach(s -> sessionCounts.merge(s.role(), 1L, Long::sum));
-        metrics.sessions(sessionCounts);
+        metrics.agents(agents::count);
+        metrics.sessions(sessions::count);
     }
 
     /** Sends a station its call's place in line, now (the reply to its request, or after a resume). */

@@ -3,6 +3,7 @@ package io.doorstep.signalling.routing;
 import io.doorstep.protocol.AgentState;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,6 +22,7 @@ public final class InMemoryAgentRegistry implements AgentRegistry {
     private final Map<String, AgentStatus> agents = new LinkedHashMap<>();
     private final Map<String, TreeSet<AgentStatus>> routable = new HashMap<>();
     private final Map<String, Integer> onDuty = new HashMap<>();
+    private final Map<AgentState, Integer> byState = new EnumMap<>(AgentState.class);
 
     @Override
     public void put(AgentStatus status) {
@@ -31,6 +33,7 @@ public final class InMemoryAgentRegistry implements AgentRegistry {
         if (onDuty(status)) {
             status.skillGroups().forEach(g -> onDuty.merge(g, 1, Integer::sum));
         }
+        byState.merge(status.state(), 1, Integer::sum);
     }
 
     @Override
@@ -60,11 +63,19 @@ public final class InMemoryAgentRegistry implements AgentRegistry {
         return agents.values();
     }
 
+    @Override
+    public int count(AgentState state) {
+        return byState.getOrDefault(state, 0);
+    }
+
     private static boolean onDuty(AgentStatus status) {
         return status.online() && status.state() != AgentState.AWAY;
     }
 
     private void unindex(AgentStatus old) {
+        if (old != null) {
+            byState.merge(old.state(), -1, Integer::sum);
+        }
         if (old != null && onDuty(old)) {
             old.skillGroups().forEach(g -> onDuty.computeIfPresent(g, (k, n) -> n == 1 ? null : n - 1));
         }

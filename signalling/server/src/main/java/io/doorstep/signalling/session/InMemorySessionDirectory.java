@@ -1,6 +1,8 @@
 package io.doorstep.signalling.session;
 
+import io.doorstep.protocol.Role;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -9,10 +11,13 @@ import java.util.Optional;
 public final class InMemorySessionDirectory implements SessionDirectory {
     private final Map<String, Session> byId = new HashMap<>();
     private final Map<String, Session> byIdentity = new HashMap<>();
+    private final Map<Role, Integer> counts = new EnumMap<>(Role.class);
 
     @Override
     public void put(Session session) {
-        byId.put(session.id(), session);
+        if (byId.put(session.id(), session) == null) {
+            counts.merge(session.role(), 1, Integer::sum);
+        }
         byIdentity.put(session.identityId(), session);
     }
 
@@ -28,12 +33,19 @@ public final class InMemorySessionDirectory implements SessionDirectory {
 
     @Override
     public void remove(Session session) {
-        byId.remove(session.id(), session);
+        if (byId.remove(session.id(), session)) {
+            counts.merge(session.role(), -1, Integer::sum);
+        }
         byIdentity.remove(session.identityId(), session);
     }
 
     @Override
     public Collection<Session> all() {
         return byId.values();
+    }
+
+    @Override
+    public int count(Role role) {
+        return counts.getOrDefault(role, 0);
     }
 }

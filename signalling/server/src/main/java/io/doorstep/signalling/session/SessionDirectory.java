@@ -1,5 +1,6 @@
 package io.doorstep.signalling.session;
 
+import io.doorstep.protocol.Role;
 import java.util.Collection;
 import java.util.Optional;
 
@@ -17,4 +18,7 @@ public interface SessionDirectory {
     void remove(Session session);
 
     Collection<Session> all();
+
+    /** Sessions of a role, counted as they come and go: the gauges read it after every change. */
+    int count(Role role);
 }

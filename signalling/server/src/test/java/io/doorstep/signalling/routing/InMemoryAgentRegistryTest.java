@@ -107,4 +107,19 @@ class InMemoryAgentRegistryTest {
         assertThat(registry.staffing("g")).isEqualTo(new Staffing(0, 0));
         assertThat(registry.staffing("nobody")).isEqualTo(new Staffing(0, 0));
     }
+
+    @Test
+    void countsByStateFollowEveryChange() {
+        AgentStatus a = put(away("a", 0, "g"));
+        put(away("b", 0, "g").withState(AgentState.AVAILABLE, null, 10));
+        assertThat(registry.count(AgentState.AWAY)).isEqualTo(1);
+        assertThat(registry.count(AgentState.AVAILABLE)).isEqualTo(1);
+        put(a.withState(AgentState.AVAILABLE, null, 20));
+        assertThat(registry.count(AgentState.AWAY)).isZero();
+        assertThat(registry.count(AgentState.AVAILABLE)).isEqualTo(2);
+        registry.remove("a");
+        registry.remove("a");
+        assertThat(registry.count(AgentState.AVAILABLE)).isEqualTo(1);
+        assertThat(registry.count(AgentState.BUSY)).isZero();
+    }
 }
