@@ -16,6 +16,7 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -82,7 +83,7 @@ public final class TurnServer {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (ssl != null) {
-                            ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+                            ch.pipeline().addLast("tls", oneRecordPerMessage(ssl.newHandler(ch.alloc())));
                         }
                         ch.pipeline().addLast("framing", new StreamFrameDecoder(metrics));
                         ch.pipeline().addLast("turn", new StreamTurnHandler(gateway, metrics));
@@ -91,6 +92,20 @@ public final class TurnServer {
                 .bind(host, port).sync().channel();
         channels.add(ch);
         return (InetSocketAddress) ch.localAddress();
+    }
+
+    /**
+     * Wraps every TURN message written to a TLS client in its own TLS record. TLS is a byte stream and RFC 8656
+     * §12.5 frames messages by their own length, but clients in the field read one message per record: coturn's
+     * {@code turnutils_uclient} 4.6.1 takes each {@code SSL_read} as exactly one message and loses the rest of a
+     * record that holds several. coturn's own server writes a record per message, so clients tested only against
+     * it may rely on that. By default SslHandler packs everything queued before a flush into records of up to
+     * 16 KiB; a wrap data size of 0 wraps each write on its own (the records still leave in one flush). The cost is
+     * a record header and tag (about 22-29 bytes) per message and one SSLEngine#wrap call per message.
+     */
+    static SslHandler oneRecordPerMessage(SslHandler tls) {
+        tls.setWrapDataSize(0);
+        return tls;
     }
 
     public void stop() {

@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,15 +124,13 @@ class TurnInteropTest {
     }
 
     /**
-     * Over TLS the relay is right and uclient is not: TLS is a byte stream (RFC 8656 §12.5 frames messages by their
-     * own length), but uclient 4.6.1 takes each SSL_read as exactly one message (uclient.c, recv_buffer, "TLS"
-     * branch), while Netty's SslHandler packs the messages queued before a flush into one record. 30 of 200 packets
-     * were lost that way (records of 352, 528 and 1408 bytes = 2, 3 and 8 ChannelData of 176). coturn's own server
-     * writes one record per message. Enable this test if the relay should do the same for such clients.
+     * Over TLS uclient 4.6.1 takes each SSL_read as exactly one message (uclient.c, recv_buffer, "TLS" branch), though
+     * TLS is a byte stream and RFC 8656 §12.5 frames messages by their own length. The relay therefore writes one TLS
+     * record per message, as coturn's own server does (TurnServer#oneRecordPerMessage); with Netty's default of
+     * packing everything queued before a flush into one record, 30 of 200 packets were lost (records of 352, 528 and
+     * 1408 bytes = 2, 3 and 8 ChannelData of 176).
      */
     @Test
-    @Disabled("interop: turnutils_uclient reads one message per TLS record; the relay coalesces several messages into"
-            + " one record on flush (SslHandler default wrapDataSize), so uclient over TLS reports ~15% loss")
     void everyPacketComesBackOverTls() throws Exception {
         Path work = Files.createTempDirectory(dir, "TLS");
         try (TestRelay relay = TestRelay.start(work, Map.of("DOORSTEP_TURN_TLS_PORT",
