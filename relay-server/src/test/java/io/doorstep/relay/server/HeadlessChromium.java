@@ -16,7 +16,7 @@ import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
-import org.openqa.selenium.SessionNotCreatedException;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
@@ -79,7 +79,7 @@ public final class HeadlessChromium implements AutoCloseable {
                             options(dir.resolve("profile-" + attempt), trusted));
                     driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
                     return new HeadlessChromium(driver);
-                } catch (SessionNotCreatedException | UncheckedIOException e) {
+                } catch (WebDriverException e) { // the session could not be created, or the driver did not start
                     service.stop();
                     if (attempt == START_ATTEMPTS) {
                         throw e;
