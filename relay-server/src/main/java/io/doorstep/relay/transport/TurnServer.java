@@ -16,9 +16,13 @@ import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
+import java.net.BindException;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The client-facing sockets: UDP (several sockets on one port with SO_REUSEPORT under epoll, so the kernel spreads
@@ -29,6 +33,9 @@ public final class TurnServer {
     static final int BURST = 8;
     /** Bytes queued for one TCP/TLS client before the relay drops its packets instead (see PeerHandler). */
     private static final WriteBufferWaterMark STREAM_WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
+    /** Ports tried when the configured port is 0 (any) before giving up on finding one free for UDP and TCP. */
+    static final int ANY_PORT_ATTEMPTS = 20;
+    private static final Logger log = LoggerFactory.getLogger(TurnServer.class);
 
     private final Transports transports;
     private final TurnGateway gateway;
@@ -41,8 +48,32 @@ public final class TurnServer {
         this.metrics = metrics;
     }
 
-    /** Binds UDP (and, when {@code tcp}, TCP on the same port); returns the UDP address bound. */
+    /**
+     * Binds UDP and TCP on the same port; returns the UDP address bound. With {@code port} 0 the OS picks a free UDP
+     * port and TCP takes the same number, which another socket of the host may already hold for TCP: then both are
+     * given up and another port is tried, up to {@value #ANY_PORT_ATTEMPTS} times.
+     */
     public InetSocketAddress bindUdpAndTcp(String host, int port, int udpSockets) throws InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            int before = channels.size();
+            try {
+                InetSocketAddress bound = bindUdp(host, port, udpSockets);
+                bindStream(host, bound.getPort(), null);
+                return bound;
+            } catch (Exception e) { // sync() rethrows the bind's IOException undeclared
+                List<Channel> failed = channels.subList(before, channels.size());
+                failed.forEach(c -> c.close().syncUninterruptibly());
+                failed.clear();
+                if (port != 0 || attempt == ANY_PORT_ATTEMPTS || !addressInUse(e)) {
+                    throw e;
+                }
+                log.debug("binding UDP and TCP on one port failed ({}); trying another port", e.toString());
+            }
+        }
+    }
+
+    /** Binds the UDP sockets, all on one port (the first one's, when {@code port} is 0); returns that address. */
+    private InetSocketAddress bindUdp(String host, int port, int udpSockets) throws InterruptedException {
         EventLoopGroup group = transports.group();
         int sockets = transports.reusePort() ? Math.max(1, udpSockets) : 1;
         InetSocketAddress bound = null;
@@ -68,7 +99,6 @@ public final class TurnServer {
             channels.add(ch);
             bound = bound == null ? (InetSocketAddress) ch.localAddress() : bound;
         }
-        bindStream(host, bound.getPort(), null);
         return bound;
     }
 
@@ -82,7 +112,7 @@ public final class TurnServer {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         if (ssl != null) {
-                            ch.pipeline().addLast("tls", ssl.newHandler(ch.alloc()));
+                            ch.pipeline().addLast("tls", oneRecordPerMessage(ssl.newHandler(ch.alloc())));
                         }
                         ch.pipeline().addLast("framing", new StreamFrameDecoder(metrics));
                         ch.pipeline().addLast("turn", new StreamTurnHandler(gateway, metrics));
@@ -91,6 +121,30 @@ public final class TurnServer {
                 .bind(host, port).sync().channel();
         channels.add(ch);
         return (InetSocketAddress) ch.localAddress();
+    }
+
+    /**
+     * Wraps every TURN message written to a TLS client in its own TLS record. TLS is a byte stream and RFC 8656
+     * §12.5 frames messages by their own length, but clients in the field read one message per record: coturn's
+     * {@code turnutils_uclient} 4.6.1 takes each {@code SSL_read} as exactly one message and loses the rest of a
+     * record that holds several. coturn's own server writes a record per message, so clients tested only against
+     * it may rely on that. By default SslHandler packs everything queued before a flush into records of up to
+     * 16 KiB; a wrap data size of 0 wraps each write on its own (the records still leave in one flush). The cost is
+     * a record header and tag (about 22-29 bytes) per message and one SSLEngine#wrap call per message.
+     */
+    static SslHandler oneRecordPerMessage(SslHandler tls) {
+        tls.setWrapDataSize(0);
+        return tls;
+    }
+
+    /** Whether a bind failed because the port is taken (NIO: BindException; epoll: its own IOException). */
+    public static boolean addressInUse(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof BindException || String.valueOf(t.getMessage()).contains("Address already in use")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     public void stop() {

@@ -18,7 +18,7 @@ class MetricsEndpointTest {
 
     @Test
     void healthAndMetricsAnswerWithoutATokenWhenNoneIsConfigured() throws IOException {
-        try (TestRelay relay = TestRelay.start(dir, Map.of("DOORSTEP_METRICS_PORT", String.valueOf(Ports.freeTcpPort())))) {
+        try (TestRelay relay = TestRelay.start(dir, Map.of("DOORSTEP_METRICS_PORT", TestRelay.FREE_TCP_PORT))) {
             HttpResponse<String> health = relay.http("/health", null);
             HttpResponse<String> metrics = relay.http("/metrics", null);
 
@@ -38,7 +38,7 @@ class MetricsEndpointTest {
 
     @Test
     void metricsNeedTheBearerTokenWhenOneIsConfigured() throws IOException {
-        try (TestRelay relay = TestRelay.start(dir, Map.of("DOORSTEP_METRICS_PORT", String.valueOf(Ports.freeTcpPort()),
+        try (TestRelay relay = TestRelay.start(dir, Map.of("DOORSTEP_METRICS_PORT", TestRelay.FREE_TCP_PORT,
                 "DOORSTEP_METRICS_TOKEN", "sesame"))) {
             assertThat(relay.http("/metrics", null).statusCode()).isEqualTo(401);
             assertThat(relay.http("/metrics", "wrong").statusCode()).isEqualTo(401);
@@ -64,7 +64,7 @@ class MetricsEndpointTest {
      */
     @Test
     void theAllocationsOpenedCounterKeepsItsName() throws IOException {
-        try (TestRelay relay = TestRelay.start(dir, Map.of("DOORSTEP_METRICS_PORT", String.valueOf(Ports.freeTcpPort())))) {
+        try (TestRelay relay = TestRelay.start(dir, Map.of("DOORSTEP_METRICS_PORT", TestRelay.FREE_TCP_PORT))) {
             assertThat(relay.http("/metrics", null).body())
                     .containsPattern("(?m)^doorstep_relay_allocations_opened_total 0\\.0$");
         }

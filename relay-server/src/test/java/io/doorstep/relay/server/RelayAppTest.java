@@ -10,11 +10,13 @@ import io.doorstep.relay.stun.StunAttribute;
 import io.doorstep.relay.stun.StunClass;
 import io.doorstep.relay.stun.StunMessage;
 import io.doorstep.relay.stun.StunMethod;
+import io.doorstep.relay.transport.TurnServer;
 import java.io.IOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,9 +115,8 @@ class RelayAppTest {
 
     @Test
     void aTlsCertificateThatCannotBeReadStopsTheStartNamingTurnTls() throws IOException {
-        Map<String, String> env = TestRelay.environment(dir, Map.of(
-                "DOORSTEP_TURN_PORT", String.valueOf(Ports.freeUdpAndTcpPort()),
-                "DOORSTEP_TURN_TLS_PORT", String.valueOf(Ports.freeTcpPort()),
+        Map<String, String> env = TestRelay.environment(dir, Map.of( // UDP/TCP on port 0: any port free for both
+                "DOORSTEP_TURN_TLS_PORT", String.valueOf(Ports.freeTcpPort()), // never bound: the certificate fails first
                 "DOORSTEP_TURN_TLS_CERT", dir.resolve("missing.crt").toString(),
                 "DOORSTEP_TURN_TLS_KEY", dir.resolve("missing.key").toString()));
         RelayApp app = new RelayApp(RelayConfig.load(null, env));
@@ -123,6 +124,24 @@ class RelayAppTest {
             assertThatThrownBy(app::start).isInstanceOf(ConfigException.class).hasMessageStartingWith("turn.tls");
         } finally {
             app.close();
+        }
+    }
+
+    /** A fixed port is used as given (no other is tried), and a failed start leaves nothing bound. */
+    @Test
+    void aTurnPortTakenForTcpStopsTheStartAndReleasesItsUdpSockets() throws Exception {
+        int port = Ports.freeUdpAndTcpPort();
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(TestRelay.LOOPBACK, port));
+            RelayApp app = new RelayApp(RelayConfig.load(null,
+                    TestRelay.environment(dir, Map.of("DOORSTEP_TURN_PORT", String.valueOf(port)))));
+            try {
+                assertThatThrownBy(app::start).as("start with TCP %d taken", port)
+                        .satisfies(e -> assertThat(TurnServer.addressInUse(e)).as("%s", e).isTrue());
+                assertThat(Ports.udpFree(port)).as("UDP sockets of the failed start closed").isTrue();
+            } finally {
+                app.close();
+            }
         }
     }
 
@@ -146,6 +165,10 @@ class RelayAppTest {
     void theProcessServesAndStopsCleanlyOnSigterm() throws Exception {
         int port = Ports.freeUdpAndTcpPort();
         Process p = relayProcess(Map.of("DOORSTEP_TURN_PORT", String.valueOf(port)), "--config", staticUsers().toString());
+        for (int attempt = 1; attempt < 5 && exitsWithPortTaken(p); attempt++) { // another test took it meanwhile
+            port = Ports.freeUdpAndTcpPort();
+            p = relayProcess(Map.of("DOORSTEP_TURN_PORT", String.valueOf(port)), "--config", staticUsers().toString());
+        }
         try (StunClient c = StunClient.udp(new InetSocketAddress(TestRelay.LOOPBACK, port))) {
             StunClient.Frame answer = null;
             long deadline = System.nanoTime() + PROCESS_LIMIT.toNanos();
@@ -188,8 +211,8 @@ class RelayAppTest {
      */
     @Test
     void aRelayThatCannotStartExits() throws Exception {
-        Process p = relayProcess(Map.of("DOORSTEP_TURN_PORT", String.valueOf(Ports.freeUdpAndTcpPort()),
-                "DOORSTEP_TURN_TLS_PORT", String.valueOf(Ports.freeTcpPort()),
+        Process p = relayProcess(Map.of( // UDP/TCP on port 0: any port free for both
+                "DOORSTEP_TURN_TLS_PORT", String.valueOf(Ports.freeTcpPort()), // never bound: the certificate fails first
                 "DOORSTEP_TURN_TLS_CERT", dir.resolve("missing.crt").toString(),
                 "DOORSTEP_TURN_TLS_KEY", dir.resolve("missing.key").toString()));
         try {
@@ -225,6 +248,15 @@ class RelayAppTest {
     }
 
     private final Map<Process, Path> logs = new java.util.HashMap<>();
+
+    /** Waits until {@code p} says it listens, or exits; true when it exited because its port was taken. */
+    private boolean exitsWithPortTaken(Process p) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + PROCESS_LIMIT.toNanos();
+        while (p.isAlive() && !output(p).contains("relay listening") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        return !p.isAlive() && output(p).contains("Address already in use");
+    }
 
     private String output(Process p) throws IOException {
         return Files.readString(logs.get(p), StandardCharsets.UTF_8);

@@ -301,6 +301,22 @@ public abstract class StunClient implements AutoCloseable {
             return new Frame(frame);
         }
 
+        /**
+         * One read of the stream, whatever it returns; null if nothing came in time or the stream ended. Over TLS the
+         * JDK's socket returns the plaintext of at most one TLS record per read, so this shows how the relay cut its
+         * records.
+         */
+        public byte[] readOnce(Duration timeout) throws IOException {
+            socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
+            byte[] buf = new byte[65536];
+            try {
+                int n = in.read(buf);
+                return n < 0 ? null : Arrays.copyOf(buf, n);
+            } catch (SocketTimeoutException e) {
+                return null;
+            }
+        }
+
         /** Whether the relay closes the connection within {@code timeout} (reads to end of stream). */
         public boolean closedByRelay(Duration timeout) throws IOException {
             socket.setSoTimeout((int) timeout.toMillis());

@@ -1,6 +1,7 @@
 package io.doorstep.relay.server;
 
 import io.doorstep.relay.config.RelayConfig;
+import io.doorstep.relay.transport.TurnServer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import java.io.IOException;
@@ -35,6 +36,9 @@ public final class TestRelay implements AutoCloseable {
     public static final String REST_SECRET = "test-rest-secret-0123456789abcdef";
     public static final String REALM = "doorstep";
     public static final InetAddress LOOPBACK = InetAddress.getLoopbackAddress();
+    /** A setting's value meaning "a TCP port free on loopback", picked when the relay starts: see {@link #start}. */
+    public static final String FREE_TCP_PORT = "<a free TCP port>";
+    private static final int START_ATTEMPTS = 5;
 
     private final RelayApp app;
 
@@ -60,14 +64,26 @@ public final class TestRelay implements AutoCloseable {
         return env;
     }
 
+    /**
+     * Starts a relay; {@code overrides} are DOORSTEP_* settings over {@link #environment}. A value of
+     * {@link #FREE_TCP_PORT} becomes a port free for TCP, picked anew on each attempt: the relay starts again, up to
+     * {@value #START_ATTEMPTS} times, when one of those ports was taken between the pick and the bind. (The UDP/TCP
+     * port 0 needs no help: the relay itself looks for a port free for both.)
+     */
     public static TestRelay start(Path dir, Map<String, String> overrides) {
         try {
             Path file = dir.resolve("relay-test.yaml");
             Files.writeString(file, "auth:\n  static-users:\n    " + ALICE + ": " + ALICE_PASSWORD + "\n    "
                     + BOB + ": " + BOB_PASSWORD + "\n", StandardCharsets.UTF_8);
-            RelayConfig config = RelayConfig.load(file, environment(dir, overrides));
+            boolean picksPorts = overrides.containsValue(FREE_TCP_PORT);
             for (int attempt = 1; ; attempt++) {
-                RelayApp app = new RelayApp(config);
+                Map<String, String> settings = new HashMap<>(overrides);
+                for (Map.Entry<String, String> e : settings.entrySet()) {
+                    if (FREE_TCP_PORT.equals(e.getValue())) {
+                        e.setValue(String.valueOf(Ports.freeTcpPort()));
+                    }
+                }
+                RelayApp app = new RelayApp(RelayConfig.load(file, environment(dir, settings)));
                 try {
                     app.start();
                     return new TestRelay(app);
@@ -77,27 +93,16 @@ public final class TestRelay implements AutoCloseable {
                     throw new IllegalStateException(e);
                 } catch (Exception e) { // Netty's sync() rethrows the bind's IOException undeclared
                     app.close();
-                    // With DOORSTEP_TURN_PORT=0 UDP binds a port the OS picks and TCP then binds the same number,
-                    // which another socket of this busy machine may hold for TCP. Not what these tests test.
-                    if (attempt == 5 || config.turn().port() != 0 || !isAddressInUse(e)) {
+                    if (attempt == START_ATTEMPTS || !picksPorts || !TurnServer.addressInUse(e)) {
                         throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
                     }
-                    System.err.println("TestRelay: TCP could not bind the port UDP got (" + e.getMessage()
-                            + "); starting again, attempt " + (attempt + 1));
+                    System.err.println("TestRelay: a port picked for it was taken before it could bind ("
+                            + e.getMessage() + "); starting again with others, attempt " + (attempt + 1));
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private static boolean isAddressInUse(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (String.valueOf(t.getMessage()).contains("Address already in use")) {
-                return true;
-            }
-        }
-        return false;
     }
 
     public RelayApp app() {

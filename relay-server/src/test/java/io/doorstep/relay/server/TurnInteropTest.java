@@ -24,7 +24,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,19 +124,17 @@ class TurnInteropTest {
     }
 
     /**
-     * Over TLS the relay is right and uclient is not: TLS is a byte stream (RFC 8656 §12.5 frames messages by their
-     * own length), but uclient 4.6.1 takes each SSL_read as exactly one message (uclient.c, recv_buffer, "TLS"
-     * branch), while Netty's SslHandler packs the messages queued before a flush into one record. 30 of 200 packets
-     * were lost that way (records of 352, 528 and 1408 bytes = 2, 3 and 8 ChannelData of 176). coturn's own server
-     * writes one record per message. Enable this test if the relay should do the same for such clients.
+     * Over TLS uclient 4.6.1 takes each SSL_read as exactly one message (uclient.c, recv_buffer, "TLS" branch), though
+     * TLS is a byte stream and RFC 8656 §12.5 frames messages by their own length. The relay therefore writes one TLS
+     * record per message, as coturn's own server does (TurnServer#oneRecordPerMessage); with Netty's default of
+     * packing everything queued before a flush into one record, 30 of 200 packets were lost (records of 352, 528 and
+     * 1408 bytes = 2, 3 and 8 ChannelData of 176).
      */
     @Test
-    @Disabled("interop: turnutils_uclient reads one message per TLS record; the relay coalesces several messages into"
-            + " one record on flush (SslHandler default wrapDataSize), so uclient over TLS reports ~15% loss")
     void everyPacketComesBackOverTls() throws Exception {
         Path work = Files.createTempDirectory(dir, "TLS");
         try (TestRelay relay = TestRelay.start(work, Map.of("DOORSTEP_TURN_TLS_PORT",
-                String.valueOf(Ports.freeTcpPort()), "DOORSTEP_TURN_TLS_CERT", resource("/tls/relay-test.crt"),
+                TestRelay.FREE_TCP_PORT, "DOORSTEP_TURN_TLS_CERT", resource("/tls/relay-test.crt"),
                 "DOORSTEP_TURN_TLS_KEY", resource("/tls/relay-test.key")));
              EchoPeer echo = EchoPeer.start(work)) {
             Run run = uclient(work, relay.tlsAddress().getPort(), echo.port, ALICE, ALICE_PASSWORD,
@@ -269,31 +266,47 @@ class TurnInteropTest {
 
     /** turnutils_peer on loopback: echoes every datagram on {@code port} and {@code port + 1}. */
     private static final class EchoPeer implements AutoCloseable {
+        private static final int START_ATTEMPTS = 5;
+
         final int port;
         final Process process;
+        final Path log;
 
-        private EchoPeer(int port, Process process) {
+        private EchoPeer(int port, Process process, Path log) {
             this.port = port;
             this.process = process;
+            this.log = log;
         }
 
+        /** Starts a peer on a free pair of ports, on another pair when one was taken before the peer bound it. */
         static EchoPeer start(Path work) throws IOException, InterruptedException {
-            int port = Ports.freeUdpPortPair();
-            Process p = new ProcessBuilder(peer.toString(), "-L", "127.0.0.1", "-p", String.valueOf(port))
-                    .redirectErrorStream(true).redirectOutput(Files.createTempFile(work, "peer", ".log").toFile())
-                    .start();
-            EchoPeer echo = new EchoPeer(port, p);
-            try {
-                echo.awaitEcho();
-                return echo;
-            } catch (IOException | RuntimeException | Error e) {
+            for (int attempt = 1; ; attempt++) {
+                int port = Ports.freeUdpPortPair();
+                Path log = Files.createTempFile(work, "peer", ".log");
+                Process p = new ProcessBuilder(peer.toString(), "-L", "127.0.0.1", "-p", String.valueOf(port))
+                        .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                EchoPeer echo = new EchoPeer(port, p, log);
+                try {
+                    if (echo.awaitEcho()) {
+                        return echo;
+                    }
+                } catch (IOException | RuntimeException | Error e) {
+                    echo.close();
+                    throw e;
+                }
                 echo.close();
-                throw e;
+                if (attempt == START_ATTEMPTS) {
+                    throw new AssertionError("turnutils_peer found its ports taken " + attempt + " times; last log:\n"
+                            + Files.readString(log, UTF_8));
+                }
             }
         }
 
-        /** Pings until the peer answers: it is up once it echoes. */
-        private void awaitEcho() throws IOException {
+        /**
+         * Pings until the peer answers: it is up once it echoes. False when it cannot bind its port (it then keeps
+         * retrying the bind, logging errno 98, rather than exit).
+         */
+        private boolean awaitEcho() throws IOException {
             byte[] ping = "ping".getBytes(UTF_8);
             try (DatagramSocket s = new DatagramSocket(new InetSocketAddress(TestRelay.LOOPBACK, 0))) {
                 s.setSoTimeout(100);
@@ -301,14 +314,20 @@ class TurnInteropTest {
                     s.send(new DatagramPacket(ping, ping.length, new InetSocketAddress(TestRelay.LOOPBACK, port)));
                     try {
                         s.receive(new DatagramPacket(new byte[16], 16));
-                        return;
+                        return !portTaken(); // else whatever holds the port echoed
                     } catch (SocketTimeoutException e) {
-                        // not up yet
+                        if (portTaken()) {
+                            return false;
+                        }
                     }
                 }
             }
             throw new AssertionError("turnutils_peer on port " + port + " did not echo within 5 s (alive: "
-                    + process.isAlive() + ")");
+                    + process.isAlive() + "); log:\n" + Files.readString(log, UTF_8));
+        }
+
+        private boolean portTaken() throws IOException {
+            return Files.readString(log, UTF_8).contains("Address already in use");
         }
 
         @Override

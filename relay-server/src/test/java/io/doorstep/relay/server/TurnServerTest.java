@@ -377,7 +377,7 @@ class TurnServerTest {
 
         @Test
         void aRetransmissionGetsTheIdenticalAnswerAndMakesNoSecondAllocation() throws IOException {
-            relay("DOORSTEP_METRICS_PORT", String.valueOf(Ports.freeTcpPort()));
+            relay("DOORSTEP_METRICS_PORT", TestRelay.FREE_TCP_PORT);
             TurnClient c = alice();
             c.challenge();
             byte[] request = c.sign(c.request(StunMethod.ALLOCATE,
@@ -966,7 +966,7 @@ class TurnServerTest {
 
         @Test
         void datagramsFromAPeerWithoutPermissionAreDroppedAndCounted() throws IOException {
-            relay("DOORSTEP_METRICS_PORT", String.valueOf(Ports.freeTcpPort()));
+            relay("DOORSTEP_METRICS_PORT", TestRelay.FREE_TCP_PORT);
             TurnClient c = alice();
             InetSocketAddress relayed = c.allocateOk();
             UdpPeer stranger = peer();
@@ -1104,7 +1104,7 @@ class TurnServerTest {
 
         @Test
         void allocateAndRelayOverTls() throws Exception {
-            relay("DOORSTEP_TURN_TLS_PORT", String.valueOf(Ports.freeTcpPort()),
+            relay("DOORSTEP_TURN_TLS_PORT", TestRelay.FREE_TCP_PORT,
                     "DOORSTEP_TURN_TLS_CERT", resource("/tls/relay-test.crt"),
                     "DOORSTEP_TURN_TLS_KEY", resource("/tls/relay-test.key"));
             TurnClient c = open(new TurnClient(StunClient.tls(relay.tlsAddress()), ALICE, ALICE_PASSWORD));
