@@ -163,7 +163,7 @@ for scenario in "${SCENARIOS[@]}"; do
     start_server "$scenario"
     case "$scenario" in
         district) bench 900 district --stations 1310 --agents 300 --rate 50 --duration 60s \
-                      --warmup 60s ${DISTRICT_ARGS:-} ;;
+                      --warmup 60s --warmup-rate 200 ${DISTRICT_ARGS:-} ;;
         ramp)     bench 1200 ramp --stations 1310 --agents 300 --warmup 30s --step-duration 10s \
                       ${RAMP_ARGS:-} ;;
         # Two source addresses: 10,000 connections fit one address's ephemeral ports, but not with a previous

@@ -23,6 +23,11 @@ final class DistrictCommand implements Callable<Integer> {
     @Option(names = "--duration", defaultValue = "60s", description = "Measured time (default ${DEFAULT-VALUE}).")
     Duration duration;
 
+    @Option(names = "--warmup-rate", description = "Calls per second during the warm-up (default: --rate). Higher "
+            + "than the measured rate so the server's JIT reaches its optimising tier for the per-call methods "
+            + "(thousands of calls) before measuring, not during it.")
+    Double warmupRate;
+
     @Override
     public Integer call() throws Exception {
         Credentials credentials = target.credentials();
@@ -33,7 +38,7 @@ final class DistrictCommand implements Callable<Integer> {
                             + "talk time %d ms, answer delay %d ms", calls.stations, calls.agents,
                     (System.nanoTime() - start) / 1e9, calls.talkTime.toMillis(), calls.answerDelay.toMillis()));
             if (!calls.warmup.isZero()) {
-                System.out.print(Reports.warmup(load.run(rate, calls.warmup)));
+                System.out.print(Reports.warmup(load.run(warmupRate == null ? rate : warmupRate, calls.warmup)));
             }
             MeasuredPhases.Phase phase = calls.measuredPhases(load, target).run(rate, duration);
             System.out.print(Reports.calls(phase.calls()));
