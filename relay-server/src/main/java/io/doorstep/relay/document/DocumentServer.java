@@ -1,5 +1,6 @@
 package io.doorstep.relay.document;
 
+import io.doorstep.config.ConfigException;
 import io.doorstep.config.Secrets;
 import io.doorstep.documents.DocumentTokens;
 import io.doorstep.relay.config.RelayConfig;
@@ -44,7 +45,7 @@ public final class DocumentServer implements AutoCloseable {
         this.config = config;
         DocumentTokens tokens = new DocumentTokens(Secrets.load(config.tokenSecret(), dataDir, "document-secret"),
                 clock);
-        DocumentStore store = new DocumentStore(config.directory(dataDir));
+        DocumentStore store = store(config.directory(dataDir));
         DocumentRelay[] self = new DocumentRelay[1];
         DocumentMetrics metrics = new DocumentMetrics(registry, () -> self[0] == null ? 0 : self[0].unfinished());
         this.audit = new AuditTrail(store.dir(), clock);
@@ -57,6 +58,14 @@ public final class DocumentServer implements AutoCloseable {
         } catch (IOException e) {
             close();
             throw new UncheckedIOException("cannot read the documents in " + store.dir(), e);
+        }
+    }
+
+    private static DocumentStore store(Path dir) {
+        try {
+            return new DocumentStore(dir);
+        } catch (UncheckedIOException e) {
+            throw new ConfigException("documents.directory: " + e.getMessage() + " (" + e.getCause() + ")", e);
         }
     }
 

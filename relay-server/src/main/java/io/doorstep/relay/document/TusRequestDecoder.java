@@ -29,7 +29,8 @@ final class TusRequestDecoder extends MessageToMessageDecoder<HttpObject> {
     protected void decode(ChannelHandlerContext ctx, HttpObject msg, List<Object> out) {
         if (msg instanceof HttpRequest req) {
             out.add(decode(req));
-        } else if (msg instanceof HttpContent content) {
+        }
+        if (msg instanceof HttpContent content) { // also the body of a FullHttpRequest
             out.add(content.retain());
         }
     }

@@ -74,6 +74,8 @@ public final class RelayApp implements AutoCloseable {
         this.external = externalAddress(t.externalAddress());
         InetAddress relayBind = address(t.relayAddress(), "turn.relay-address");
         byte[] secret = Secrets.load(config.auth().restSecret(), config.dataDir(), "turn-secret");
+        this.documents = config.documents().enabled() ? new DocumentServer(config.documents(), config.dataDir(),
+                registry, DocumentListener.NONE, Clock.systemUTC()) : null;
         boolean epoll = Epoll.isAvailable();
         this.group = new MultiThreadIoEventLoopGroup(t.ioThreads(),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -101,8 +103,6 @@ public final class RelayApp implements AutoCloseable {
                         t.relayPortMax()),
                 allocator[0], metrics);
         this.turn = new TurnServer(transports, new TurnGateway(service, allocator[0], metrics), metrics);
-        this.documents = config.documents().enabled() ? new DocumentServer(config.documents(), config.dataDir(),
-                registry, DocumentListener.NONE, Clock.systemUTC()) : null;
     }
 
     public void start() throws InterruptedException {

@@ -126,13 +126,24 @@ final class TestDocuments implements AutoCloseable {
     }
 
     String station(String call) {
-        return tokens.issue("st-lianmin", call, DocumentRole.STATION,
-                Set.of(DocumentPermission.UPLOAD, DocumentPermission.READ), Duration.ofMinutes(10));
+        return new Tokens(tokens).station(call);
     }
 
     String agent(String call) {
-        return tokens.issue("ag-wang", call, DocumentRole.AGENT, Set.of(DocumentPermission.READ),
-                Duration.ofMinutes(10));
+        return new Tokens(tokens).agent(call);
+    }
+
+    /** The tokens the signalling server would hand the station and the agent of a call. */
+    record Tokens(DocumentTokens tokens) {
+        String station(String call) {
+            return tokens.issue("st-lianmin", call, DocumentRole.STATION,
+                    Set.of(DocumentPermission.UPLOAD, DocumentPermission.READ), Duration.ofMinutes(10));
+        }
+
+        String agent(String call) {
+            return tokens.issue("ag-wang", call, DocumentRole.AGENT, Set.of(DocumentPermission.READ),
+                    Duration.ofMinutes(10));
+        }
     }
 
     HttpResponse<String> send(String method, String path, String token, Map<String, String> headers, byte[] body) {

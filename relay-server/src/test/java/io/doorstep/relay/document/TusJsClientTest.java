@@ -90,10 +90,7 @@ class TusJsClientTest {
     @Test
     void anInterruptedUploadResumesWhereTheRelayStopped() throws Exception {
         byte[] scan = TestDocuments.jpeg(900_000, 22);
-        JsonNode first = upload(scan, station, INTERRUPTED, null);
-        assertThat(first.path("aborted").asBoolean()).as(first.toString()).isTrue();
-        String url = first.get("url").asText();
-        await().atMost(Duration.ofSeconds(5)).until(() -> offset(url) > 0);
+        String url = interrupted(scan);
         assertThat(offset(url)).isLessThan(scan.length);
 
         JsonNode resumed = upload(scan, station, Map.of(), url);
@@ -106,10 +103,7 @@ class TusJsClientTest {
     @Test
     void anUploadResumesAfterARelayRestart() throws Exception {
         byte[] scan = TestDocuments.jpeg(900_000, 23);
-        JsonNode first = upload(scan, station, INTERRUPTED, null);
-        assertThat(first.path("aborted").asBoolean()).as(first.toString()).isTrue();
-        String url = first.get("url").asText();
-        await().atMost(Duration.ofSeconds(5)).until(() -> offset(url) > 0);
+        String url = interrupted(scan);
 
         docs.restart();
         String moved = docs.url(URI.create(url).getPath()); // the restarted relay listens on a new test port
@@ -136,9 +130,7 @@ class TusJsClientTest {
     @Test
     void terminationRemovesTheUpload() throws Exception {
         byte[] scan = TestDocuments.jpeg(900_000, 25);
-        JsonNode first = upload(scan, station, INTERRUPTED, null);
-        assertThat(first.path("aborted").asBoolean()).as(first.toString()).isTrue();
-        String url = first.get("url").asText();
+        String url = interrupted(scan);
 
         JsonNode r = node(Map.of("op", "terminate", "url", url, "token", station));
 
@@ -153,12 +145,21 @@ class TusJsClientTest {
         byte[] big = TestDocuments.jpeg((int) TestDocuments.MAX_DOCUMENT + 1, 26);
         assertThat(status(upload(big, station, Map.of(), null))).isEqualTo(413);
         byte[] scan = TestDocuments.jpeg(900_000, 27);
-        String url = upload(scan, station, INTERRUPTED, null).get("url").asText();
+        String url = interrupted(scan);
         // Resuming with a token of another call: the HEAD gets 403 and tus-js-client starts a new upload (in that
         // call), as the tus client should; terminating another call's upload shows the 403 itself.
         JsonNode other = node(Map.of("op", "terminate", "url", url, "token", docs.station("c-another-call")));
         assertThat(status(other)).isEqualTo(403);
         assertThat(offset(url)).isPositive();
+    }
+
+    /** Starts an upload of {@code scan}, drops it part-way and returns its URL once the relay has some bytes. */
+    private String interrupted(byte[] scan) throws Exception {
+        JsonNode first = upload(scan, station, INTERRUPTED, null);
+        assertThat(first.path("aborted").asBoolean()).as(first.toString()).isTrue();
+        String url = first.get("url").asText();
+        await().atMost(Duration.ofSeconds(5)).until(() -> offset(url) > 0);
+        return url;
     }
 
     private JsonNode upload(byte[] content, String token, Map<String, Object> options, String resumeUrl)
