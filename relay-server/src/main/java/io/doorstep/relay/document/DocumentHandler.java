@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One connection to the document relay: serves each {@link TusRequest} (one at a time; the connection does not read
- * the next request before the answer to this one is out) and hands PATCH bodies to a {@link PatchSession} and
+ * the next request before the answer to this one is out, and a client that pipelines is disconnected) and hands PATCH bodies to a {@link PatchSession} and
  * downloads to a {@link Follower}. Runs on the event loop; every disk access happens in those two, on the document's
  * thread.
  */
@@ -56,6 +56,11 @@ final class DocumentHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void onRequest(TusRequest r) {
+        if (busy) { // a pipelined request: tus clients wait for each answer, so this one is not served
+            log.debug("pipelined request on a busy document connection: closing it");
+            ctx.close();
+            return;
+        }
         request = r;
         busy = true;
         try {

@@ -146,6 +146,7 @@ final class DocumentRelay {
 
     private void persist(Upload u, CompletableFuture<Void> persisted) {
         try {
+            store.create(u.id); // a reader may follow the document before its first byte
             store.save(u.stored());
             u.digest = Digests.sha256();
             u.state = Upload.State.UPLOADING;

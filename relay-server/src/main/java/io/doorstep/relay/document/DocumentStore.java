@@ -103,6 +103,11 @@ final class DocumentStore {
         return Files.exists(p) ? Files.size(p) : 0;
     }
 
+    /** Creates the document's empty data file. */
+    void create(DocumentId id) throws IOException {
+        openData(id).close();
+    }
+
     FileChannel openData(DocumentId id) throws IOException {
         return FileChannel.open(data(id), StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE);

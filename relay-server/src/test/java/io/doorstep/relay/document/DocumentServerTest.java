@@ -193,6 +193,18 @@ class DocumentServerTest {
     }
 
     @Test
+    void aReaderCanWaitForTheFirstByteOfAnUploadJustCreated() throws Exception {
+        byte[] scan = TestDocuments.jpeg(5_000, 18);
+        String path = docs.create(station, scan.length);
+        var get = docs.downloadAsync(path, docs.agent(CALL)); // the answer starts with the first bytes
+        await().atMost(WAIT).until(() -> docs.counter("doorstep.relay.documents.reads") == 1);
+
+        assertThat(docs.patch(path, station, 0, scan).statusCode()).isEqualTo(204);
+
+        assertThat(get.get(5, java.util.concurrent.TimeUnit.SECONDS).body().readAllBytes()).isEqualTo(scan);
+    }
+
+    @Test
     void chunkedDownloadEndsWithTheHashAsATrailer() throws Exception {
         byte[] scan = TestDocuments.jpeg(1_000, 8);
         String path = docs.create(station, scan.length);
@@ -246,6 +258,24 @@ class DocumentServerTest {
                 .isEqualTo(404);
         assertThat(docs.send("HEAD", "/files/..%2F..%2Fdocument-secret", station, Map.of(), null).statusCode())
                 .isEqualTo(404);
+    }
+
+    @Test
+    void operatorAuditTokensReadWhenEnabledAndNeverWrite() throws Exception {
+        docs.close();
+        docs = new TestDocuments(dir.resolve("audit-on"), true);
+        byte[] scan = TestDocuments.jpeg(10_000, 17);
+        String path = docs.create(station, scan.length);
+        docs.patch(path, station, 0, scan);
+        String operator = docs.tokens.issue("op-district", CALL, DocumentRole.OPERATOR_AUDIT,
+                Set.of(DocumentPermission.READ, DocumentPermission.UPLOAD), Duration.ofMinutes(5));
+
+        assertThat(docs.download(path, operator).body().readAllBytes()).isEqualTo(scan);
+        assertThat(docs.send("DELETE", path, operator, Map.of(), null).statusCode()).isEqualTo(403);
+        assertThat(docs.send("POST", "/files/", operator, Map.of("Upload-Length", "100"), null).statusCode())
+                .isEqualTo(403);
+        await().atMost(WAIT).until(() -> docs.audit().stream().anyMatch(l -> l.contains("\"by\":\"op-district\"")
+                && l.contains("\"role\":\"operator-audit\"")));
     }
 
     @Test

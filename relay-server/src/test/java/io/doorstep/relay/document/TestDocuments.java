@@ -30,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
@@ -166,9 +167,16 @@ final class TestDocuments implements AutoCloseable {
     }
 
     HttpResponse<java.io.InputStream> download(String path, String token) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(20))
+        return http.send(get(path, token), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    CompletableFuture<HttpResponse<java.io.InputStream>> downloadAsync(String path, String token) {
+        return http.sendAsync(get(path, token), HttpResponse.BodyHandlers.ofInputStream());
+    }
+
+    private HttpRequest get(String path, String token) {
+        return HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(20))
                 .header("Authorization", "Bearer " + token).GET().build();
-        return http.send(req, HttpResponse.BodyHandlers.ofInputStream());
     }
 
     /** Creates an upload of {@code length} bytes and returns its path (/files/<id>). */
