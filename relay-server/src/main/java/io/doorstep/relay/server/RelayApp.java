@@ -68,6 +68,11 @@ public final class RelayApp implements AutoCloseable {
     private InetSocketAddress tlsAddress;
 
     public RelayApp(RelayConfig config) {
+        this(config, DocumentListener.NONE);
+    }
+
+    /** A relay whose document relay tells {@code documents} of every document event (e.g. for the signalling server). */
+    public RelayApp(RelayConfig config, DocumentListener documents) {
         this.config = config;
         RelayConfig.Turn t = config.turn();
         // Everything that can fail on a bad configuration comes before anything that holds threads or sockets.
@@ -75,7 +80,7 @@ public final class RelayApp implements AutoCloseable {
         InetAddress relayBind = address(t.relayAddress(), "turn.relay-address");
         byte[] secret = Secrets.load(config.auth().restSecret(), config.dataDir(), "turn-secret");
         this.documents = config.documents().enabled() ? new DocumentServer(config.documents(), config.dataDir(),
-                registry, DocumentListener.NONE, Clock.systemUTC()) : null;
+                registry, documents, Clock.systemUTC()) : null;
         boolean epoll = Epoll.isAvailable();
         this.group = new MultiThreadIoEventLoopGroup(t.ioThreads(),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());

@@ -127,7 +127,8 @@ class TusRequestDecoderTest {
 
         ch.writeInbound(req, new DefaultLastHttpContent(Unpooled.copiedBuffer("more", StandardCharsets.US_ASCII)));
 
-        assertThat((Object) ch.readInbound()).isInstanceOf(TusRequest.class);
+        Object request = ch.readInbound();
+        assertThat(request).isInstanceOf(TusRequest.class);
         LastHttpContent body = ch.readInbound();
         assertThat(body.content().toString(StandardCharsets.US_ASCII)).isEqualTo("body");
         LastHttpContent more = ch.readInbound();
