@@ -53,8 +53,8 @@ class TusJsClientTest {
             Files.copy(SOURCE.resolve(f), INSTALLED.resolve(f), StandardCopyOption.REPLACE_EXISTING);
         }
         if (!same) {
-            Process p = new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(INSTALLED.toFile())
-                    .redirectErrorStream(true).start();
+            Process p = start(new ProcessBuilder("npm", "ci", "--no-audit", "--no-fund").directory(INSTALLED.toFile())
+                    .redirectErrorStream(true));
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("npm ci within 5 minutes").isTrue();
             assertThat(p.exitValue()).as("npm ci (Node.js 18+ and npm must be installed): %s", out).isZero();
@@ -182,12 +182,21 @@ class TusJsClientTest {
     }
 
     private static JsonNode node(Object args) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("node", "client.mjs", JSON.writeValueAsString(args))
-                .directory(INSTALLED.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+        Process p = start(new ProcessBuilder("node", "client.mjs", JSON.writeValueAsString(args))
+                .directory(INSTALLED.toFile()).redirectError(ProcessBuilder.Redirect.INHERIT));
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("tus-js-client finished within 60 s").isTrue();
         assertThat(p.exitValue()).as("node client.mjs: %s", out).isZero();
         return JSON.readTree(out);
+    }
+
+    private static Process start(ProcessBuilder command) {
+        try {
+            return command.start();
+        } catch (IOException e) {
+            throw new AssertionError(command.command().get(0) + " cannot run: Node.js 18+ and npm must be installed "
+                    + "(scripts/test-env.sh installs them): " + e.getMessage(), e);
+        }
     }
 
     private HttpResponse<String> head(String url, String token) {
