@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure what the tests use is installed and running, installing from the distribution's packages
 # (Debian/Ubuntu apt) only what is missing: Redis (running on 127.0.0.1:6379), Chromium and ChromeDriver,
-# coturn (turnserver, turnutils_uclient) and Prometheus' promtool. Idempotent; every step is bounded in time.
+# coturn (turnserver, turnutils_uclient), Prometheus' promtool, and Node.js with npm (the document relay's
+# interop test runs tus-js-client, which it installs itself from its package-lock.json). Idempotent; every step is bounded in time.
 set -euo pipefail
 
 need=()
@@ -11,6 +12,8 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v chromedriver >/dev/null || need+=(chromium-driver)
 command -v turnserver >/dev/null || need+=(coturn)
 command -v promtool >/dev/null || need+=(prometheus)
+command -v node >/dev/null || need+=(nodejs)
+command -v npm >/dev/null || need+=(npm)
 
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""

@@ -6,7 +6,7 @@ import io.doorstep.relay.server.RelayApp;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 
-/** {@code doorstep-relay [--config file.yaml]}: runs the TURN relay. */
+/** {@code doorstep-relay [--config file.yaml]}: runs the relay (TURN and documents). */
 public final class Main {
     private Main() {
     }

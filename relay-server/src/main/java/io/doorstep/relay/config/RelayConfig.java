@@ -9,7 +9,8 @@ import java.util.List;
 import java.util.Map;
 
 /** The relay's configuration, bound from {@code defaults/relay.yaml}, the operator's file and DOORSTEP_* variables. */
-public record RelayConfig(Turn turn, Auth auth, Path dataDir, Quotas quotas, Policy policy, Metrics metrics) {
+public record RelayConfig(Turn turn, Auth auth, Path dataDir, Quotas quotas, Policy policy, Metrics metrics,
+                          Documents documents) {
 
     public static final String DEFAULTS = "classpath:defaults/relay.yaml";
 
@@ -97,6 +98,36 @@ public record RelayConfig(Turn turn, Auth auth, Path dataDir, Quotas quotas, Pol
         @Override
         public String toString() {
             return "Metrics[address=" + address + ", port=" + port + ", token=<hidden>]";
+        }
+    }
+
+    /** The document relay (tus uploads, progressive downloads); see docs/documents.md. */
+    public record Documents(boolean enabled, String listenAddress, int port, String directory, String tokenSecret,
+                            long maxDocumentBytes, long maxCallBytes, Duration uploadExpiry, Duration retention,
+                            Duration sweepInterval, boolean operatorAudit, int ioThreads) {
+        public Documents {
+            Check.that(port >= 0 && port <= 65535, "documents.port", "must be 0..65535");
+            Check.that(maxDocumentBytes >= 1, "documents.max-document-bytes", "must be at least 1");
+            Check.that(maxCallBytes >= maxDocumentBytes, "documents.max-call-bytes",
+                    "must not be smaller than documents.max-document-bytes");
+            Check.positive(uploadExpiry, "documents.upload-expiry");
+            Check.positive(retention, "documents.retention");
+            Check.positive(sweepInterval, "documents.sweep-interval");
+            Check.that(ioThreads >= 1 && ioThreads <= 64, "documents.io-threads", "must be 1..64");
+        }
+
+        /** Where documents are stored: {@code directory}, or {@code <data-dir>/documents} when it is empty. */
+        public Path directory(Path dataDir) {
+            return directory.isEmpty() ? dataDir.resolve("documents") : Path.of(directory);
+        }
+
+        @Override
+        public String toString() {
+            return "Documents[enabled=" + enabled + ", listenAddress=" + listenAddress + ", port=" + port
+                    + ", directory=" + directory + ", tokenSecret=<hidden>, maxDocumentBytes=" + maxDocumentBytes
+                    + ", maxCallBytes=" + maxCallBytes + ", uploadExpiry=" + uploadExpiry + ", retention="
+                    + retention + ", sweepInterval=" + sweepInterval + ", operatorAudit=" + operatorAudit
+                    + ", ioThreads=" + ioThreads + "]";
         }
     }
 }

@@ -7,6 +7,8 @@ import io.doorstep.relay.allocation.RelayPorts;
 import io.doorstep.relay.auth.Credentials;
 import io.doorstep.relay.auth.NonceManager;
 import io.doorstep.relay.config.RelayConfig;
+import io.doorstep.relay.document.DocumentListener;
+import io.doorstep.relay.document.DocumentServer;
 import io.doorstep.relay.metrics.RelayMetrics;
 import io.doorstep.relay.policy.PeerAddressPolicy;
 import io.doorstep.relay.transport.TurnServer;
@@ -50,7 +52,7 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The relay assembled from its configuration: TURN over UDP, TCP and TLS, and its metrics endpoint. */
+/** The relay assembled from its configuration: TURN over UDP, TCP and TLS, the document relay, and its metrics endpoint. */
 public final class RelayApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(RelayApp.class);
 
@@ -60,17 +62,25 @@ public final class RelayApp implements AutoCloseable {
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final InetAddress external;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
+    private final DocumentServer documents;
     private Channel metricsChannel;
     private InetSocketAddress turnAddress;
     private InetSocketAddress tlsAddress;
 
     public RelayApp(RelayConfig config) {
+        this(config, DocumentListener.NONE);
+    }
+
+    /** A relay whose document relay tells {@code documents} of every document event (e.g. for the signalling server). */
+    public RelayApp(RelayConfig config, DocumentListener documents) {
         this.config = config;
         RelayConfig.Turn t = config.turn();
         // Everything that can fail on a bad configuration comes before anything that holds threads or sockets.
         this.external = externalAddress(t.externalAddress());
         InetAddress relayBind = address(t.relayAddress(), "turn.relay-address");
         byte[] secret = Secrets.load(config.auth().restSecret(), config.dataDir(), "turn-secret");
+        this.documents = config.documents().enabled() ? new DocumentServer(config.documents(), config.dataDir(),
+                registry, documents, Clock.systemUTC()) : null;
         boolean epoll = Epoll.isAvailable();
         this.group = new MultiThreadIoEventLoopGroup(t.ioThreads(),
                 epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
@@ -119,9 +129,13 @@ public final class RelayApp implements AutoCloseable {
                     })
                     .bind(config.metrics().address(), config.metrics().port()).sync().channel();
         }
-        log.info("relay listening turn={} (udp+tcp) tls={} external={} relay_ports={}-{} metrics={}", turnAddress,
-                tlsAddress, external.getHostAddress(), t.relayPortMin(), t.relayPortMax(),
-                metricsChannel == null ? "off" : metricsChannel.localAddress());
+        if (documents != null) {
+            documents.start(group, Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class);
+        }
+        log.info("relay listening turn={} (udp+tcp) tls={} external={} relay_ports={}-{} metrics={} documents={}",
+                turnAddress, tlsAddress, external.getHostAddress(), t.relayPortMin(), t.relayPortMax(),
+                metricsChannel == null ? "off" : metricsChannel.localAddress(),
+                documents == null ? "off" : documents.address());
     }
 
     /** The UDP/TCP TURN address bound (port chosen by the OS when configured as 0). */
@@ -137,6 +151,11 @@ public final class RelayApp implements AutoCloseable {
         return metricsChannel == null ? null : (InetSocketAddress) metricsChannel.localAddress();
     }
 
+    /** The document relay's HTTP address, or null when it is off. */
+    public InetSocketAddress documentsAddress() {
+        return documents == null ? null : documents.address();
+    }
+
     public PrometheusMeterRegistry registry() {
         return registry;
     }
@@ -146,6 +165,9 @@ public final class RelayApp implements AutoCloseable {
         turn.stop();
         if (metricsChannel != null) {
             metricsChannel.close().syncUninterruptibly();
+        }
+        if (documents != null) {
+            documents.close();
         }
         group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         gcMetrics.close(); // its GC listener would keep this registry, and so this relay, reachable

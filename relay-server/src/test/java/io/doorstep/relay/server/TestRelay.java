@@ -58,6 +58,8 @@ public final class TestRelay implements AutoCloseable {
         env.put("DOORSTEP_TURN_UDP_SOCKETS", "2");
         env.put("DOORSTEP_POLICY_ALLOW", "127.0.0.0/8");
         env.put("DOORSTEP_METRICS_PORT", "0");
+        env.put("DOORSTEP_DOCUMENTS_LISTEN_ADDRESS", "127.0.0.1");
+        env.put("DOORSTEP_DOCUMENTS_PORT", "0");
         env.put("DOORSTEP_AUTH_REST_SECRET", REST_SECRET);
         env.put("DOORSTEP_DATA_DIR", dataDir.resolve("data").toString());
         env.putAll(overrides);
