@@ -152,6 +152,9 @@ wait_for_quiet() {
 log "signalling benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- signalling || echo ' + local changes to signalling/')"
 log "machine: $(nproc) cpus, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/^Mem:/{print $2}') GB"
 log "java: $(java -version 2>&1 | head -2 | tr '\n' ' ')"
+# An idle virtual CPU that halts must be woken by the host, which shows in the latency tail at low rates.
+HALT_POLL=/sys/module/haltpoll/parameters/guest_halt_poll_ns
+[ -r "$HALT_POLL" ] && log "guest halt polling (cpuidle-haltpoll): $(cat "$HALT_POLL") ns"
 
 timeout 120 java -jar "$OUT/bench.jar" directory --out "$OUT/directory.yaml" \
     --stations "$IDLE_SESSIONS" --agents 300 --skills-per-agent 3 | tee -a "$RESULTS"
