@@ -91,13 +91,12 @@ public final class RelayApp implements AutoCloseable {
         if (!relayBind.isAnyLocalAddress()) {
             own.add(relayBind);
         }
+        PeerAddressPolicy policy = new PeerAddressPolicy(config.policy().allowed(), config.policy().denied(), own,
+                t.relayPortMin(), t.relayPortMax());
         TurnService service = new TurnService(settings,
                 new Credentials(config.auth().staticUsers(), secret, Clock.systemUTC()),
-                new NonceManager(t.nonceLifetime(), Clock.systemUTC()),
-                new PeerAddressPolicy(config.policy().allowed(), config.policy().denied(), own, t.relayPortMin(),
-                        t.relayPortMax()),
-                allocator[0], metrics);
-        this.turn = new TurnServer(transports, new TurnGateway(service, allocator[0], metrics), metrics);
+                new NonceManager(t.nonceLifetime(), Clock.systemUTC()), policy, allocator[0], metrics);
+        this.turn = new TurnServer(transports, new TurnGateway(service, allocator[0], policy, metrics), metrics);
     }
 
     public void start() throws InterruptedException {

@@ -255,31 +255,7 @@ public final class StunCodec {
      */
     public static ByteBuf encodeDataIndication(ByteBufAllocator allocator, InetSocketAddress peer, ByteBuf payload) {
         Checks.resolved(peer);
-        int payloadLength = payload.readableBytes();
-        int addressLength = peer.getAddress().getAddress().length == 4 ? 8 : 20;
-        int bodyLength = ATTRIBUTE_HEADER_LENGTH + addressLength + ATTRIBUTE_HEADER_LENGTH
-                + AttributeCodec.pad4(payloadLength);
-        if (bodyLength > MAX_BODY_LENGTH) {
-            throw new IllegalArgumentException("payload of " + payloadLength + " bytes does not fit a STUN message");
-        }
-        TransactionId tid = TransactionId.random();
-        ByteBuf out = allocator.buffer(HEADER_LENGTH + bodyLength);
-        boolean done = false;
-        try {
-            out.writeShort(MessageType.encode(StunMethod.DATA, StunClass.INDICATION)).writeShort(bodyLength);
-            out.writeInt(MAGIC_COOKIE);
-            tid.write(out);
-            writeAttribute(out, new StunAttribute.XorPeerAddress(peer), tid);
-            out.writeShort(AttributeType.DATA).writeShort(payloadLength);
-            out.writeBytes(payload, payload.readerIndex(), payloadLength);
-            out.writeZero(AttributeCodec.pad4(payloadLength) - payloadLength);
-            done = true;
-            return out;
-        } finally {
-            if (!done) {
-                out.release();
-            }
-        }
+        return Indications.data(allocator, peer.getAddress().getAddress(), peer.getPort(), payload);
     }
 
     private static void writeAttribute(ByteBuf out, StunAttribute a, TransactionId tid) {

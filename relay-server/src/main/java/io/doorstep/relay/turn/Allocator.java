@@ -8,9 +8,6 @@ import io.doorstep.relay.metrics.RelayMetrics;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.util.concurrent.Promise;
@@ -136,19 +133,9 @@ public final class Allocator {
             return;
         }
         PeerHandler peers = new PeerHandler(metrics);
-        Bootstrap bootstrap = new Bootstrap()
-                .group(client.channel().eventLoop())
-                .channel(datagramType)
-                .option(ChannelOption.SO_RCVBUF, 1 << 20)
-                .option(ChannelOption.SO_SNDBUF, 1 << 20)
+        Bootstrap bootstrap = UdpSockets.configure(new Bootstrap().group(client.channel().eventLoop())
+                .channel(datagramType), EpollDatagramChannel.class.isAssignableFrom(datagramType), 1 << 20)
                 .handler(peers);
-        if (EpollDatagramChannel.class.isAssignableFrom(datagramType)) { // read peer bursts with recvmmsg
-            bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, TurnSettings.MAX_DATAGRAM)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR,
-                            new FixedRecvByteBufAllocator(TurnSettings.MAX_DATAGRAM * 4));
-        } else {
-            bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(TurnSettings.MAX_DATAGRAM));
-        }
         ChannelFuture registered = bootstrap.register();
         Channel relay = registered.channel();
         Allocation allocation = new Allocation(username, key, client, relay,

@@ -18,7 +18,6 @@ import io.doorstep.relay.stun.StunMessage;
 import io.doorstep.relay.stun.StunMethod;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,14 +67,8 @@ public final class TurnService {
 
     /** Handles one decoded STUN message; {@code raw} (still readable, not owned) is for the integrity check. */
     public void handle(StunMessage message, ByteBuf raw, ClientLink client, AllocationTable table) {
-        if (message.messageClass() == StunClass.INDICATION) {
-            if (message.method().equals(StunMethod.SEND)) {
-                send(message, client, table);
-            }
-            return; // other indications are ignored (RFC 8489 §6.3.2)
-        }
         if (message.messageClass() != StunClass.REQUEST) {
-            return; // responses are not for a server
+            return; // responses are not for a server; Send indications took the fast path, others are ignored
         }
         byte[] key = null; // responses are signed only once the request has proved its credentials
         try {
@@ -321,32 +314,6 @@ public final class TurnService {
             metrics.dropped(RelayMetrics.Drop.POLICY);
             log.info("peer refused by policy client={} peer={}", allocation.client().clientAddress(), peer);
             throw new Refusal(ErrorCodes.FORBIDDEN);
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------ Send
-
-    /** RFC 8656 §11.2 (Send indication): relay DATA to the peer if a permission allows; otherwise drop silently. */
-    private void send(StunMessage indication, ClientLink client, AllocationTable table) {
-        Allocation allocation = table.get(client.clientAddress());
-        Optional<InetSocketAddress> peer = indication.first(StunAttribute.XorPeerAddress.class)
-                .map(StunAttribute.XorPeerAddress::address);
-        Optional<byte[]> data = indication.first(StunAttribute.Data.class).map(StunAttribute.Data::value);
-        long now = System.nanoTime();
-        if (allocation == null) {
-            metrics.dropped(RelayMetrics.Drop.NO_ALLOCATION);
-        } else if (peer.isEmpty() || data.isEmpty()) {
-            metrics.dropped(RelayMetrics.Drop.MALFORMED);
-        } else if (!allocation.permits(peer.get().getAddress(), now)) {
-            metrics.dropped(RelayMetrics.Drop.NO_PERMISSION);
-        } else if (!policy.permits(peer.get())) { // a permission is per IP; the port still matters for own ports
-            metrics.dropped(RelayMetrics.Drop.POLICY);
-        } else if (!allocation.spend(data.get().length, now)) {
-            metrics.dropped(RelayMetrics.Drop.BANDWIDTH);
-        } else {
-            allocation.relay().writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(data.get()), peer.get()),
-                    allocation.relay().voidPromise());
-            metrics.toPeer(data.get().length, false);
         }
     }
 
