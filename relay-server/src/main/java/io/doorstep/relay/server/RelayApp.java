@@ -56,6 +56,7 @@ public final class RelayApp implements AutoCloseable {
 
     private final RelayConfig config;
     private final EventLoopGroup group;
+    private final TurnServer.Transports transports;
     private final TurnServer turn;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final InetAddress external;
@@ -71,12 +72,8 @@ public final class RelayApp implements AutoCloseable {
         this.external = externalAddress(t.externalAddress());
         InetAddress relayBind = address(t.relayAddress(), "turn.relay-address");
         byte[] secret = Secrets.load(config.auth().restSecret(), config.dataDir(), "turn-secret");
-        boolean epoll = Epoll.isAvailable();
-        this.group = new MultiThreadIoEventLoopGroup(t.ioThreads(),
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        TurnServer.Transports transports = new TurnServer.Transports(group,
-                epoll ? EpollDatagramChannel.class : NioDatagramChannel.class,
-                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class, epoll);
+        this.transports = transports(t.ioThreads());
+        this.group = transports.group();
         TurnSettings settings = new TurnSettings(t.realm(), t.software(), t.defaultLifetime(), t.maxLifetime(),
                 relayBind, external, config.quotas().bytesPerSecond());
         Allocator[] allocator = new Allocator[1];
@@ -108,7 +105,7 @@ public final class RelayApp implements AutoCloseable {
         }
         if (config.metrics().port() > 0) {
             metricsChannel = new ServerBootstrap().group(group)
-                    .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                    .channel(transports.server())
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
@@ -150,6 +147,16 @@ public final class RelayApp implements AutoCloseable {
         gcMetrics.close(); // its GC listener would keep this registry, and so this relay, reachable
         registry.close();
         log.info("relay stopped");
+    }
+
+    /** Epoll where the OS has it (recvmmsg, sendmmsg, SO_REUSEPORT), NIO otherwise. */
+    private static TurnServer.Transports transports(int threads) {
+        if (Epoll.isAvailable()) {
+            return new TurnServer.Transports(new MultiThreadIoEventLoopGroup(threads, EpollIoHandler.newFactory()),
+                    EpollDatagramChannel.class, EpollServerSocketChannel.class, true);
+        }
+        return new TurnServer.Transports(new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory()),
+                NioDatagramChannel.class, NioServerSocketChannel.class, false);
     }
 
     private static SslContext tlsContext(RelayConfig.Tls tls) {

@@ -13,7 +13,7 @@ import io.doorstep.relay.turn.UdpSockets;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.unix.UnixChannelOption;
 import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -44,16 +44,15 @@ public final class TurnServer {
         int sockets = transports.reusePort() ? Math.max(1, udpSockets) : 1;
         InetSocketAddress bound = null;
         for (int i = 0; i < sockets; i++) {
-            Bootstrap b = UdpSockets.configure(new Bootstrap().group(group).channel(transports.datagram()),
-                    transports.reusePort(), 4 << 20)
+            Bootstrap b = UdpSockets.configure(new Bootstrap().group(group), transports.datagram(), 4 << 20)
                     .handler(new ChannelInitializer<DatagramChannel>() {
                         @Override
                         protected void initChannel(DatagramChannel ch) {
                             ch.pipeline().addLast("turn", new UdpTurnHandler(gateway, metrics));
                         }
                     });
-            if (transports.reusePort()) { // epoll: several sockets share the port, the kernel spreads clients
-                b.option(EpollChannelOption.SO_REUSEPORT, true);
+            if (transports.reusePort()) { // native: several sockets share the port, the kernel spreads clients
+                b.option(UnixChannelOption.SO_REUSEPORT, true);
             }
             Channel ch = b.bind(host, bound == null ? port : bound.getPort()).sync().channel();
             channels.add(ch);

@@ -8,7 +8,6 @@ import io.doorstep.relay.metrics.RelayMetrics;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
@@ -133,9 +132,8 @@ public final class Allocator {
             return;
         }
         PeerHandler peers = new PeerHandler(metrics);
-        Bootstrap bootstrap = UdpSockets.configure(new Bootstrap().group(client.channel().eventLoop())
-                .channel(datagramType), EpollDatagramChannel.class.isAssignableFrom(datagramType), 1 << 20)
-                .handler(peers);
+        Bootstrap bootstrap = UdpSockets.configure(new Bootstrap().group(client.channel().eventLoop()), datagramType,
+                1 << 20).handler(peers);
         ChannelFuture registered = bootstrap.register();
         Channel relay = registered.channel();
         Allocation allocation = new Allocation(username, key, client, relay,

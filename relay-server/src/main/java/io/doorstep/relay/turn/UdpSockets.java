@@ -5,6 +5,8 @@ import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.epoll.EpollDatagramChannel;
+import io.netty.channel.socket.DatagramChannel;
 
 /**
  * How the relay's UDP sockets (client listeners and relay sockets) read: in bursts of whole datagrams up to
@@ -23,16 +25,16 @@ public final class UdpSockets {
     private UdpSockets() {
     }
 
-    /** Applies the read options to {@code b}; {@code epoll} when {@code b} makes epoll datagram channels. */
-    public static Bootstrap configure(Bootstrap b, boolean epoll, int socketBufferBytes) {
-        b.option(ChannelOption.SO_RCVBUF, socketBufferBytes)
+    /** Makes {@code b} create {@code type} channels, with the read options that suit that transport. */
+    public static Bootstrap configure(Bootstrap b, Class<? extends DatagramChannel> type, int socketBufferBytes) {
+        b.channel(type).option(ChannelOption.SO_RCVBUF, socketBufferBytes)
                 .option(ChannelOption.SO_SNDBUF, socketBufferBytes)
                 .option(ChannelOption.ALLOCATOR, PooledByteBufAllocator.DEFAULT);
-        if (!epoll) { // NIO reads one datagram per call: read until the socket is empty
+        if (!EpollDatagramChannel.class.isAssignableFrom(type)) { // one datagram per read call: read until empty
             return b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(TurnSettings.MAX_DATAGRAM));
         }
         return b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, TurnSettings.MAX_DATAGRAM)
                 .option(ChannelOption.RCVBUF_ALLOCATOR,
-                        new BurstReads(TurnSettings.MAX_DATAGRAM * SLOTS, MAX_READS));
+                        new BurstReads(TurnSettings.MAX_DATAGRAM, TurnSettings.MAX_DATAGRAM * SLOTS, MAX_READS));
     }
 }
