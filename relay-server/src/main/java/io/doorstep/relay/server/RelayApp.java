@@ -37,6 +37,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -71,11 +72,15 @@ public final class RelayApp implements AutoCloseable {
         // Everything that can fail on a bad configuration comes before anything that holds threads or sockets.
         this.external = externalAddress(t.externalAddress());
         InetAddress relayBind = address(t.relayAddress(), "turn.relay-address");
+        InetAddress relayBindV6 = t.relayAddressV6().isEmpty() ? null
+                : ipv6(t.relayAddressV6(), "turn.relay-address-v6");
+        InetAddress externalV6 = t.externalAddressV6().isEmpty() ? relayBindV6
+                : ipv6(t.externalAddressV6(), "turn.external-address-v6");
         byte[] secret = Secrets.load(config.auth().restSecret(), config.dataDir(), "turn-secret");
         this.transports = transports(t.ioThreads());
         this.group = transports.group();
         TurnSettings settings = new TurnSettings(t.realm(), t.software(), t.defaultLifetime(), t.maxLifetime(),
-                relayBind, external, config.quotas().bytesPerSecond());
+                relayBind, external, config.quotas().bytesPerSecond(), relayBindV6, externalV6);
         Allocator[] allocator = new Allocator[1];
         RelayMetrics metrics = new RelayMetrics(registry, () -> allocator[0] == null ? 0 : allocator[0].active());
         new JvmMemoryMetrics().bindTo(registry);
@@ -85,8 +90,10 @@ public final class RelayApp implements AutoCloseable {
                 config.quotas().allocationsTotal()), new RelayPorts(t.relayPortMin(), t.relayPortMax()), metrics,
                 transports.datagram(), group);
         List<InetAddress> own = new ArrayList<>(List.of(external));
-        if (!relayBind.isAnyLocalAddress()) {
-            own.add(relayBind);
+        for (InetAddress a : new InetAddress[] {relayBind, relayBindV6, externalV6}) {
+            if (a != null && !a.isAnyLocalAddress()) {
+                own.add(a);
+            }
         }
         PeerAddressPolicy policy = new PeerAddressPolicy(config.policy().allowed(), config.policy().denied(), own,
                 t.relayPortMin(), t.relayPortMax());
@@ -174,6 +181,14 @@ public final class RelayApp implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new ConfigException(key + ": '" + literal + "' is not an address", e);
         }
+    }
+
+    private static InetAddress ipv6(String literal, String key) {
+        InetAddress a = address(literal, key);
+        if (!(a instanceof Inet6Address)) {
+            throw new ConfigException(key + ": '" + literal + "' is not an IPv6 address");
+        }
+        return a;
     }
 
     /** The configured external address, or the host's first non-loopback IPv4 address, or 127.0.0.1. */

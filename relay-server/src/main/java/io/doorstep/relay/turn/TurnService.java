@@ -183,16 +183,18 @@ public final class TurnService {
                     new StunAttribute.UnknownAttributes(List.of(AttributeType.DONT_FRAGMENT)));
         }
         Allocator.PortRequest port = portRequest(req);
+        boolean ipv6 = wantsIpv6(req);
         long lifetime = settings.grantSeconds(req.first(StunAttribute.Lifetime.class)
                 .map(StunAttribute.Lifetime::seconds).orElse(null));
         io.netty.util.concurrent.Promise<Allocator.Outcome> outcome = client.channel().eventLoop().newPromise();
         outcome.addListener(f -> allocated(auth, client, outcome.getNow(), lifetime));
-        allocator.allocate(client, auth.username(), auth.key(), lifetime, port, table, outcome);
+        allocator.allocate(client, auth.username(), auth.key(), lifetime, port, ipv6, table, outcome);
     }
 
     /**
-     * Steps 5–8: EVEN-PORT (with or without reserving the next port) and RESERVATION-TOKEN are honoured; relayed
-     * addresses are IPv4 (an IPv6 request is answered 440, an additional IPv6 family with ADDRESS-ERROR-CODE).
+     * Steps 5–8: EVEN-PORT (with or without reserving the next port) and RESERVATION-TOKEN are honoured, and the
+     * address family attributes checked (an additional IPv6 family is answered with ADDRESS-ERROR-CODE: no dual
+     * allocations).
      */
     private static Allocator.PortRequest portRequest(StunMessage req) throws Refusal {
         boolean token = req.has(AttributeType.RESERVATION_TOKEN);
@@ -200,11 +202,6 @@ public final class TurnService {
         if (token && (req.has(AttributeType.EVEN_PORT) || family
                 || req.has(AttributeType.ADDITIONAL_ADDRESS_FAMILY))) {
             throw new Refusal(ErrorCodes.BAD_REQUEST);
-        }
-        Optional<StunAttribute.RequestedAddressFamily> requested =
-                req.first(StunAttribute.RequestedAddressFamily.class);
-        if (requested.isPresent() && requested.get().family() != StunAttribute.FAMILY_IPV4) {
-            throw new Refusal(ErrorCodes.ADDRESS_FAMILY_NOT_SUPPORTED);
         }
         Optional<StunAttribute.AdditionalAddressFamily> additional =
                 req.first(StunAttribute.AdditionalAddressFamily.class);
@@ -218,6 +215,19 @@ public final class TurnService {
         return req.first(StunAttribute.EvenPort.class)
                 .<Allocator.PortRequest>map(e -> new Allocator.PortRequest.Even(e.reserveNextPort()))
                 .orElse(new Allocator.PortRequest.Any());
+    }
+
+    /** Step 7: REQUESTED-ADDRESS-FAMILY IPv6 where the relay has an IPv6 address; IPv4 otherwise, else 440. */
+    private boolean wantsIpv6(StunMessage req) throws Refusal {
+        int family = req.first(StunAttribute.RequestedAddressFamily.class)
+                .map(StunAttribute.RequestedAddressFamily::family).orElse(StunAttribute.FAMILY_IPV4);
+        if (family == StunAttribute.FAMILY_IPV4) {
+            return false;
+        }
+        if (family != StunAttribute.FAMILY_IPV6 || !settings.ipv6()) {
+            throw new Refusal(ErrorCodes.ADDRESS_FAMILY_NOT_SUPPORTED);
+        }
+        return true;
     }
 
     private void allocated(Authenticated auth, ClientLink client, Allocator.Outcome outcome, long lifetime) {

@@ -57,7 +57,7 @@ class UdpTurnHandlerTest {
         RelayMetrics metrics = new RelayMetrics(registry, () -> 0);
         InetAddress loopback = InetAddress.getLoopbackAddress();
         TurnSettings settings = new TurnSettings("doorstep", "Doorstep relay", Duration.ofMinutes(10),
-                Duration.ofHours(1), loopback, loopback, 0);
+                Duration.ofHours(1), loopback, loopback, 0, null, null);
         channel = new EmbeddedChannel();
         Allocator allocator = new Allocator(settings, new Quotas(10, 100), new RelayPorts(50000, 50010), metrics,
                 NioDatagramChannel.class, channel.eventLoop());
