@@ -23,7 +23,7 @@ public final class Allocation {
     private final ClientLink client;
     private final Channel relay;
     private final InetSocketAddress relayedAddress;
-    private final Map<InetAddress, Long> permissions = new HashMap<>();
+    private final Map<InetAddress, Permission> permissions = new HashMap<>();
     private final IntObjectHashMap<ChannelBinding> channelsByNumber = new IntObjectHashMap<>(4);
     private final Map<InetSocketAddress, ChannelBinding> channelsByPeer = new HashMap<>(4);
     private final long bytesPerSecond;
@@ -32,6 +32,7 @@ public final class Allocation {
     private byte[] creatingResponse;
     private double tokens;
     private boolean flushPending;
+    private Permission lastSend;
     private long lastRefillNanos;
 
     public Allocation(String username, byte[] key, ClientLink client, Channel relay, InetSocketAddress relayedAddress,
@@ -93,12 +94,34 @@ public final class Allocation {
 
     /** Installs or refreshes a permission for the peer's IP address (the port does not matter, §9). */
     public void permit(InetAddress peer, long nowNanos) {
-        permissions.put(peer, nowNanos + PERMISSION_NANOS);
+        Permission p = permissions.get(peer);
+        if (p == null) {
+            permissions.put(peer, new Permission(peer, nowNanos + PERMISSION_NANOS));
+        } else {
+            p.refresh(nowNanos + PERMISSION_NANOS);
+        }
     }
 
     public boolean permits(InetAddress peer, long nowNanos) {
-        Long expiry = permissions.get(peer);
-        return expiry != null && expiry - nowNanos > 0;
+        return permission(peer, nowNanos) != null;
+    }
+
+    /** The live permission for the peer's IP address, or null. */
+    public Permission permission(InetAddress peer, long nowNanos) {
+        Permission p = permissions.get(peer);
+        return p != null && p.liveAt(nowNanos) ? p : null;
+    }
+
+    /**
+     * The permission the last Send indication went through (it may have expired since: check), or null. A client
+     * sends to one peer over and over, so remembering it spares decoding the peer address and a map look-up.
+     */
+    public Permission lastSendPermission() {
+        return lastSend;
+    }
+
+    public void lastSendPermission(Permission p) {
+        lastSend = p;
     }
 
     public ChannelBinding channel(int number) {
@@ -133,7 +156,7 @@ public final class Allocation {
 
     /** Drops expired permissions and channel bindings (a binding's number stays unusable until then, §12). */
     public void expire(long nowNanos) {
-        permissions.values().removeIf(expiry -> expiry - nowNanos <= 0);
+        permissions.values().removeIf(p -> !p.liveAt(nowNanos));
         Iterator<ChannelBinding> it = channelsByPeer.values().iterator();
         while (it.hasNext()) {
             ChannelBinding b = it.next();

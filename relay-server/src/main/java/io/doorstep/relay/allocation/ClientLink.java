@@ -21,8 +21,20 @@ public interface ClientLink {
     /** Whether ChannelData must be padded (stream transports). */
     boolean stream();
 
+    /** The flush that relayed packets to this client wait for. */
+    LoopFlush flush();
+
+    /**
+     * Sends a relayed packet (read at {@code arrivedAtNanos}) to the client, flushed with the others of this turn
+     * of the event loop; takes ownership of {@code message}.
+     */
+    default void forward(ByteBuf message, long arrivedAtNanos) {
+        send(message);
+        flush().written(arrivedAtNanos);
+    }
+
     /** A client reached through a shared UDP listener socket. */
-    record Udp(Channel channel, InetSocketAddress clientAddress) implements ClientLink {
+    record Udp(Channel channel, InetSocketAddress clientAddress, LoopFlush flush) implements ClientLink {
         @Override
         public void send(ByteBuf message) {
             channel.write(new DatagramPacket(message, clientAddress), channel.voidPromise());
@@ -35,7 +47,7 @@ public interface ClientLink {
     }
 
     /** A client on its own TCP or TLS connection. */
-    record Stream(Channel channel) implements ClientLink {
+    record Stream(Channel channel, LoopFlush flush) implements ClientLink {
         @Override
         public void send(ByteBuf message) {
             channel.write(message, channel.voidPromise());

@@ -19,8 +19,8 @@ public record RelayConfig(Turn turn, Auth auth, Path dataDir, Quotas quotas, Pol
     }
 
     public record Turn(String listenAddress, int port, int tlsPort, Tls tls, int udpSockets, String relayAddress,
-                       String externalAddress, int relayPortMin, int relayPortMax, String realm, String software,
-                       Duration nonceLifetime, Duration defaultLifetime, Duration maxLifetime, int ioThreads) {
+                       String externalAddress, String relayAddressV6, String externalAddressV6, int relayPortMin,
+                       int relayPortMax, String realm, String software, Duration nonceLifetime, Duration defaultLifetime, Duration maxLifetime, int ioThreads) {
         public Turn {
             Check.that(port >= 0 && port <= 65535, "turn.port", "must be 0..65535");
             Check.that(tlsPort >= 0 && tlsPort <= 65535, "turn.tls-port", "must be 0..65535");
@@ -33,7 +33,14 @@ public record RelayConfig(Turn turn, Auth auth, Path dataDir, Quotas quotas, Pol
             Check.that(maxLifetime.compareTo(defaultLifetime) >= 0, "turn.max-lifetime",
                     "must not be shorter than turn.default-lifetime");
             Check.that(ioThreads >= 0, "turn.io-threads", "must not be negative");
+            Check.that(!externalAddressV6.isEmpty() ? !relayAddressV6.isEmpty()
+                            : relayAddressV6.isEmpty() || !isWildcard(relayAddressV6), "turn.external-address-v6",
+                    "must be set when turn.relay-address-v6 is the wildcard, and only with it");
         }
+    }
+
+    private static boolean isWildcard(String address) {
+        return address.replace("0", "").replace(":", "").isEmpty();
     }
 
     public record Tls(String cert, String key) {

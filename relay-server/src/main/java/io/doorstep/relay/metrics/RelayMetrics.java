@@ -3,6 +3,8 @@ package io.doorstep.relay.metrics;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +31,8 @@ public final class RelayMetrics {
     private final Map<Drop, Counter> drops = new ConcurrentHashMap<>();
     private final Map<String, Counter> authFailures = new ConcurrentHashMap<>();
     private final Map<String, Counter> requests = new ConcurrentHashMap<>();
+    private final Timer latencyToPeer;
+    private final Timer latencyToClient;
 
     public RelayMetrics(MeterRegistry registry, Supplier<Number> activeAllocations) {
         this.registry = registry;
@@ -45,6 +49,8 @@ public final class RelayMetrics {
                 .tag("framing", "channel_data").register(registry);
         indications = Counter.builder("doorstep.relay.packets.by.framing").description("Relayed packets by framing")
                 .tag("framing", "indication").register(registry);
+        latencyToPeer = latency("to_peer");
+        latencyToClient = latency("to_client");
         for (Drop d : Drop.values()) {
             drops.put(d, Counter.builder("doorstep.relay.dropped").description("Packets dropped, by reason")
                     .tag("reason", d.name().toLowerCase(Locale.ROOT)).register(registry));
@@ -59,6 +65,25 @@ public final class RelayMetrics {
     private Counter bytes(String direction) {
         return Counter.builder("doorstep.relay.bytes").description("Payload bytes relayed, by direction")
                 .baseUnit("bytes").tag("direction", direction).register(registry);
+    }
+
+    private Timer latency(String direction) {
+        return Timer.builder("doorstep.relay.forwarding.latency")
+                .description("Time from reading a packet to flushing it to the outgoing socket, one packet in "
+                        + LatencySampler.PERIOD + " sampled")
+                .tag("direction", direction).publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofNanos(1_000)).maximumExpectedValue(Duration.ofMillis(100))
+                .register(registry);
+    }
+
+    /** A sampler for one flush point of packets going to peers. */
+    public LatencySampler toPeerLatency() {
+        return new LatencySampler(latencyToPeer);
+    }
+
+    /** A sampler for one flush point of packets going to clients. */
+    public LatencySampler toClientLatency() {
+        return new LatencySampler(latencyToClient);
     }
 
     public void allocationCreated() {

@@ -39,6 +39,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import java.net.Inet4Address;
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
@@ -58,6 +59,7 @@ public final class RelayApp implements AutoCloseable {
 
     private final RelayConfig config;
     private final EventLoopGroup group;
+    private final TurnServer.Transports transports;
     private final TurnServer turn;
     private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     private final InetAddress external;
@@ -78,17 +80,17 @@ public final class RelayApp implements AutoCloseable {
         // Everything that can fail on a bad configuration comes before anything that holds threads or sockets.
         this.external = externalAddress(t.externalAddress());
         InetAddress relayBind = address(t.relayAddress(), "turn.relay-address");
+        InetAddress relayBindV6 = t.relayAddressV6().isEmpty() ? null
+                : ipv6(t.relayAddressV6(), "turn.relay-address-v6");
+        InetAddress externalV6 = t.externalAddressV6().isEmpty() ? relayBindV6
+                : ipv6(t.externalAddressV6(), "turn.external-address-v6");
         byte[] secret = Secrets.load(config.auth().restSecret(), config.dataDir(), "turn-secret");
         this.documents = config.documents().enabled() ? new DocumentServer(config.documents(), config.dataDir(),
                 registry, documents, Clock.systemUTC()) : null;
-        boolean epoll = Epoll.isAvailable();
-        this.group = new MultiThreadIoEventLoopGroup(t.ioThreads(),
-                epoll ? EpollIoHandler.newFactory() : NioIoHandler.newFactory());
-        TurnServer.Transports transports = new TurnServer.Transports(group,
-                epoll ? EpollDatagramChannel.class : NioDatagramChannel.class,
-                epoll ? EpollServerSocketChannel.class : NioServerSocketChannel.class, epoll);
+        this.transports = transports(t.ioThreads());
+        this.group = transports.group();
         TurnSettings settings = new TurnSettings(t.realm(), t.software(), t.defaultLifetime(), t.maxLifetime(),
-                relayBind, external, config.quotas().bytesPerSecond());
+                relayBind, external, config.quotas().bytesPerSecond(), relayBindV6, externalV6);
         Allocator[] allocator = new Allocator[1];
         RelayMetrics metrics = new RelayMetrics(registry, () -> allocator[0] == null ? 0 : allocator[0].active());
         new JvmMemoryMetrics().bindTo(registry);
@@ -98,16 +100,17 @@ public final class RelayApp implements AutoCloseable {
                 config.quotas().allocationsTotal()), new RelayPorts(t.relayPortMin(), t.relayPortMax()), metrics,
                 transports.datagram(), group);
         List<InetAddress> own = new ArrayList<>(List.of(external));
-        if (!relayBind.isAnyLocalAddress()) {
-            own.add(relayBind);
+        for (InetAddress a : new InetAddress[] {relayBind, relayBindV6, externalV6}) {
+            if (a != null && !a.isAnyLocalAddress()) {
+                own.add(a);
+            }
         }
+        PeerAddressPolicy policy = new PeerAddressPolicy(config.policy().allowed(), config.policy().denied(), own,
+                t.relayPortMin(), t.relayPortMax());
         TurnService service = new TurnService(settings,
                 new Credentials(config.auth().staticUsers(), secret, Clock.systemUTC()),
-                new NonceManager(t.nonceLifetime(), Clock.systemUTC()),
-                new PeerAddressPolicy(config.policy().allowed(), config.policy().denied(), own, t.relayPortMin(),
-                        t.relayPortMax()),
-                allocator[0], metrics);
-        this.turn = new TurnServer(transports, new TurnGateway(service, allocator[0], metrics), metrics);
+                new NonceManager(t.nonceLifetime(), Clock.systemUTC()), policy, allocator[0], metrics);
+        this.turn = new TurnServer(transports, new TurnGateway(service, allocator[0], policy, metrics), metrics);
     }
 
     public void start() throws InterruptedException {
@@ -119,7 +122,7 @@ public final class RelayApp implements AutoCloseable {
         }
         if (config.metrics().port() > 0) {
             metricsChannel = new ServerBootstrap().group(group)
-                    .channel(Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class)
+                    .channel(transports.server())
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
@@ -175,6 +178,16 @@ public final class RelayApp implements AutoCloseable {
         log.info("relay stopped");
     }
 
+    /** Epoll where the OS has it (recvmmsg, sendmmsg, SO_REUSEPORT), NIO otherwise. */
+    private static TurnServer.Transports transports(int threads) {
+        if (Epoll.isAvailable()) {
+            return new TurnServer.Transports(new MultiThreadIoEventLoopGroup(threads, EpollIoHandler.newFactory()),
+                    EpollDatagramChannel.class, EpollServerSocketChannel.class, true);
+        }
+        return new TurnServer.Transports(new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory()),
+                NioDatagramChannel.class, NioServerSocketChannel.class, false);
+    }
+
     private static SslContext tlsContext(RelayConfig.Tls tls) {
         try {
             return SslContextBuilder.forServer(Path.of(tls.cert()).toFile(), Path.of(tls.key()).toFile()).build();
@@ -190,6 +203,14 @@ public final class RelayApp implements AutoCloseable {
         } catch (UnknownHostException e) {
             throw new ConfigException(key + ": '" + literal + "' is not an address", e);
         }
+    }
+
+    private static InetAddress ipv6(String literal, String key) {
+        InetAddress a = address(literal, key);
+        if (!(a instanceof Inet6Address)) {
+            throw new ConfigException(key + ": '" + literal + "' is not an IPv6 address");
+        }
+        return a;
     }
 
     /** The configured external address, or the host's first non-loopback IPv4 address, or 127.0.0.1. */

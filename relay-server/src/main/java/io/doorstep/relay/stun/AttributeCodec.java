@@ -230,7 +230,7 @@ final class AttributeCodec {
      * variants ({@code tid} not null) the port is XOR-ed with the top half of the magic cookie and the address with
      * the cookie (IPv4) or the cookie followed by the transaction ID (IPv6).
      */
-    private static InetSocketAddress address(ByteBuf buf, int index, int length, TransactionId tid, int type)
+    static InetSocketAddress address(ByteBuf buf, int index, int length, TransactionId tid, int type)
             throws Malformed {
         if (length < 4) {
             throw malformed(type, "length " + length + " is too short for an address");

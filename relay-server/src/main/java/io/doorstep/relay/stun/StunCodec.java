@@ -3,7 +3,6 @@ package io.doorstep.relay.stun;
 import io.doorstep.relay.stun.StunParseException.Reason;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
-import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -17,9 +16,9 @@ import java.util.Objects;
  *
  * <p><b>Buffer rules.</b> Every method that reads a {@link ByteBuf} reads its readable bytes by absolute index: it
  * moves neither index, neither retains nor releases it, and keeps no reference to it after returning. The caller
- * owns the input before and after. {@link #encode} and {@link #encodeDataIndication} return a new buffer with
- * reference count 1 which the caller owns (writing it to a channel hands it over); on an exception they release
- * what they allocated.
+ * owns the input before and after. {@link #encode} returns a new buffer with
+ * reference count 1 which the caller owns (writing it to a channel hands it over); on an exception it releases
+ * what it allocated. {@link Indications} reads and writes Send and Data indications in place, for the packet path.
  */
 public final class StunCodec {
 
@@ -236,43 +235,6 @@ public final class StunCodec {
                 out.writeShort(AttributeType.FINGERPRINT).writeShort(4).writeInt(crc);
             }
             out.setShort(start + 2, out.writerIndex() - start - HEADER_LENGTH);
-            done = true;
-            return out;
-        } finally {
-            if (!done) {
-                out.release();
-            }
-        }
-    }
-
-    /**
-     * A Data indication (RFC 8656 §11.4) built straight from a peer's datagram: XOR-PEER-ADDRESS then DATA, with a
-     * fresh transaction ID, copying the payload once into the new buffer. The relay's hottest STUN path when the
-     * client has not bound a channel, so it skips the byte array a {@link StunAttribute.Data} would need. The
-     * payload's readable bytes are used; its indices and reference count are left alone.
-     *
-     * @return a new buffer with reference count 1, owned by the caller
-     */
-    public static ByteBuf encodeDataIndication(ByteBufAllocator allocator, InetSocketAddress peer, ByteBuf payload) {
-        Checks.resolved(peer);
-        int payloadLength = payload.readableBytes();
-        int addressLength = peer.getAddress().getAddress().length == 4 ? 8 : 20;
-        int bodyLength = ATTRIBUTE_HEADER_LENGTH + addressLength + ATTRIBUTE_HEADER_LENGTH
-                + AttributeCodec.pad4(payloadLength);
-        if (bodyLength > MAX_BODY_LENGTH) {
-            throw new IllegalArgumentException("payload of " + payloadLength + " bytes does not fit a STUN message");
-        }
-        TransactionId tid = TransactionId.random();
-        ByteBuf out = allocator.buffer(HEADER_LENGTH + bodyLength);
-        boolean done = false;
-        try {
-            out.writeShort(MessageType.encode(StunMethod.DATA, StunClass.INDICATION)).writeShort(bodyLength);
-            out.writeInt(MAGIC_COOKIE);
-            tid.write(out);
-            writeAttribute(out, new StunAttribute.XorPeerAddress(peer), tid);
-            out.writeShort(AttributeType.DATA).writeShort(payloadLength);
-            out.writeBytes(payload, payload.readerIndex(), payloadLength);
-            out.writeZero(AttributeCodec.pad4(payloadLength) - payloadLength);
             done = true;
             return out;
         } finally {

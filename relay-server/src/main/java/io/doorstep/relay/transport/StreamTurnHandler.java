@@ -2,8 +2,8 @@ package io.doorstep.relay.transport;
 
 import io.doorstep.relay.allocation.Allocation;
 import io.doorstep.relay.allocation.ClientLink;
+import io.doorstep.relay.allocation.LoopFlush;
 import io.doorstep.relay.metrics.RelayMetrics;
-import io.doorstep.relay.stun.ChannelData;
 import io.doorstep.relay.stun.StunCodec;
 import io.doorstep.relay.stun.StunParseException;
 import io.doorstep.relay.turn.AllocationTable;
@@ -21,18 +21,19 @@ import java.net.InetSocketAddress;
 final class StreamTurnHandler extends ChannelInboundHandlerAdapter implements AllocationTable {
     private final TurnGateway gateway;
     private final RelayMetrics metrics;
-    private final FlushBatch batch = new FlushBatch();
+    private final FlushBatch batch;
     private ClientLink link;
     private Allocation allocation;
 
     StreamTurnHandler(TurnGateway gateway, RelayMetrics metrics) {
         this.gateway = gateway;
         this.metrics = metrics;
+        this.batch = gateway.newFlushBatch();
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        link = new ClientLink.Stream(ctx.channel());
+        link = new ClientLink.Stream(ctx.channel(), new LoopFlush(ctx.channel(), metrics.toClientLatency()));
         ctx.fireChannelActive();
     }
 
@@ -40,13 +41,7 @@ final class StreamTurnHandler extends ChannelInboundHandlerAdapter implements Al
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
         ByteBuf frame = (ByteBuf) msg;
         try {
-            if (ChannelData.isChannelData(frame)) {
-                if (allocation == null) {
-                    metrics.dropped(RelayMetrics.Drop.NO_ALLOCATION);
-                } else {
-                    gateway.channelData(allocation, frame, batch);
-                }
-            } else {
+            if (!gateway.relayed(allocation, frame, batch)) {
                 gateway.stun(StunCodec.decode(frame), frame, link, this);
             }
         } catch (StunParseException e) {

@@ -8,13 +8,12 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.FixedRecvByteBufAllocator;
 import io.netty.channel.WriteBufferWaterMark;
-import io.doorstep.relay.turn.TurnSettings;
+import io.doorstep.relay.turn.UdpSockets;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.channel.socket.ServerSocketChannel;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.epoll.EpollChannelOption;
+import io.netty.channel.unix.UnixChannelOption;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.net.BindException;
@@ -29,8 +28,6 @@ import org.slf4j.LoggerFactory;
  * clients over the event loops), TCP, and TLS. Each client's allocation lives on the event loop of its socket.
  */
 public final class TurnServer {
-    /** Datagrams read per recvmmsg call. */
-    static final int BURST = 8;
     /** Bytes queued for one TCP/TLS client before the relay drops its packets instead (see PeerHandler). */
     private static final WriteBufferWaterMark STREAM_WATER_MARK = new WriteBufferWaterMark(256 * 1024, 1024 * 1024);
     /** Ports tried when the configured port is 0 (any) before giving up on finding one free for UDP and TCP. */
@@ -78,22 +75,15 @@ public final class TurnServer {
         int sockets = transports.reusePort() ? Math.max(1, udpSockets) : 1;
         InetSocketAddress bound = null;
         for (int i = 0; i < sockets; i++) {
-            Bootstrap b = new Bootstrap().group(group).channel(transports.datagram())
-                    .option(ChannelOption.SO_RCVBUF, 4 << 20)
-                    .option(ChannelOption.SO_SNDBUF, 4 << 20)
+            Bootstrap b = UdpSockets.configure(new Bootstrap().group(group), transports.datagram(), 4 << 20)
                     .handler(new ChannelInitializer<DatagramChannel>() {
                         @Override
                         protected void initChannel(DatagramChannel ch) {
                             ch.pipeline().addLast("turn", new UdpTurnHandler(gateway, metrics));
                         }
                     });
-            if (transports.reusePort()) { // epoll: share the port, and read bursts with recvmmsg
-                b.option(EpollChannelOption.SO_REUSEPORT, true);
-                b.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, TurnSettings.MAX_DATAGRAM);
-                b.option(ChannelOption.RCVBUF_ALLOCATOR,
-                        new FixedRecvByteBufAllocator(TurnSettings.MAX_DATAGRAM * BURST));
-            } else {
-                b.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(TurnSettings.MAX_DATAGRAM));
+            if (transports.reusePort()) { // native: several sockets share the port, the kernel spreads clients
+                b.option(UnixChannelOption.SO_REUSEPORT, true);
             }
             Channel ch = b.bind(host, bound == null ? port : bound.getPort()).sync().channel();
             channels.add(ch);

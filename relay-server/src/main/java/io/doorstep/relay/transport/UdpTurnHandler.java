@@ -2,8 +2,8 @@ package io.doorstep.relay.transport;
 
 import io.doorstep.relay.allocation.Allocation;
 import io.doorstep.relay.allocation.ClientLink;
+import io.doorstep.relay.allocation.LoopFlush;
 import io.doorstep.relay.metrics.RelayMetrics;
-import io.doorstep.relay.stun.ChannelData;
 import io.doorstep.relay.stun.StunCodec;
 import io.doorstep.relay.stun.StunParseException;
 import io.doorstep.relay.turn.AllocationTable;
@@ -24,12 +24,19 @@ import java.util.Map;
 final class UdpTurnHandler extends ChannelInboundHandlerAdapter implements AllocationTable {
     private final TurnGateway gateway;
     private final RelayMetrics metrics;
-    private final FlushBatch batch = new FlushBatch();
+    private final FlushBatch batch;
     private final Map<InetSocketAddress, Allocation> allocations = new HashMap<>();
+    private LoopFlush toClients;
 
     UdpTurnHandler(TurnGateway gateway, RelayMetrics metrics) {
         this.gateway = gateway;
         this.metrics = metrics;
+        this.batch = gateway.newFlushBatch();
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        toClients = new LoopFlush(ctx.channel(), metrics.toClientLatency());
     }
 
     @Override
@@ -37,16 +44,12 @@ final class UdpTurnHandler extends ChannelInboundHandlerAdapter implements Alloc
         DatagramPacket packet = (DatagramPacket) msg;
         ByteBuf content = packet.content();
         try {
-            if (ChannelData.isChannelData(content)) {
-                Allocation allocation = allocations.get(packet.sender());
-                if (allocation == null) {
-                    metrics.dropped(RelayMetrics.Drop.NO_ALLOCATION);
-                } else {
-                    gateway.channelData(allocation, content, batch);
-                }
-            } else if (StunCodec.looksLikeStun(content)) {
-                gateway.stun(StunCodec.decode(content), content, new ClientLink.Udp(ctx.channel(), packet.sender()),
-                        this);
+            if (gateway.relayed(allocations.get(packet.sender()), content, batch)) {
+                return;
+            }
+            if (StunCodec.looksLikeStun(content)) {
+                gateway.stun(StunCodec.decode(content), content,
+                        new ClientLink.Udp(ctx.channel(), packet.sender(), toClients), this);
             } else {
                 metrics.dropped(RelayMetrics.Drop.MALFORMED);
             }

@@ -8,10 +8,6 @@ import io.doorstep.relay.metrics.RelayMetrics;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelOption;
-import io.netty.channel.FixedRecvByteBufAllocator;
-import io.netty.channel.epoll.EpollChannelOption;
-import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.socket.DatagramChannel;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
@@ -81,11 +77,11 @@ public final class Allocator {
 
     /** Reserves quota and a port and binds the relay socket; completes on the client's event loop. */
     public void allocate(ClientLink client, String username, byte[] key, long lifetimeSeconds, PortRequest wanted,
-                         AllocationTable table, Promise<Outcome> result) {
+                         boolean ipv6, AllocationTable table, Promise<Outcome> result) {
         switch (quotas.reserve(username)) {
             case USER_QUOTA -> result.setSuccess(new Outcome(null, Failure.USER_QUOTA, null));
             case CAPACITY -> result.setSuccess(new Outcome(null, Failure.CAPACITY, null));
-            default -> bind(client, username, key, lifetimeSeconds, wanted, table, result, BIND_ATTEMPTS);
+            default -> bind(client, username, key, lifetimeSeconds, wanted, ipv6, table, result, BIND_ATTEMPTS);
         }
     }
 
@@ -127,7 +123,7 @@ public final class Allocator {
     }
 
     private void bind(ClientLink client, String username, byte[] key, long lifetimeSeconds, PortRequest wanted,
-                      AllocationTable table, Promise<Outcome> result, int attemptsLeft) {
+                      boolean ipv6, AllocationTable table, Promise<Outcome> result, int attemptsLeft) {
         Port taken = attemptsLeft == 0 ? new Port(-1, null, Failure.CAPACITY) : takePort(wanted);
         int port = taken.port();
         if (port < 0) {
@@ -136,26 +132,15 @@ public final class Allocator {
             return;
         }
         PeerHandler peers = new PeerHandler(metrics);
-        Bootstrap bootstrap = new Bootstrap()
-                .group(client.channel().eventLoop())
-                .channel(datagramType)
-                .option(ChannelOption.SO_RCVBUF, 1 << 20)
-                .option(ChannelOption.SO_SNDBUF, 1 << 20)
-                .handler(peers);
-        if (EpollDatagramChannel.class.isAssignableFrom(datagramType)) { // read peer bursts with recvmmsg
-            bootstrap.option(EpollChannelOption.MAX_DATAGRAM_PAYLOAD_SIZE, TurnSettings.MAX_DATAGRAM)
-                    .option(ChannelOption.RCVBUF_ALLOCATOR,
-                            new FixedRecvByteBufAllocator(TurnSettings.MAX_DATAGRAM * 4));
-        } else {
-            bootstrap.option(ChannelOption.RCVBUF_ALLOCATOR, new FixedRecvByteBufAllocator(TurnSettings.MAX_DATAGRAM));
-        }
+        Bootstrap bootstrap = UdpSockets.configure(new Bootstrap().group(client.channel().eventLoop()), datagramType,
+                1 << 20).handler(peers);
         ChannelFuture registered = bootstrap.register();
         Channel relay = registered.channel();
         Allocation allocation = new Allocation(username, key, client, relay,
-                new InetSocketAddress(settings.externalAddress(), port),
+                new InetSocketAddress(settings.external(ipv6), port),
                 System.nanoTime() + TimeUnit.SECONDS.toNanos(lifetimeSeconds), settings.bytesPerSecond());
         peers.attach(allocation); // before bind: no datagram can arrive earlier
-        registered.addListener(r -> relay.bind(new InetSocketAddress(settings.relayBind(), port))
+        registered.addListener(r -> relay.bind(new InetSocketAddress(settings.relayBind(ipv6), port))
                 .addListener(f -> {
                     if (!f.isSuccess()) { // taken by another process: try another port of the same kind
                         ports.release(port);
@@ -163,7 +148,7 @@ public final class Allocator {
                             ports.release(port + 1);
                         }
                         relay.close();
-                        bind(client, username, key, lifetimeSeconds, wanted, table, result,
+                        bind(client, username, key, lifetimeSeconds, wanted, ipv6, table, result,
                                 wanted instanceof PortRequest.Reserved ? 0 : attemptsLeft - 1);
                         return;
                     }

@@ -1,6 +1,7 @@
 package io.doorstep.relay.turn;
 
 import io.doorstep.relay.allocation.Allocation;
+import io.doorstep.relay.metrics.LatencySampler;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,8 +12,15 @@ import java.util.List;
  */
 public final class FlushBatch {
     private final List<Allocation> pending = new ArrayList<>();
+    private final LatencySampler latency;
 
-    void add(Allocation allocation) {
+    public FlushBatch(LatencySampler latency) {
+        this.latency = latency;
+    }
+
+    /** The allocation's relay socket was written a packet read at {@code arrivedAtNanos}. */
+    void add(Allocation allocation, long arrivedAtNanos) {
+        latency.written(arrivedAtNanos);
         if (allocation.markFlushPending()) {
             pending.add(allocation);
         }
@@ -26,5 +34,6 @@ public final class FlushBatch {
             a.relay().flush();
         }
         pending.clear();
+        latency.flushed();
     }
 }

@@ -2,8 +2,10 @@ package io.doorstep.relay.turn;
 
 import io.doorstep.relay.allocation.Allocation;
 import io.doorstep.relay.allocation.ChannelBinding;
+import io.doorstep.relay.allocation.Permission;
 import io.doorstep.relay.metrics.RelayMetrics;
 import io.doorstep.relay.stun.ChannelData;
+import io.doorstep.relay.stun.Indications;
 import io.doorstep.relay.stun.StunCodec;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -14,7 +16,8 @@ import java.net.InetSocketAddress;
 /**
  * Datagrams from peers arriving at an allocation's relayed address (RFC 8656 §11.3 and §12.3): dropped without a
  * permission for the peer's IP, sent to the client as ChannelData when a channel is bound to the peer, otherwise as
- * a Data indication. Runs on the allocation's event loop; copies the payload once into a pooled buffer.
+ * a Data indication. Runs on the allocation's event loop; copies the payload once into a pooled buffer, and leaves
+ * the flush to the client's {@link io.doorstep.relay.allocation.LoopFlush}, shared by all its relay sockets.
  */
 final class PeerHandler extends ChannelInboundHandlerAdapter {
     private final RelayMetrics metrics;
@@ -42,39 +45,39 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
     private void forward(ChannelHandlerContext ctx, InetSocketAddress peer, ByteBuf payload) {
         long now = System.nanoTime();
         int length = payload.readableBytes();
-        if (!allocation.permits(peer.getAddress(), now)) {
+        Permission permission = allocation.permission(peer.getAddress(), now);
+        if (permission == null) {
             metrics.dropped(RelayMetrics.Drop.NO_PERMISSION);
-            return;
-        }
-        if (!allocation.spend(length, now)) {
+        } else if (!allocation.spend(length, now)) {
             metrics.dropped(RelayMetrics.Drop.BANDWIDTH);
-            return;
-        }
-        if (!allocation.client().channel().isWritable()) { // a TCP/TLS client not reading: drop, do not queue
+        } else if (!allocation.client().channel().isWritable()) { // a TCP/TLS client not reading: drop, not queue
             metrics.dropped(RelayMetrics.Drop.CLIENT_SLOW);
-            return;
-        }
-        ChannelBinding channel = allocation.channelTo(peer);
-        ByteBuf out;
-        if (channel != null && channel.expiresAtNanos() - now > 0) {
-            boolean pad = allocation.client().stream();
-            int padding = pad ? ChannelData.padding(length) : 0;
-            out = ctx.alloc().directBuffer(ChannelData.HEADER_LENGTH + length + padding);
-            ChannelData.writeHeader(out, channel.number(), length);
-            out.writeBytes(payload, payload.readerIndex(), length);
-            out.writeZero(padding);
-        } else if (length + 64 <= StunCodec.MAX_BODY_LENGTH) {
-            out = StunCodec.encodeDataIndication(ctx.alloc(), peer, payload);
         } else {
-            metrics.dropped(RelayMetrics.Drop.TOO_LARGE);
-            return;
+            ChannelBinding channel = allocation.channelTo(peer);
+            boolean viaChannel = channel != null && channel.expiresAtNanos() - now > 0;
+            ByteBuf out = viaChannel ? channelData(ctx, channel.number(), payload)
+                    : dataIndication(ctx, permission, peer.getPort(), payload);
+            if (out != null) {
+                allocation.client().forward(out, now);
+                metrics.toClient(length, viaChannel);
+            }
         }
-        allocation.client().send(out);
-        metrics.toClient(length, channel != null);
     }
 
-    @Override
-    public void channelReadComplete(ChannelHandlerContext ctx) {
-        allocation.client().channel().flush();
+    private ByteBuf channelData(ChannelHandlerContext ctx, int number, ByteBuf payload) {
+        int length = payload.readableBytes();
+        int padding = allocation.client().stream() ? ChannelData.padding(length) : 0;
+        ByteBuf out = ctx.alloc().directBuffer(ChannelData.HEADER_LENGTH + length + padding);
+        ChannelData.writeHeader(out, number, length);
+        return out.writeBytes(payload, payload.readerIndex(), length).writeZero(padding);
+    }
+
+    /** A Data indication, or null (counted) when the payload is too large for one. */
+    private ByteBuf dataIndication(ChannelHandlerContext ctx, Permission permission, int port, ByteBuf payload) {
+        if (payload.readableBytes() + 64 > StunCodec.MAX_BODY_LENGTH) {
+            metrics.dropped(RelayMetrics.Drop.TOO_LARGE);
+            return null;
+        }
+        return Indications.data(ctx.alloc(), permission.address(), port, payload);
     }
 }

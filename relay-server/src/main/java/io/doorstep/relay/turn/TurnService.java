@@ -18,7 +18,6 @@ import io.doorstep.relay.stun.StunMessage;
 import io.doorstep.relay.stun.StunMethod;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
-import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -68,14 +67,8 @@ public final class TurnService {
 
     /** Handles one decoded STUN message; {@code raw} (still readable, not owned) is for the integrity check. */
     public void handle(StunMessage message, ByteBuf raw, ClientLink client, AllocationTable table) {
-        if (message.messageClass() == StunClass.INDICATION) {
-            if (message.method().equals(StunMethod.SEND)) {
-                send(message, client, table);
-            }
-            return; // other indications are ignored (RFC 8489 §6.3.2)
-        }
         if (message.messageClass() != StunClass.REQUEST) {
-            return; // responses are not for a server
+            return; // responses are not for a server; Send indications took the fast path, others are ignored
         }
         byte[] key = null; // responses are signed only once the request has proved its credentials
         try {
@@ -190,16 +183,18 @@ public final class TurnService {
                     new StunAttribute.UnknownAttributes(List.of(AttributeType.DONT_FRAGMENT)));
         }
         Allocator.PortRequest port = portRequest(req);
+        boolean ipv6 = wantsIpv6(req);
         long lifetime = settings.grantSeconds(req.first(StunAttribute.Lifetime.class)
                 .map(StunAttribute.Lifetime::seconds).orElse(null));
         io.netty.util.concurrent.Promise<Allocator.Outcome> outcome = client.channel().eventLoop().newPromise();
         outcome.addListener(f -> allocated(auth, client, outcome.getNow(), lifetime));
-        allocator.allocate(client, auth.username(), auth.key(), lifetime, port, table, outcome);
+        allocator.allocate(client, auth.username(), auth.key(), lifetime, port, ipv6, table, outcome);
     }
 
     /**
-     * Steps 5–8: EVEN-PORT (with or without reserving the next port) and RESERVATION-TOKEN are honoured; relayed
-     * addresses are IPv4 (an IPv6 request is answered 440, an additional IPv6 family with ADDRESS-ERROR-CODE).
+     * Steps 5–8: EVEN-PORT (with or without reserving the next port) and RESERVATION-TOKEN are honoured, and the
+     * address family attributes checked (an additional IPv6 family is answered with ADDRESS-ERROR-CODE: no dual
+     * allocations).
      */
     private static Allocator.PortRequest portRequest(StunMessage req) throws Refusal {
         boolean token = req.has(AttributeType.RESERVATION_TOKEN);
@@ -207,11 +202,6 @@ public final class TurnService {
         if (token && (req.has(AttributeType.EVEN_PORT) || family
                 || req.has(AttributeType.ADDITIONAL_ADDRESS_FAMILY))) {
             throw new Refusal(ErrorCodes.BAD_REQUEST);
-        }
-        Optional<StunAttribute.RequestedAddressFamily> requested =
-                req.first(StunAttribute.RequestedAddressFamily.class);
-        if (requested.isPresent() && requested.get().family() != StunAttribute.FAMILY_IPV4) {
-            throw new Refusal(ErrorCodes.ADDRESS_FAMILY_NOT_SUPPORTED);
         }
         Optional<StunAttribute.AdditionalAddressFamily> additional =
                 req.first(StunAttribute.AdditionalAddressFamily.class);
@@ -225,6 +215,19 @@ public final class TurnService {
         return req.first(StunAttribute.EvenPort.class)
                 .<Allocator.PortRequest>map(e -> new Allocator.PortRequest.Even(e.reserveNextPort()))
                 .orElse(new Allocator.PortRequest.Any());
+    }
+
+    /** Step 7: REQUESTED-ADDRESS-FAMILY IPv6 where the relay has an IPv6 address; IPv4 otherwise, else 440. */
+    private boolean wantsIpv6(StunMessage req) throws Refusal {
+        int family = req.first(StunAttribute.RequestedAddressFamily.class)
+                .map(StunAttribute.RequestedAddressFamily::family).orElse(StunAttribute.FAMILY_IPV4);
+        if (family == StunAttribute.FAMILY_IPV4) {
+            return false;
+        }
+        if (family != StunAttribute.FAMILY_IPV6 || !settings.ipv6()) {
+            throw new Refusal(ErrorCodes.ADDRESS_FAMILY_NOT_SUPPORTED);
+        }
+        return true;
     }
 
     private void allocated(Authenticated auth, ClientLink client, Allocator.Outcome outcome, long lifetime) {
@@ -321,32 +324,6 @@ public final class TurnService {
             metrics.dropped(RelayMetrics.Drop.POLICY);
             log.info("peer refused by policy client={} peer={}", allocation.client().clientAddress(), peer);
             throw new Refusal(ErrorCodes.FORBIDDEN);
-        }
-    }
-
-    // ------------------------------------------------------------------------------------------ Send
-
-    /** RFC 8656 §11.2 (Send indication): relay DATA to the peer if a permission allows; otherwise drop silently. */
-    private void send(StunMessage indication, ClientLink client, AllocationTable table) {
-        Allocation allocation = table.get(client.clientAddress());
-        Optional<InetSocketAddress> peer = indication.first(StunAttribute.XorPeerAddress.class)
-                .map(StunAttribute.XorPeerAddress::address);
-        Optional<byte[]> data = indication.first(StunAttribute.Data.class).map(StunAttribute.Data::value);
-        long now = System.nanoTime();
-        if (allocation == null) {
-            metrics.dropped(RelayMetrics.Drop.NO_ALLOCATION);
-        } else if (peer.isEmpty() || data.isEmpty()) {
-            metrics.dropped(RelayMetrics.Drop.MALFORMED);
-        } else if (!allocation.permits(peer.get().getAddress(), now)) {
-            metrics.dropped(RelayMetrics.Drop.NO_PERMISSION);
-        } else if (!policy.permits(peer.get())) { // a permission is per IP; the port still matters for own ports
-            metrics.dropped(RelayMetrics.Drop.POLICY);
-        } else if (!allocation.spend(data.get().length, now)) {
-            metrics.dropped(RelayMetrics.Drop.BANDWIDTH);
-        } else {
-            allocation.relay().writeAndFlush(new DatagramPacket(Unpooled.wrappedBuffer(data.get()), peer.get()),
-                    allocation.relay().voidPromise());
-            metrics.toPeer(data.get().length, false);
         }
     }
 

@@ -13,9 +13,27 @@ import java.time.Duration;
  * @param relayBind        the local address relay sockets bind to
  * @param externalAddress  the relayed address announced to clients (the public one when behind NAT)
  * @param bytesPerSecond   bandwidth per allocation and direction (0: unlimited)
+ * @param relayBindV6      the local IPv6 address relay sockets of IPv6 allocations bind to (null: IPv6 off)
+ * @param externalV6       the IPv6 relayed address announced (null: IPv6 off)
  */
 public record TurnSettings(String realm, String software, Duration defaultLifetime, Duration maxLifetime,
-                           InetAddress relayBind, InetAddress externalAddress, long bytesPerSecond) {
+                           InetAddress relayBind, InetAddress externalAddress, long bytesPerSecond,
+                           InetAddress relayBindV6, InetAddress externalV6) {
+
+    /** Whether IPv6 relayed addresses can be made (RFC 8656 §7.2: otherwise 440 Address Family not Supported). */
+    public boolean ipv6() {
+        return relayBindV6 != null;
+    }
+
+    /** The local address a relay socket binds to, by the allocation's family. */
+    InetAddress relayBind(boolean ipv6) {
+        return ipv6 ? relayBindV6 : relayBind;
+    }
+
+    /** The relayed address announced, by the allocation's family. */
+    InetAddress external(boolean ipv6) {
+        return ipv6 ? externalV6 : externalAddress;
+    }
 
     /**
      * The largest datagram read whole, client or peer side: a jumbo frame. Sockets read into buffers of this size

@@ -32,7 +32,8 @@ class AllocationTest {
     }
 
     private Allocation allocation(long bytesPerSecond) {
-        return new Allocation("alice", new byte[16], new ClientLink.Udp(clientChannel, address("203.0.113.9", 40000)),
+        return new Allocation("alice", new byte[16],
+                new ClientLink.Udp(clientChannel, address("203.0.113.9", 40000), null),
                 relayChannel, address("203.0.113.1", 50000), System.nanoTime() + 600 * SECOND, bytesPerSecond);
     }
 
@@ -125,7 +126,7 @@ class AllocationTest {
     @Test
     void theKeyIsCopied() {
         byte[] key = new byte[16];
-        Allocation a = new Allocation("alice", key, new ClientLink.Udp(clientChannel, peerA), relayChannel, peerB,
+        Allocation a = new Allocation("alice", key, new ClientLink.Udp(clientChannel, peerA, null), relayChannel, peerB,
                 System.nanoTime(), 0);
         key[0] = 1;
         assertThat(a.key()[0]).isZero();

@@ -39,6 +39,8 @@ class RelayConfigTest {
         assertThat(t.udpSockets()).isZero();
         assertThat(t.relayAddress()).isEqualTo("0.0.0.0");
         assertThat(t.externalAddress()).isEmpty();
+        assertThat(t.relayAddressV6()).as("IPv6 relayed addresses are off by default").isEmpty();
+        assertThat(t.externalAddressV6()).isEmpty();
         assertThat(t.relayPortMin()).isEqualTo(49152);
         assertThat(t.relayPortMax()).isEqualTo(65535);
         assertThat(t.realm()).isEqualTo("doorstep");
@@ -154,6 +156,8 @@ class RelayConfigTest {
         "DOORSTEP_TURN_TLS_PORT         | -1                       | turn.tls-port",
         "DOORSTEP_TURN_UDP_SOCKETS      | 65                       | turn.udp-sockets",
         "DOORSTEP_TURN_REALM            | ' '                      | turn.realm",
+        "DOORSTEP_TURN_RELAY_ADDRESS_V6 | '::'                     | turn.external-address-v6",
+        "DOORSTEP_TURN_EXTERNAL_ADDRESS_V6 | 2001:db8::1           | turn.external-address-v6",
         "DOORSTEP_TURN_NONCE_LIFETIME   | 0s                       | turn.nonce-lifetime",
         "DOORSTEP_TURN_NONCE_LIFETIME   | ten minutes              | turn.nonce-lifetime",
         "DOORSTEP_TURN_MAX_LIFETIME     | 5m                       | turn.max-lifetime",

@@ -30,6 +30,8 @@ class MetricsEndpointTest {
                     .contains("# HELP doorstep_relay_allocations_active Live TURN allocations")
                     .containsPattern("(?m)^doorstep_relay_allocations_active 0\\.0$")
                     .containsPattern("(?m)^doorstep_relay_dropped_total\\{reason=\"malformed\"} 0\\.0$")
+                    .containsPattern("(?m)^doorstep_relay_forwarding_latency_seconds_count\\{direction=\"to_peer\"} 0$")
+                    .containsPattern("(?m)^doorstep_relay_forwarding_latency_seconds_bucket\\{direction=\"to_client\",le=")
                     .contains("jvm_memory_used_bytes");
             assertThat(relay.http("/metrics/../admin", null).statusCode()).isEqualTo(404);
             assertThat(relay.http("/", null).statusCode()).isEqualTo(404);

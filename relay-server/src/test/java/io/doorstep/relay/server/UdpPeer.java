@@ -13,7 +13,12 @@ public final class UdpPeer implements AutoCloseable {
     private final DatagramSocket socket;
 
     public UdpPeer() throws IOException {
-        socket = new DatagramSocket(new InetSocketAddress(TestRelay.LOOPBACK, 0));
+        this(TestRelay.LOOPBACK);
+    }
+
+    /** A peer on {@code address} (::1 for an IPv6 peer). */
+    public UdpPeer(java.net.InetAddress address) throws IOException {
+        socket = new DatagramSocket(new InetSocketAddress(address, 0));
     }
 
     public InetSocketAddress address() {

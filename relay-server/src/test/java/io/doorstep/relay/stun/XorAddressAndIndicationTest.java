@@ -77,7 +77,7 @@ class XorAddressAndIndicationTest {
             byte[] payload = new byte[1203];
             Arrays.fill(payload, (byte) 0x5A);
             ByteBuf source = Unpooled.directBuffer(1300).writeZero(9).writeBytes(payload).readerIndex(9);
-            ByteBuf fast = StunCodec.encodeDataIndication(allocator, peer, source);
+            ByteBuf fast = Indications.data(allocator, peer.getAddress().getAddress(), peer.getPort(), source);
             try {
                 assertThat(source.readerIndex()).isEqualTo(9);
                 assertThat(source.refCnt()).isEqualTo(1);

@@ -57,14 +57,14 @@ class UdpTurnHandlerTest {
         RelayMetrics metrics = new RelayMetrics(registry, () -> 0);
         InetAddress loopback = InetAddress.getLoopbackAddress();
         TurnSettings settings = new TurnSettings("doorstep", "Doorstep relay", Duration.ofMinutes(10),
-                Duration.ofHours(1), loopback, loopback, 0);
+                Duration.ofHours(1), loopback, loopback, 0, null, null);
         channel = new EmbeddedChannel();
         Allocator allocator = new Allocator(settings, new Quotas(10, 100), new RelayPorts(50000, 50010), metrics,
                 NioDatagramChannel.class, channel.eventLoop());
+        PeerAddressPolicy policy = new PeerAddressPolicy(List.of(), List.of(), List.of(loopback));
         TurnService service = new TurnService(settings, new Credentials(Map.of("alice", "pw"), null, Clock.systemUTC()),
-                new NonceManager(Duration.ofMinutes(10), Clock.systemUTC()),
-                new PeerAddressPolicy(List.of(), List.of(), List.of(loopback)), allocator, metrics);
-        channel.pipeline().addLast(new UdpTurnHandler(new TurnGateway(service, allocator, metrics), metrics));
+                new NonceManager(Duration.ofMinutes(10), Clock.systemUTC()), policy, allocator, metrics);
+        channel.pipeline().addLast(new UdpTurnHandler(new TurnGateway(service, allocator, policy, metrics), metrics));
     }
 
     @AfterEach
