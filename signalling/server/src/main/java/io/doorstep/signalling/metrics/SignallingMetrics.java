@@ -53,6 +53,8 @@ public final class SignallingMetrics {
     private final Map<String, Counter> offersDeclined = new ConcurrentHashMap<>();
     private final Timer talkTime;
     private final Timer callLogAppend;
+    private final Timer switchboardWait;
+    private final Timer switchboardWork;
 
     public SignallingMetrics(MeterRegistry registry, Collection<String> skillGroups, Duration serviceLevelTarget,
                              Clock clock, ZoneId zone) {
@@ -88,6 +90,10 @@ public final class SignallingMetrics {
         }
         talkTime = Timer.builder("doorstep.call.duration").description("Talk time of connected calls")
                 .serviceLevelObjectives(TALK_SLO).register(registry);
+        switchboardWait = switchboardTimer("doorstep.switchboard.wait",
+                "Time a client message waits for the switchboard thread, from the I/O thread handing it over");
+        switchboardWork = switchboardTimer("doorstep.switchboard.work",
+                "Time the switchboard thread takes to apply a client message, replies and call log included");
         callLogAppend = Timer.builder("doorstep.call.log.append")
                 .description("Time to append one record to the call log (write, and fsync when configured)")
                 .serviceLevelObjectives(Duration.ofNanos(10_000), Duration.ofNanos(50_000),
@@ -221,6 +227,20 @@ public final class SignallingMetrics {
 
     public void error(ErrorCode code) {
         errors.get(code).increment();
+    }
+
+    /** One client message through the switchboard: how long it waited for the thread, and how long it took. */
+    public void switchboard(long waitNanos, long workNanos) {
+        switchboardWait.record(waitNanos, TimeUnit.NANOSECONDS);
+        switchboardWork.record(workNanos, TimeUnit.NANOSECONDS);
+    }
+
+    private Timer switchboardTimer(String name, String description) {
+        return Timer.builder(name).description(description)
+                .serviceLevelObjectives(Duration.ofNanos(50_000), Duration.ofNanos(100_000),
+                        Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
+                        Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofMillis(100))
+                .register(registry);
     }
 
     public void callLogAppend(long nanos) {

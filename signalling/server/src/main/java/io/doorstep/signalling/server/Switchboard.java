@@ -83,7 +83,9 @@ public final class Switchboard {
 
     /** A message after sign-in. */
     public void message(Channel channel, ClientMessage message, int frameBytes) {
+        long handedOver = System.nanoTime();
         executor.execute(() -> {
+            long start = System.nanoTime();
             Session session = channel.attr(SessionManager.SESSION).get();
             if (session == null) {
                 return; // replaced or ended while this message was on its way
@@ -97,6 +99,8 @@ public final class Switchboard {
                         session.id(), session.identityId(), e);
                 reply(session, message.id(), ErrorCode.INTERNAL, "the server could not apply this message",
                         callIdOf(message));
+            } finally {
+                metrics.switchboard(start - handedOver, System.nanoTime() - start);
             }
         });
     }

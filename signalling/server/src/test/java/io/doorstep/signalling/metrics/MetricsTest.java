@@ -225,6 +225,8 @@ class MetricsTest {
         assertThat(value("doorstep_errors_total", label("code", "INTERNAL"))).isZero();
         assertThat(value("doorstep_call_log_append_seconds_count")).as("queued, offered, reject, offered, "
                 + "connected, ended; queued, ended; queued").isEqualTo(9);
+        assertThat(value("doorstep_switchboard_work_seconds_count")).as("every message after hello, pings included")
+                .isGreaterThanOrEqualTo(6).isEqualTo(value("doorstep_switchboard_wait_seconds_count"));
     }
 
     @Test
@@ -238,7 +240,9 @@ class MetricsTest {
                 "doorstep_calls_abandoned_total", "doorstep_calls_answered_total", "doorstep_calls_ended_total",
                 "doorstep_calls_in_progress", "doorstep_errors_total", "doorstep_messages_received_total",
                 "doorstep_messages_sent_total", "doorstep_offers_declined_total", "doorstep_queue_length",
-                "doorstep_queue_oldest_wait_seconds", "doorstep_service_level_ratio", "doorstep_sessions");
+                "doorstep_queue_oldest_wait_seconds", "doorstep_service_level_ratio", "doorstep_sessions",
+                "doorstep_switchboard_wait_seconds", "doorstep_switchboard_wait_seconds_max",
+                "doorstep_switchboard_work_seconds", "doorstep_switchboard_work_seconds_max");
         for (String family : families) {
             assertThat(scrape).as("HELP of " + family).containsPattern("(?m)^# HELP " + family + " \\S");
         }
