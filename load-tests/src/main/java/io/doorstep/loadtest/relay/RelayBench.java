@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 /**
  * The relay benchmark (issue #3, "Performance"): a TURN load generator with its own echo peer, a plain UDP echo to
  * measure the ceiling with, and the summary of several alternated runs. {@code load-tests/run-relay-bench.sh} runs
- * the whole comparison against coturn; docs/benchmarks-relay.md has the method and the figures.
+ * the whole comparison against coturn; docs/benchmarks.md has the method and the figures.
  *
  * <pre>
  * relay-bench run --name ours --mode TURN --server 127.0.0.1:3478 --secret S --server-pid P --server-core 0 --out r.json
