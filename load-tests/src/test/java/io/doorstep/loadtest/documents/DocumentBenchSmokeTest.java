@@ -34,6 +34,7 @@ class DocumentBenchSmokeTest {
             bench.relay = "127.0.0.1:" + relay.documentsAddress().getPort();
             bench.secret = SECRET;
             bench.size = 256 * 1024;
+            bench.warmup = 1;
             bench.rounds = 1;
             bench.chunk = 16 * 1024;
             bench.paceMillis = 1;

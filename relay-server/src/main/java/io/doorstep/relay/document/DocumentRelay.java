@@ -147,7 +147,7 @@ final class DocumentRelay {
     private void persist(Upload u, CompletableFuture<Void> persisted) {
         try {
             store.create(u.id); // a reader may follow the document before its first byte
-            store.save(u.stored());
+            store.save(u.stored(), true);
             u.digest = Digests.sha256();
             u.state = Upload.State.UPLOADING;
             listener.created(u.info(), u.uploader);
@@ -267,14 +267,17 @@ final class DocumentRelay {
         }
     }
 
-    /** On the document's thread: the last byte is in and synced; records the hash durably and tells everyone. */
+    /**
+     * On the document's thread: the last byte is in and synced; records the hash (not synced: the bytes are, and
+     * {@link #recover} hashes them again if the record was lost) and tells everyone.
+     */
     void complete(Upload u) throws IOException {
         String sha256 = Digests.hex(u.digest.digest());
         u.digest = null;
         u.sha256 = sha256;
         u.completedAt = clock.instant();
         try {
-            store.save(u.stored());
+            store.save(u.stored(), false);
         } catch (IOException e) {
             u.sha256 = null;
             u.completedAt = null;
@@ -329,8 +332,21 @@ final class DocumentRelay {
             uploads.put(id, u);
             callBytes.merge(u.callId, u.length, Long::sum);
             if (u.state == Upload.State.UPLOADING && u.offset >= DocumentType.SNIFF_BYTES) {
-                u.executor.execute(() -> recognise(u));
+                u.executor.execute(() -> resume(u));
             }
+        }
+    }
+
+    /** On the document's thread, after a restart: recognises the type, and completes an upload whose bytes all are in. */
+    private void resume(Upload u) {
+        if (!recognise(u) || u.offset < u.length) {
+            return;
+        }
+        try {
+            ensureDigest(u);
+            complete(u);
+        } catch (IOException e) {
+            log.error("document {}: cannot complete after the restart: {}", u.id, e.toString());
         }
     }
 

@@ -55,17 +55,25 @@ final class DocumentStore {
         return p;
     }
 
-    /** Writes the record to a temporary file, syncs it and renames it into place, then syncs the directory. */
-    void save(StoredDocument doc) throws IOException {
+    /**
+     * Writes the record to a temporary file and renames it into place; {@code durable}: syncs both before returning.
+     * A record that only repeats what the bytes on disk say (the hash of a complete document) need not be durable:
+     * {@link DocumentRelay#recover} computes it again if a crash lost it.
+     */
+    void save(StoredDocument doc, boolean durable) throws IOException {
         DocumentId id = new DocumentId(doc.id());
         Path tmp = file(id, ".json.tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             ch.write(java.nio.ByteBuffer.wrap(JSON.writeValueAsBytes(doc)));
-            ch.force(true);
+            if (durable) {
+                ch.force(true);
+            }
         }
         Files.move(tmp, file(id, ".json"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        syncDirectory();
+        if (durable) {
+            syncDirectory();
+        }
     }
 
     /** Every document on disk; leftovers of interrupted writes (temporary and patch files) are removed. */

@@ -85,9 +85,13 @@ final class TestDocuments implements AutoCloseable {
 
     /** Stops the server as a crash would leave it for the next start: what is on disk stays. */
     void restart() {
+        stop();
+        start();
+    }
+
+    void stop() {
         server.close();
         registry.close();
-        start();
     }
 
     private DocumentListener recorder() {
