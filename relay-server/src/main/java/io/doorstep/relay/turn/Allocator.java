@@ -172,6 +172,7 @@ public final class Allocator {
             return;
         }
         table.remove(allocation.client().clientAddress(), allocation);
+        allocation.relay().flush(); // sends of the last read burst still wait for the loop's flush: deliver them
         allocation.relay().close();
         quotas.release(allocation.username());
         active.decrementAndGet();

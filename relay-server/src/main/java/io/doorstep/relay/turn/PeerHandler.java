@@ -12,6 +12,9 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramPacket;
 import java.net.InetSocketAddress;
+import java.nio.channels.ClosedChannelException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Datagrams from peers arriving at an allocation's relayed address (RFC 8656 §11.3 and §12.3): dropped without a
@@ -20,6 +23,7 @@ import java.net.InetSocketAddress;
  * the flush to the client's {@link io.doorstep.relay.allocation.LoopFlush}, shared by all its relay sockets.
  */
 final class PeerHandler extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(PeerHandler.class);
     private final RelayMetrics metrics;
     private Allocation allocation;
 
@@ -30,6 +34,17 @@ final class PeerHandler extends ChannelInboundHandlerAdapter {
     /** Set once, before the relay socket is bound. */
     void attach(Allocation owner) {
         this.allocation = owner;
+    }
+
+    /**
+     * Writes to peers use the void promise, so a failed send surfaces here. A send still queued when its allocation
+     * ends fails with the closed socket: the allocation is gone, there is nothing to report.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof ClosedChannelException)) {
+            log.warn("relayed socket error local={}: {}", ctx.channel().localAddress(), cause.toString());
+        }
     }
 
     @Override
