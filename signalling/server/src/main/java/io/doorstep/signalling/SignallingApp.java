@@ -92,7 +92,7 @@ public final class SignallingApp implements AutoCloseable {
         byte[] documentSecret = Secrets.load(config.documents().tokenSecret(), config.dataDir(), "document-secret");
         DocumentDesk documents = new DocumentDesk(new DocumentAccess(new DocumentTokens(documentSecret, clock),
                 config.documents().url(), config.documents().tokenTtl(), clock), calls, sessions, callLog,
-                config.documents().progressInterval(), clock);
+                config.documents().progressInterval(), switchboardThread, clock);
         Dispatcher dispatcher = new Dispatcher(new Dispatcher.Stores(calls, new InMemoryCallQueue(),
                 new InMemoryAgentRegistry(), sessions, callLog), directory, catalogue, config, ice, metrics,
                 switchboardThread, clock, documents);

@@ -28,6 +28,10 @@ public final class DocumentAccess {
         this.clock = clock;
     }
 
+    Duration ttl() {
+        return ttl;
+    }
+
     /** A fresh documents.access for {@code party} in {@code callId}, answering {@code re} (may be null). */
     ServerMessage.DocumentsAccess forParty(Session party, String callId, String re) {
         DocumentRole role = party.role() == Role.STATION ? DocumentRole.STATION : DocumentRole.AGENT;
