@@ -16,10 +16,10 @@ public record DocumentLogEntry(long ts, String callId, String event, String docu
                 null);
     }
 
-    /** A print job event ({@code print.requested}, {@code print.result}). */
-    public static DocumentLogEntry print(long ts, String callId, String event, String documentId, String by,
-                                         String jobId, Integer copies, String status, String reason) {
-        return new DocumentLogEntry(ts, callId, event, documentId, by, null, null, null, null, reason, jobId, copies,
+    /** A print job event ({@code print.requested}, {@code print.result}) about the document with {@code sha256}. */
+    public static DocumentLogEntry print(long ts, String callId, String event, String documentId, String sha256,
+                                         String by, String jobId, Integer copies, String status, String reason) {
+        return new DocumentLogEntry(ts, callId, event, documentId, by, null, null, null, sha256, reason, jobId, copies,
                 status);
     }
 }

@@ -28,14 +28,14 @@ final class DocumentAudit {
                 e.byRole(), e.type(), e.length(), e.sha256(), e.reason()));
     }
 
-    void printRequested(Session agent, ClientMessage.PrintRequest m) {
-        append(DocumentLogEntry.print(clock.millis(), m.callId(), "print.requested", m.documentId(),
+    void printRequested(Session agent, ClientMessage.PrintRequest m, String sha256) {
+        append(DocumentLogEntry.print(clock.millis(), m.callId(), "print.requested", m.documentId(), sha256,
                 agent.identityId(), m.jobId(), m.copies(), null, null));
     }
 
-    void printResult(Session station, String documentId, ClientMessage.PrintResult m) {
-        append(DocumentLogEntry.print(clock.millis(), m.callId(), "print.result", documentId, station.identityId(),
-                m.jobId(), null, m.status().wireName(), m.reason()));
+    void printResult(Session station, String documentId, String sha256, ClientMessage.PrintResult m) {
+        append(DocumentLogEntry.print(clock.millis(), m.callId(), "print.result", documentId, sha256,
+                station.identityId(), m.jobId(), null, m.status().wireName(), m.reason()));
     }
 
     private void append(DocumentLogEntry entry) {

@@ -21,7 +21,7 @@ import java.util.Objects;
 final class PrintJobs {
     static final int MAX_JOBS_PER_CALL = 100;
 
-    private record Job(String documentId, int copies, PrintStatus status, String reason) {
+    private record Job(String documentId, String sha256, int copies, PrintStatus status, String reason) {
     }
 
     private final CallDocuments documents;
@@ -43,8 +43,8 @@ final class PrintJobs {
             if (jobs.size() >= MAX_JOBS_PER_CALL) {
                 throw new Rejection(ErrorCode.INVALID_STATE, "a call has at most " + MAX_JOBS_PER_CALL + " print jobs");
             }
-            jobs.put(m.jobId(), new Job(m.documentId(), m.copies(), null, null));
-            audit.printRequested(agent, m);
+            jobs.put(m.jobId(), new Job(m.documentId(), document.sha256(), m.copies(), null, null));
+            audit.printRequested(agent, m, document.sha256());
             parties.station(call).ifPresent(s -> s.send(new ServerMessage.PrintJob(call.id(), m.jobId(),
                     m.documentId(), m.copies(), document.type(), document.length(), document.sha256())));
         } else if (!existing.documentId().equals(m.documentId()) || existing.copies() != m.copies()) {
@@ -60,8 +60,8 @@ final class PrintJobs {
             throw new Rejection(ErrorCode.UNKNOWN_PRINT_JOB, "no print job " + m.jobId() + " in this call");
         }
         if (job.status() == null) {
-            jobs.put(m.jobId(), new Job(job.documentId(), job.copies(), m.status(), m.reason()));
-            audit.printResult(station, job.documentId(), m);
+            jobs.put(m.jobId(), new Job(job.documentId(), job.sha256(), job.copies(), m.status(), m.reason()));
+            audit.printResult(station, job.documentId(), job.sha256(), m);
             parties.agent(call).ifPresent(s -> s.send(new ServerMessage.PrintResult(call.id(), m.jobId(),
                     job.documentId(), m.status(), m.reason())));
         } else if (job.status() != m.status() || !Objects.equals(job.reason(), m.reason())) {

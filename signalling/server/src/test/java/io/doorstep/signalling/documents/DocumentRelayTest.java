@@ -199,7 +199,11 @@ class DocumentRelayTest {
             assertThat(requested.path("jobId").asText()).isEqualTo("job-1");
             assertThat(requested.path("copies").asInt()).isEqualTo(2);
             assertThat(requested.path("by").asText()).isEqualTo("ag-mi-01");
-            assertThat(entry(callId, "print.result").path("status").asText()).isEqualTo("printed");
+            assertThat(requested.path("sha256").asText()).isEqualTo(Tus.sha256(form));
+            JsonNode result = entry(callId, "print.result");
+            assertThat(result.path("status").asText()).isEqualTo("printed");
+            assertThat(result.path("by").asText()).isEqualTo("st-test-01");
+            assertThat(result.path("sha256").asText()).isEqualTo(Tus.sha256(form));
             assertThat(events(callId).stream().filter(e -> e.startsWith("print.")))
                     .containsExactly("print.requested", "print.result");
         });
