@@ -3,6 +3,7 @@ package io.doorstep.signalling.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.doorstep.documents.DocumentEvent;
 import io.doorstep.documents.EventSignature;
+import io.doorstep.signalling.metrics.SignallingMetrics;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
@@ -32,11 +33,13 @@ final class DocumentEventsHandler extends SimpleChannelInboundHandler<FullHttpRe
 
     private final EventSignature signature;
     private final Switchboard switchboard;
+    private final SignallingMetrics metrics;
 
-    DocumentEventsHandler(EventSignature signature, Switchboard switchboard) {
+    DocumentEventsHandler(EventSignature signature, Switchboard switchboard, SignallingMetrics metrics) {
         super(false);
         this.signature = signature;
         this.switchboard = switchboard;
+        this.metrics = metrics;
     }
 
     @Override
@@ -68,17 +71,20 @@ final class DocumentEventsHandler extends SimpleChannelInboundHandler<FullHttpRe
         if (!signature.verify(req.headers().get(EventSignature.TIMESTAMP_HEADER),
                 req.headers().get(EventSignature.SIGNATURE_HEADER), body)) {
             log.warn("document event refused: not signed with the document secret");
+            metrics.documentEventPost(SignallingMetrics.UNAUTHENTICATED);
             return Answer.error(HttpResponseStatus.UNAUTHORIZED, "signature_required");
         }
         DocumentEvent event;
         try {
             event = JSON.readValue(body, DocumentEvent.class);
         } catch (IOException e) {
+            event = null;
+        }
+        if (event == null || !valid(event)) {
+            metrics.documentEventPost(SignallingMetrics.INVALID);
             return Answer.error(HttpResponseStatus.BAD_REQUEST, "bad_event");
         }
-        if (!valid(event)) {
-            return Answer.error(HttpResponseStatus.BAD_REQUEST, "bad_event");
-        }
+        metrics.documentEventPost(SignallingMetrics.ACCEPTED);
         switchboard.documentEvent(event);
         return new Answer(HttpResponseStatus.ACCEPTED, "{\"accepted\":true}");
     }

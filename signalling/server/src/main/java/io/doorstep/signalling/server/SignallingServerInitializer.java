@@ -36,6 +36,7 @@ final class SignallingServerInitializer extends ChannelInitializer<SocketChannel
     private final PrometheusMeterRegistry prometheus;
     private final ServiceCatalogue catalogue;
     private final MessageCounter messageCounter;
+    private final SignallingMetrics metrics;
     private final WebSocketServerProtocolConfig websocket;
     private final EventSignature documentEvents;
 
@@ -51,6 +52,7 @@ final class SignallingServerInitializer extends ChannelInitializer<SocketChannel
         this.prometheus = prometheus;
         this.catalogue = catalogue;
         this.messageCounter = new MessageCounter(metrics);
+        this.metrics = metrics;
         int hardLimit = config.limits().maxFrameBytes() * HARD_FRAME_LIMIT_FACTOR;
         this.websocket = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(config.server().websocketPath())
@@ -73,7 +75,7 @@ final class SignallingServerInitializer extends ChannelInitializer<SocketChannel
         int maxFrame = config.limits().maxFrameBytes();
         p.addLast("http", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(16 * 1024));
-        p.addLast("document-events", new DocumentEventsHandler(documentEvents, switchboard));
+        p.addLast("document-events", new DocumentEventsHandler(documentEvents, switchboard, metrics));
         p.addLast("http-api", new HttpApiHandler(config.server().websocketPath(), config.server().allowedOrigins(),
                 tokens, switchboard, prometheus, catalogue, config.metrics().requireAuth(), codec.mapper()));
         p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));

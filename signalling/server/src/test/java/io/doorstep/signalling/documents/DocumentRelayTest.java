@@ -17,6 +17,9 @@ import io.doorstep.relay.server.RelayApp;
 import io.doorstep.signalling.TestServer;
 import io.doorstep.signalling.WsClient;
 import java.net.ServerSocket;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -254,6 +257,9 @@ class DocumentRelayTest {
             assertThat(station.expect(ServerMessage.DocumentOffered.class).documentId())
                     .isEqualTo("AAAAAAAAAAAAAAAAAAAAAAAA");
             station.expectNothing(QUIET);
+            String metrics = metrics();
+            assertThat(metrics).contains("doorstep_document_events_total{outcome=\"unauthenticated\"} 2.0")
+                    .contains("doorstep_document_events_total{outcome=\"invalid\"} 2.0");
         });
     }
 
@@ -286,6 +292,15 @@ class DocumentRelayTest {
             test.run(station, agent, callId);
             hangUp(station, agent, callId);
         }
+    }
+
+    private static String metrics() throws Exception {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.httpUri("/metrics"))
+                        .timeout(Duration.ofSeconds(5))
+                        .header("Authorization", "Bearer " + server.token("op-test-01", Role.OPERATOR)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        return r.body();
     }
 
     private static String freshToken(WsClient party, String callId) {

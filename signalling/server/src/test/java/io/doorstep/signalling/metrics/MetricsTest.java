@@ -236,7 +236,8 @@ class MetricsTest {
                 "doorstep_call_answer_seconds_max", "doorstep_call_duration_seconds_max",
                 "doorstep_call_log_append_seconds_max", "doorstep_call_wait_seconds_max",
                 "doorstep_calls_abandoned_total", "doorstep_calls_answered_total", "doorstep_calls_ended_total",
-                "doorstep_calls_in_progress", "doorstep_errors_total", "doorstep_messages_received_total",
+                "doorstep_calls_in_progress", "doorstep_document_events_total", "doorstep_errors_total",
+                "doorstep_messages_received_total",
                 "doorstep_messages_sent_total", "doorstep_offers_declined_total", "doorstep_queue_length",
                 "doorstep_queue_oldest_wait_seconds", "doorstep_service_level_ratio", "doorstep_sessions");
         for (String family : families) {
