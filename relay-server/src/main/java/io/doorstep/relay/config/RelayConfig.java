@@ -111,7 +111,7 @@ public record RelayConfig(Turn turn, Auth auth, Path dataDir, Quotas quotas, Pol
     /** The document relay (tus uploads, progressive downloads); see docs/documents.md. */
     public record Documents(boolean enabled, String listenAddress, int port, String directory, String tokenSecret,
                             long maxDocumentBytes, long maxCallBytes, Duration uploadExpiry, Duration retention,
-                            Duration sweepInterval, boolean operatorAudit, int ioThreads) {
+                            Duration sweepInterval, boolean operatorAudit, int ioThreads, String eventsUrl) {
         public Documents {
             Check.that(port >= 0 && port <= 65535, "documents.port", "must be 0..65535");
             Check.that(maxDocumentBytes >= 1, "documents.max-document-bytes", "must be at least 1");
@@ -121,6 +121,13 @@ public record RelayConfig(Turn turn, Auth auth, Path dataDir, Quotas quotas, Pol
             Check.positive(retention, "documents.retention");
             Check.positive(sweepInterval, "documents.sweep-interval");
             Check.that(ioThreads >= 1 && ioThreads <= 64, "documents.io-threads", "must be 1..64");
+            Check.that(eventsUrl.isEmpty() || eventsUrl.matches("https?://[^\\s/]+/\\S*"), "documents.events-url",
+                    "must be empty or an http:// or https:// URL");
+        }
+
+        /** Whether document events go to a signalling server. */
+        public boolean sendsEvents() {
+            return !eventsUrl.isEmpty();
         }
 
         /** Where documents are stored: {@code directory}, or {@code <data-dir>/documents} when it is empty. */
@@ -134,7 +141,7 @@ public record RelayConfig(Turn turn, Auth auth, Path dataDir, Quotas quotas, Pol
                     + ", directory=" + directory + ", tokenSecret=<hidden>, maxDocumentBytes=" + maxDocumentBytes
                     + ", maxCallBytes=" + maxCallBytes + ", uploadExpiry=" + uploadExpiry + ", retention="
                     + retention + ", sweepInterval=" + sweepInterval + ", operatorAudit=" + operatorAudit
-                    + ", ioThreads=" + ioThreads + "]";
+                    + ", ioThreads=" + ioThreads + ", eventsUrl=" + eventsUrl + "]";
         }
     }
 }

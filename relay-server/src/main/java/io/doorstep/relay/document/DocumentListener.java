@@ -10,6 +10,11 @@ public interface DocumentListener {
     DocumentListener NONE = new DocumentListener() {
     };
 
+    /** Several listeners as one, told in order; one that throws is logged and does not stop the others. */
+    static DocumentListener all(java.util.List<DocumentListener> listeners) {
+        return new Listeners(listeners);
+    }
+
     /** An upload was created; its bytes may follow at once. */
     default void created(DocumentInfo document, DocumentParty by) {
     }

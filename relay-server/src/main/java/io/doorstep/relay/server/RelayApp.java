@@ -2,11 +2,13 @@ package io.doorstep.relay.server;
 
 import io.doorstep.config.ConfigException;
 import io.doorstep.config.Secrets;
+import io.doorstep.documents.EventSignature;
 import io.doorstep.relay.allocation.Quotas;
 import io.doorstep.relay.allocation.RelayPorts;
 import io.doorstep.relay.auth.Credentials;
 import io.doorstep.relay.auth.NonceManager;
 import io.doorstep.relay.config.RelayConfig;
+import io.doorstep.relay.document.DocumentEventSender;
 import io.doorstep.relay.document.DocumentListener;
 import io.doorstep.relay.document.DocumentServer;
 import io.doorstep.relay.metrics.RelayMetrics;
@@ -44,6 +46,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
+import java.net.URI;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -65,6 +68,7 @@ public final class RelayApp implements AutoCloseable {
     private final InetAddress external;
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final DocumentServer documents;
+    private final DocumentEventSender documentEvents;
     private Channel metricsChannel;
     private InetSocketAddress turnAddress;
     private InetSocketAddress tlsAddress;
@@ -85,8 +89,11 @@ public final class RelayApp implements AutoCloseable {
         InetAddress externalV6 = t.externalAddressV6().isEmpty() ? relayBindV6
                 : ipv6(t.externalAddressV6(), "turn.external-address-v6");
         byte[] secret = Secrets.load(config.auth().restSecret(), config.dataDir(), "turn-secret");
+        this.documentEvents = config.documents().enabled() && config.documents().sendsEvents()
+                ? documentEventSender(config) : null;
         this.documents = config.documents().enabled() ? new DocumentServer(config.documents(), config.dataDir(),
-                registry, documents, Clock.systemUTC()) : null;
+                registry, documentEvents == null ? documents : DocumentListener.all(List.of(documents,
+                documentEvents)), Clock.systemUTC()) : null;
         this.transports = transports(t.ioThreads());
         this.group = transports.group();
         TurnSettings settings = new TurnSettings(t.realm(), t.software(), t.defaultLifetime(), t.maxLifetime(),
@@ -172,6 +179,9 @@ public final class RelayApp implements AutoCloseable {
         if (documents != null) {
             documents.close();
         }
+        if (documentEvents != null) {
+            documentEvents.close();
+        }
         group.shutdownGracefully(0, 2, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
         gcMetrics.close(); // its GC listener would keep this registry, and so this relay, reachable
         registry.close();
@@ -186,6 +196,13 @@ public final class RelayApp implements AutoCloseable {
         }
         return new TurnServer.Transports(new MultiThreadIoEventLoopGroup(threads, NioIoHandler.newFactory()),
                 NioDatagramChannel.class, NioServerSocketChannel.class, false);
+    }
+
+    /** Posts document events to the signalling server, signed with a key derived from the document secret. */
+    private static DocumentEventSender documentEventSender(RelayConfig config) {
+        byte[] secret = Secrets.load(config.documents().tokenSecret(), config.dataDir(), "document-secret");
+        return new DocumentEventSender(URI.create(config.documents().eventsUrl()),
+                new EventSignature(secret, Clock.systemUTC()));
     }
 
     private static SslContext tlsContext(RelayConfig.Tls tls) {

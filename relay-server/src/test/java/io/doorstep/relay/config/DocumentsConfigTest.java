@@ -29,6 +29,7 @@ class DocumentsConfigTest {
         assertThat(d.sweepInterval()).isEqualTo(Duration.ofMinutes(1));
         assertThat(d.operatorAudit()).isFalse();
         assertThat(d.ioThreads()).isEqualTo(2);
+        assertThat(d.sendsEvents()).as("no signalling server to tell unless configured").isFalse();
     }
 
     @Test
@@ -37,13 +38,15 @@ class DocumentsConfigTest {
                 "DOORSTEP_DOCUMENTS_DIRECTORY", "/srv/doorstep/documents",
                 "DOORSTEP_DOCUMENTS_TOKEN_SECRET", "s3cret-s3cret-s3cret-s3cret-s3cret",
                 "DOORSTEP_DOCUMENTS_RETENTION", "7d", "DOORSTEP_DOCUMENTS_MAX_DOCUMENT_BYTES", "1000",
-                "DOORSTEP_DOCUMENTS_OPERATOR_AUDIT", "true")).documents();
+                "DOORSTEP_DOCUMENTS_OPERATOR_AUDIT", "true",
+                "DOORSTEP_DOCUMENTS_EVENTS_URL", "http://127.0.0.1:8080/internal/documents/events")).documents();
 
         assertThat(d.port()).isEqualTo(9000);
         assertThat(d.directory(Path.of("./data"))).isEqualTo(Path.of("/srv/doorstep/documents"));
         assertThat(d.retention()).isEqualTo(Duration.ofDays(7));
         assertThat(d.maxDocumentBytes()).isEqualTo(1000);
         assertThat(d.operatorAudit()).isTrue();
+        assertThat(d.sendsEvents()).isTrue();
         assertThat(d.toString()).doesNotContain("s3cret").contains("tokenSecret=<hidden>");
     }
 
@@ -55,6 +58,7 @@ class DocumentsConfigTest {
         "DOORSTEP_DOCUMENTS_UPLOAD_EXPIRY, 0s, documents.upload-expiry",
         "DOORSTEP_DOCUMENTS_RETENTION, soon, documents.retention",
         "DOORSTEP_DOCUMENTS_IO_THREADS, 0, documents.io-threads",
+        "DOORSTEP_DOCUMENTS_EVENTS_URL, signalling:8080/internal, documents.events-url",
     })
     void anInvalidValueNamesItsKey(String variable, String value, String key) {
         assertThatThrownBy(() -> RelayConfig.load(null, Map.of(variable, value)))

@@ -78,7 +78,8 @@ class DocumentServerTest {
         assertThat(get.headers().firstValue("Content-Type")).hasValue("image/jpeg");
         assertThat(get.body().readAllBytes()).isEqualTo(scan);
         String id = path.substring("/files/".length());
-        assertThat(docs.events).contains("completed " + id + " 300000 " + TestDocuments.sha256(scan));
+        await().atMost(WAIT).untilAsserted(() -> assertThat(docs.events)
+                .contains("completed " + id + " 300000 " + TestDocuments.sha256(scan)));
         assertThat(Files.readAllBytes(docs.documents().resolve(id + ".data"))).isEqualTo(scan);
     }
 
@@ -161,7 +162,8 @@ class DocumentServerTest {
         assertThat(docs.documents().resolve(id + ".json")).doesNotExist();
         assertThat(docs.send("HEAD", path, station, Map.of(), null).statusCode()).isEqualTo(410);
         assertThat(docs.patch(path, station, 5_000, new byte[10]).statusCode()).isEqualTo(410);
-        assertThat(docs.events).contains("abandoned " + id + " terminated", "deleted " + id + " terminated");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(docs.events)
+                .contains("abandoned " + id + " terminated", "deleted " + id + " terminated"));
     }
 
     @Test
@@ -291,7 +293,7 @@ class DocumentServerTest {
         assertThat(docs.send("HEAD", path, station, Map.of(), null).statusCode()).isEqualTo(410);
         String id = path.substring("/files/".length());
         assertThat(docs.documents().resolve(id + ".data")).doesNotExist();
-        assertThat(docs.events).contains("abandoned " + id + " type");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(docs.events).contains("abandoned " + id + " type"));
         assertThat(docs.send("POST", "/files/", station, Map.of("Upload-Length", "100", "Upload-Metadata",
                 "filetype " + TestDocuments.b64("image/gif")), null).statusCode()).isEqualTo(415);
         assertThat(docs.counter("doorstep.relay.documents.uploads.failed", "reason", "type")).isEqualTo(1);
@@ -403,8 +405,9 @@ class DocumentServerTest {
         try (var left = Files.list(docs.documents())) {
             assertThat(left.map(p -> p.getFileName().toString())).containsExactly(AuditTrail.FILE);
         }
-        assertThat(docs.events).contains("deleted " + done.substring(7) + " retention",
-                "abandoned " + stalled.substring(7) + " expired");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(docs.events)
+                .contains("deleted " + done.substring(7) + " retention",
+                        "abandoned " + stalled.substring(7) + " expired"));
     }
 
     @Test

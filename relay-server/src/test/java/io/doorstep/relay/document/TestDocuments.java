@@ -69,7 +69,7 @@ final class TestDocuments implements AutoCloseable {
 
     static RelayConfig.Documents config(Path dir, boolean operatorAudit) {
         return new RelayConfig.Documents(true, "127.0.0.1", 0, dir.resolve("documents").toString(), SECRET,
-                MAX_DOCUMENT, MAX_CALL, EXPIRY, RETENTION, Duration.ofMillis(50), operatorAudit, 2);
+                MAX_DOCUMENT, MAX_CALL, EXPIRY, RETENTION, Duration.ofMillis(50), operatorAudit, 2, "");
     }
 
     void start() {

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.doorstep.protocol.Devices.Barcode;
 import io.doorstep.protocol.Devices.IdCard;
-import io.doorstep.protocol.Devices.PrintJob;
-import io.doorstep.protocol.Devices.PrintResult;
 import io.doorstep.protocol.Media.IceCandidate;
 import io.doorstep.protocol.Media.SessionDescription;
 
@@ -31,8 +29,9 @@ import io.doorstep.protocol.Media.SessionDescription;
         @JsonSubTypes.Type(value = ClientMessage.Ice.class, name = "signal.ice"),
         @JsonSubTypes.Type(value = ClientMessage.IdCardRead.class, name = "device.idcard"),
         @JsonSubTypes.Type(value = ClientMessage.BarcodeScan.class, name = "device.barcode"),
-        @JsonSubTypes.Type(value = ClientMessage.Print.class, name = "device.print"),
-        @JsonSubTypes.Type(value = ClientMessage.PrintDone.class, name = "device.print.result"),
+        @JsonSubTypes.Type(value = ClientMessage.DocumentsToken.class, name = "documents.token"),
+        @JsonSubTypes.Type(value = ClientMessage.PrintRequest.class, name = "print.request"),
+        @JsonSubTypes.Type(value = ClientMessage.PrintResult.class, name = "print.result"),
 })
 public sealed interface ClientMessage {
 
@@ -150,19 +149,32 @@ public sealed interface ClientMessage {
         }
     }
 
-    /** Agent: a print job for the station. */
-    record Print(String id, String callId, PrintJob job) implements InCall {
-        public Print {
+    /** Either party of a connected call: a fresh document token for the call (answered with documents.access). */
+    record DocumentsToken(String id, String callId) implements InCall {
+        public DocumentsToken {
             Fields.requiredText(callId, "callId", 64);
-            Fields.required(job, "job");
         }
     }
 
-    /** Station: the outcome of a print job, for the agent. */
-    record PrintDone(String id, String callId, PrintResult result) implements InCall {
-        public PrintDone {
+    /** Agent: print {@code copies} of a completed document of the call at the station; {@code jobId} is the agent's. */
+    record PrintRequest(String id, String callId, String jobId, String documentId, int copies) implements InCall {
+        public PrintRequest {
             Fields.requiredText(callId, "callId", 64);
-            Fields.required(result, "result");
+            Fields.requiredText(jobId, "jobId", 64);
+            Fields.requiredText(documentId, "documentId", 64);
+            Fields.check(copies >= 1 && copies <= 20, "copies must be 1..20");
+        }
+    }
+
+    /** Station: what became of a print job; {@code reason} (required when failed) says why it failed. */
+    record PrintResult(String id, String callId, String jobId, PrintStatus status, String reason) implements InCall {
+        public PrintResult {
+            Fields.requiredText(callId, "callId", 64);
+            Fields.requiredText(jobId, "jobId", 64);
+            Fields.required(status, "status");
+            Fields.maxLength(reason, "reason", 256);
+            Fields.check(status != PrintStatus.FAILED || (reason != null && !reason.isBlank()),
+                    "reason is required when status is failed");
         }
     }
 }

@@ -24,28 +24,4 @@ public final class Devices {
             Fields.maxLength(symbology, "barcode.symbology", 32);
         }
     }
-
-    /** A document the agent sends to the station's printer: a reference to a document, not its bytes. */
-    public record PrintJob(String jobId, String documentId, String name, int copies) {
-        public PrintJob {
-            Fields.requiredText(jobId, "job.jobId", 64);
-            Fields.requiredText(documentId, "job.documentId", 256);
-            Fields.maxLength(name, "job.name", 256);
-            Fields.check(copies >= 1 && copies <= 20, "job.copies must be 1..20");
-        }
-    }
-
-    /** The station's answer to a print job. */
-    public record PrintResult(String jobId, Status status, String reason) {
-        public PrintResult {
-            Fields.requiredText(jobId, "result.jobId", 64);
-            Fields.required(status, "result.status");
-            Fields.maxLength(reason, "result.reason", 256);
-        }
-
-        public enum Status {
-            @com.fasterxml.jackson.annotation.JsonProperty("printed") PRINTED,
-            @com.fasterxml.jackson.annotation.JsonProperty("failed") FAILED
-        }
-    }
 }

@@ -15,7 +15,7 @@ public enum ErrorCode {
     INVALID_FIELD,
     /** The frame is larger than the configured limit. */
     FRAME_TOO_LARGE,
-    /** A device payload (ID-card read, barcode, print job) is larger than its limit. */
+    /** A device payload (ID-card read, barcode) is larger than its limit. */
     PAYLOAD_TOO_LARGE,
     /** Binary frames are not part of the protocol. */
     UNSUPPORTED_FRAME,
@@ -45,6 +45,12 @@ public enum ErrorCode {
     ALREADY_IN_CALL,
     /** The message is not allowed in the call's or the agent's current state (e.g. accepting a call not offered to you). */
     INVALID_STATE,
+    /** No document of that id in this call (document ids come from document.offered). */
+    UNKNOWN_DOCUMENT,
+    /** The document is not complete (still uploading, abandoned or deleted), so it cannot be printed. */
+    DOCUMENT_NOT_READY,
+    /** No print job of that id in this call. */
+    UNKNOWN_PRINT_JOB,
     /** The server is draining for shutdown and takes no new calls or sessions. */
     SERVER_DRAINING,
     /** An unexpected server fault; the message was not applied. */

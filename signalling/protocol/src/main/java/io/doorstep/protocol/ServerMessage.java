@@ -4,8 +4,6 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.doorstep.protocol.Devices.Barcode;
 import io.doorstep.protocol.Devices.IdCard;
-import io.doorstep.protocol.Devices.PrintJob;
-import io.doorstep.protocol.Devices.PrintResult;
 import io.doorstep.protocol.Media.IceCandidate;
 import io.doorstep.protocol.Media.IceServer;
 import io.doorstep.protocol.Media.SessionDescription;
@@ -36,8 +34,14 @@ import java.util.List;
         @JsonSubTypes.Type(value = ServerMessage.Ice.class, name = "signal.ice"),
         @JsonSubTypes.Type(value = ServerMessage.IdCardRead.class, name = "device.idcard"),
         @JsonSubTypes.Type(value = ServerMessage.BarcodeScan.class, name = "device.barcode"),
-        @JsonSubTypes.Type(value = ServerMessage.Print.class, name = "device.print"),
-        @JsonSubTypes.Type(value = ServerMessage.PrintDone.class, name = "device.print.result"),
+        @JsonSubTypes.Type(value = ServerMessage.DocumentsAccess.class, name = "documents.access"),
+        @JsonSubTypes.Type(value = ServerMessage.DocumentOffered.class, name = "document.offered"),
+        @JsonSubTypes.Type(value = ServerMessage.DocumentProgress.class, name = "document.progress"),
+        @JsonSubTypes.Type(value = ServerMessage.DocumentCompleted.class, name = "document.completed"),
+        @JsonSubTypes.Type(value = ServerMessage.DocumentAbandoned.class, name = "document.abandoned"),
+        @JsonSubTypes.Type(value = ServerMessage.DocumentDeleted.class, name = "document.deleted"),
+        @JsonSubTypes.Type(value = ServerMessage.PrintJob.class, name = "print.job"),
+        @JsonSubTypes.Type(value = ServerMessage.PrintResult.class, name = "print.result"),
         @JsonSubTypes.Type(value = ServerMessage.SessionReplaced.class, name = "session.replaced"),
         @JsonSubTypes.Type(value = ServerMessage.ServerShutdown.class, name = "server.shutdown"),
 })
@@ -150,12 +154,49 @@ public sealed interface ServerMessage {
     record BarcodeScan(String callId, Barcode barcode) implements ServerMessage {
     }
 
-    /** To the station: a print job from the agent. */
-    record Print(String callId, PrintJob job) implements ServerMessage {
+    /**
+     * To a party of a connected call: where the call's documents are ({@code url}, the document relay's tus endpoint)
+     * and the bearer token for them (this call, this role, upload and read), valid until {@code expiresAt} (epoch
+     * ms). Sent after call.connected, after every resume or reconnect, and as the answer to documents.token.
+     */
+    record DocumentsAccess(String re, String callId, String url, String token, long expiresAt)
+            implements ServerMessage {
     }
 
-    /** To the agent: the station's print result. */
-    record PrintDone(String callId, PrintResult result) implements ServerMessage {
+    /**
+     * To both parties: a document of the call was created on the relay and its bytes are coming. {@code filename},
+     * {@code page} and {@code device} are the uploader's metadata; {@code mediaType} (as recognised from the content:
+     * image/jpeg, image/png, application/pdf) is null until the first bytes are in.
+     */
+    record DocumentOffered(String callId, String documentId, String filename, String mediaType, Integer page,
+                           String device, Role uploadedBy, long length) implements ServerMessage {
+    }
+
+    /** To both parties: {@code offset} of {@code length} bytes have arrived (at most once per progress interval). */
+    record DocumentProgress(String callId, String documentId, long offset, long length) implements ServerMessage {
+    }
+
+    /** To both parties: every byte is in and on disk; {@code sha256} (hex) is the whole document's. */
+    record DocumentCompleted(String callId, String documentId, String mediaType, long length, String sha256)
+            implements ServerMessage {
+    }
+
+    /** To both parties: the upload ended unfinished: {@code reason} terminated, expired or type. */
+    record DocumentAbandoned(String callId, String documentId, String reason) implements ServerMessage {
+    }
+
+    /** To both parties: the document is gone from the relay: {@code reason} terminated, expired, type or retention. */
+    record DocumentDeleted(String callId, String documentId, String reason) implements ServerMessage {
+    }
+
+    /** To the station: print {@code copies} of a document of the call; fetch it from the relay and check its hash. */
+    record PrintJob(String callId, String jobId, String documentId, int copies, String mediaType, long length,
+                    String sha256) implements ServerMessage {
+    }
+
+    /** To the agent: the station's outcome of its print job. */
+    record PrintResult(String callId, String jobId, String documentId, PrintStatus status, String reason)
+            implements ServerMessage {
     }
 
     /** The same identity signed in elsewhere; this connection is closed next. Do not reconnect automatically. */

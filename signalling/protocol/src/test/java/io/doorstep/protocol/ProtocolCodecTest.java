@@ -9,8 +9,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.doorstep.protocol.Devices.Barcode;
 import io.doorstep.protocol.Devices.IdCard;
-import io.doorstep.protocol.Devices.PrintJob;
-import io.doorstep.protocol.Devices.PrintResult;
 import io.doorstep.protocol.Media.IceCandidate;
 import io.doorstep.protocol.Media.IceServer;
 import io.doorstep.protocol.Media.SessionDescription;
@@ -51,9 +49,9 @@ class ProtocolCodecTest {
                         "0", 0, "ufrag")),
                 new ClientMessage.IdCardRead("d1", "c-abc", CARD),
                 new ClientMessage.BarcodeScan("d2", "c-abc", new Barcode("MRB-2026-000123", "qr")),
-                new ClientMessage.Print("d3", "c-abc", new PrintJob("job-1", "doc-9", "申请表", 2)),
-                new ClientMessage.PrintDone("d4", "c-abc", new PrintResult("job-1", PrintResult.Status.FAILED,
-                        "paper jam")));
+                new ClientMessage.DocumentsToken("t1", "c-abc"),
+                new ClientMessage.PrintRequest("d3", "c-abc", "job-1", "Xq3vT0aLkP9sYw2bE7rN1uHc", 2),
+                new ClientMessage.PrintResult("d4", "c-abc", "job-1", PrintStatus.FAILED, "paper jam"));
     }
 
     /** One instance of every server message type, with every field set. */
@@ -82,8 +80,19 @@ class ProtocolCodecTest {
                 new ServerMessage.Ice("c-abc", new IceCandidate("", null, 0, null)),
                 new ServerMessage.IdCardRead("c-abc", CARD),
                 new ServerMessage.BarcodeScan("c-abc", new Barcode("12345", null)),
-                new ServerMessage.Print("c-abc", new PrintJob("job-1", "doc-9", null, 1)),
-                new ServerMessage.PrintDone("c-abc", new PrintResult("job-1", PrintResult.Status.PRINTED, null)),
+                new ServerMessage.DocumentsAccess("t1", "c-abc", "http://127.0.0.1:8642/files/", "eyJ.e30.sig",
+                        1_700_000_000_000L),
+                new ServerMessage.DocumentOffered("c-abc", "Xq3vT0aLkP9sYw2bE7rN1uHc", "户口簿.jpg", "image/jpeg", 2,
+                        "document-camera", Role.STATION, 1_048_576),
+                new ServerMessage.DocumentProgress("c-abc", "Xq3vT0aLkP9sYw2bE7rN1uHc", 65_536, 1_048_576),
+                new ServerMessage.DocumentCompleted("c-abc", "Xq3vT0aLkP9sYw2bE7rN1uHc", "image/jpeg", 1_048_576,
+                        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+                new ServerMessage.DocumentAbandoned("c-abc", "Xq3vT0aLkP9sYw2bE7rN1uHc", "terminated"),
+                new ServerMessage.DocumentDeleted("c-abc", "Xq3vT0aLkP9sYw2bE7rN1uHc", "retention"),
+                new ServerMessage.PrintJob("c-abc", "job-1", "Xq3vT0aLkP9sYw2bE7rN1uHc", 1, "application/pdf", 2048,
+                        "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"),
+                new ServerMessage.PrintResult("c-abc", "job-1", "Xq3vT0aLkP9sYw2bE7rN1uHc", PrintStatus.PRINTED,
+                        null),
                 new ServerMessage.SessionReplaced("signed in on another connection"),
                 new ServerMessage.ServerShutdown(ServerMessage.ServerShutdown.FINISH_CALL, 5_000,
                         1_700_000_300_000L));
@@ -142,8 +151,8 @@ class ProtocolCodecTest {
     void wireTypeNames() {
         assertThat(clientMessages().stream().map(ProtocolCodec::typeOf)).containsExactly("hello", "ping", "bye",
                 "call.request", "call.cancel", "call.accept", "call.reject", "call.hangup", "agent.state",
-                "signal.sdp", "signal.ice", "device.idcard", "device.barcode", "device.print",
-                "device.print.result");
+                "signal.sdp", "signal.ice", "device.idcard", "device.barcode", "documents.token",
+                "print.request", "print.result");
     }
 
     @Test
@@ -299,8 +308,10 @@ class ProtocolCodecTest {
                         "candidate.candidate"),
                 Arguments.of("{\"type\":\"device.idcard\",\"id\":\"m\",\"callId\":\"c\",\"card\":{\"name\":\"n\"}}",
                         "card.idNumber"),
-                Arguments.of("{\"type\":\"device.print.result\",\"id\":\"m\",\"callId\":\"c\",\"result\":{\"jobId\":\"j\"}}",
-                        "result.status"));
+                Arguments.of("{\"type\":\"print.result\",\"id\":\"m\",\"callId\":\"c\",\"jobId\":\"j\"}",
+                        "status"),
+                Arguments.of("{\"type\":\"print.request\",\"id\":\"m\",\"callId\":\"c\",\"jobId\":\"j\",\"copies\":1}",
+                        "documentId"));
     }
 
     @ParameterizedTest
@@ -336,8 +347,12 @@ class ProtocolCodecTest {
                         + "\"description\":{\"type\":\"bogus\",\"sdp\":\"v=0\"}}"),
                 Arguments.of("{\"type\":\"signal.sdp\",\"id\":\"v\",\"callId\":\"c\",\"description\":\"v=0\"}"),
                 Arguments.of("{\"type\":\"signal.ice\",\"id\":\"v\",\"callId\":\"c\",\"candidate\":{\"candidate\":\"\"}}"),
-                Arguments.of("{\"type\":\"device.print\",\"id\":\"v\",\"callId\":\"c\","
-                        + "\"job\":{\"jobId\":\"j\",\"documentId\":\"d\",\"copies\":0}}"),
+                Arguments.of("{\"type\":\"print.request\",\"id\":\"v\",\"callId\":\"c\",\"jobId\":\"j\","
+                        + "\"documentId\":\"d\",\"copies\":0}"),
+                Arguments.of("{\"type\":\"print.result\",\"id\":\"v\",\"callId\":\"c\",\"jobId\":\"j\","
+                        + "\"status\":\"failed\"}"),
+                Arguments.of("{\"type\":\"print.result\",\"id\":\"v\",\"callId\":\"c\",\"jobId\":\"j\","
+                        + "\"status\":\"jammed\"}"),
                 Arguments.of("{\"type\":\"hello\",\"id\":\"v\",\"token\":\"t\","
                         + "\"resume\":{\"sessionId\":\"s\",\"lastSeq\":-3}}"),
                 Arguments.of("{\"type\":\"hello\",\"id\":\"v\",\"token\":\"" + "t".repeat(8193) + "\"}"));

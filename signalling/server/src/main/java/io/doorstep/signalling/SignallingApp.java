@@ -1,6 +1,8 @@
 package io.doorstep.signalling;
 
 import com.nimbusds.jose.jwk.JWKSet;
+import io.doorstep.documents.DocumentTokens;
+import io.doorstep.documents.EventSignature;
 import io.doorstep.protocol.ProtocolCodec;
 import io.doorstep.protocol.Role;
 import io.doorstep.signalling.auth.TokenService;
@@ -14,6 +16,8 @@ import io.doorstep.signalling.directory.Directory;
 import io.doorstep.signalling.directory.DirectoryLoader;
 import io.doorstep.signalling.directory.ServiceCatalogue;
 import io.doorstep.signalling.directory.SkillGroup;
+import io.doorstep.signalling.documents.DocumentAccess;
+import io.doorstep.signalling.documents.DocumentDesk;
 import io.doorstep.signalling.media.IceServerProvider;
 import io.doorstep.signalling.metrics.SignallingMetrics;
 import io.doorstep.signalling.routing.Dispatcher;
@@ -84,15 +88,20 @@ public final class SignallingApp implements AutoCloseable {
         IceServerProvider ice = new IceServerProvider(config.media().iceServers(),
                 Secrets.load(config.media().turnSecret(), config.dataDir(), "turn-secret"),
                 config.media().turnCredentialTtl(), clock);
-        Dispatcher dispatcher = new Dispatcher(new Dispatcher.Stores(new InMemoryCallStore(), new InMemoryCallQueue(),
+        InMemoryCallStore calls = new InMemoryCallStore();
+        byte[] documentSecret = Secrets.load(config.documents().tokenSecret(), config.dataDir(), "document-secret");
+        DocumentDesk documents = new DocumentDesk(new DocumentAccess(new DocumentTokens(documentSecret, clock),
+                config.documents().url(), config.documents().tokenTtl(), clock), calls, sessions, callLog,
+                config.documents().progressInterval(), switchboardThread, clock);
+        Dispatcher dispatcher = new Dispatcher(new Dispatcher.Stores(calls, new InMemoryCallQueue(),
                 new InMemoryAgentRegistry(), sessions, callLog), directory, catalogue, config, ice, metrics,
-                switchboardThread, clock);
+                switchboardThread, clock, documents);
         SessionManager sessionManager = new SessionManager(sessions, dispatcher, config, codec, switchboardThread,
                 clock);
-        this.switchboard = new Switchboard(switchboardThread, sessionManager, dispatcher, sessions, config, metrics,
-                codec, clock);
+        this.switchboard = new Switchboard(switchboardThread, sessionManager, dispatcher, documents, sessions, config,
+                metrics, codec, clock);
         this.server = new SignallingServer(config, Tls.serverContext(config.server().tls()), codec, tokens,
-                switchboard, prometheus, catalogue, metrics);
+                switchboard, prometheus, catalogue, metrics, new EventSignature(documentSecret, clock));
     }
 
     static TokenService tokenService(SignallingConfig config, Directory directory, Clock clock) {

@@ -121,6 +121,8 @@ class BadInputTest {
         agent.send(new ClientMessage.CallAccept("accept-" + callId, callId));
         agent.await(ServerMessage.CallConnected.class);
         station.await(ServerMessage.CallConnected.class);
+        agent.await(ServerMessage.DocumentsAccess.class);
+        station.await(ServerMessage.DocumentsAccess.class);
         return callId;
     }
 
@@ -317,8 +319,8 @@ class BadInputTest {
             expectError(station, ErrorCode.ALREADY_IN_CALL, "i-7");
 
             first.send(new ClientMessage.CallAccept("acc", callId));
-            first.await(ServerMessage.CallConnected.class);
-            station.await(ServerMessage.CallConnected.class);
+            first.await(ServerMessage.DocumentsAccess.class);
+            station.await(ServerMessage.DocumentsAccess.class);
             // Accepting twice; rejecting or cancelling a connected call; a second call while connected.
             first.send(new ClientMessage.CallAccept("i-8", callId));
             expectError(first, ErrorCode.INVALID_STATE, "i-8");
@@ -368,7 +370,7 @@ class BadInputTest {
             expectError(station, ErrorCode.FORBIDDEN, "f-1");
             station.send(new ClientMessage.SetAgentState("f-2", AgentState.AVAILABLE));
             expectError(station, ErrorCode.FORBIDDEN, "f-2");
-            station.send(new ClientMessage.Print("f-3", "c-x", new Devices.PrintJob("j", "d", null, 1)));
+            station.send(new ClientMessage.PrintRequest("f-3", "c-x", "j", "d", 1));
             expectError(station, ErrorCode.FORBIDDEN, "f-3");
             agent.send(new ClientMessage.CallRequest("f-4", "MI-001", false));
             expectError(agent, ErrorCode.FORBIDDEN, "f-4");
@@ -403,11 +405,11 @@ class BadInputTest {
             assertThat(e.message()).as("no personal data echoed").doesNotContain("310115");
             station.send(new ClientMessage.BarcodeScan("p-2", callId, new Devices.Barcode(pad(2000), "qr")));
             expectError(station, ErrorCode.PAYLOAD_TOO_LARGE, "p-2");
-            agent.send(new ClientMessage.Print("p-3", callId, new Devices.PrintJob("j-1", pad(200), pad(250), 1)));
-            // 200 + 250 characters plus the envelope stay under 1024: forwarded.
-            assertThat(agent.expect(ServerMessage.Ok.class).re()).isEqualTo("p-3");
-            assertThat(station.expect(ServerMessage.Print.class).job().jobId()).isEqualTo("j-1");
-            agent.expectNothing(Duration.ofMillis(200));
+            station.send(new ClientMessage.BarcodeScan("p-3", callId, new Devices.Barcode(pad(450), "qr")));
+            // 450 characters plus the envelope stay under 1024: forwarded.
+            assertThat(station.expect(ServerMessage.Ok.class).re()).isEqualTo("p-3");
+            assertThat(agent.expect(ServerMessage.BarcodeScan.class).barcode().code()).hasSize(450);
+            station.expectNothing(Duration.ofMillis(200));
             // A card within the limit goes through.
             station.send(new ClientMessage.IdCardRead("p-4", callId, CARD));
             assertThat(station.expect(ServerMessage.Ok.class).re()).isEqualTo("p-4");

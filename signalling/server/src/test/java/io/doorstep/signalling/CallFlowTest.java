@@ -3,6 +3,10 @@ package io.doorstep.signalling;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.doorstep.documents.DocumentPermission;
+import io.doorstep.documents.DocumentRole;
+import io.doorstep.documents.DocumentToken;
+import io.doorstep.documents.DocumentTokens;
 import io.doorstep.protocol.AgentState;
 import io.doorstep.protocol.ClientMessage;
 import io.doorstep.protocol.Devices;
@@ -11,10 +15,14 @@ import io.doorstep.protocol.Media;
 import io.doorstep.protocol.Role;
 import io.doorstep.protocol.ServerMessage;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterAll;
@@ -75,6 +83,10 @@ class CallFlowTest {
             assertThat(stationSide.iceTransportPolicy()).isEqualTo("relay");
             assertTurnCredentials(stationSide.iceServers(), callId, "station");
             assertTurnCredentials(agentSide.iceServers(), callId, "agent");
+            assertDocumentAccess(station.expect(ServerMessage.DocumentsAccess.class), callId, "st-test-01",
+                    DocumentRole.STATION);
+            assertDocumentAccess(agent.expect(ServerMessage.DocumentsAccess.class), callId, "ag-mi-01",
+                    DocumentRole.AGENT);
 
             // SDP offer/answer and ICE candidates pass between the two parties only.
             station.send(new ClientMessage.Sdp(null, callId, new Media.SessionDescription("offer", "v=0 offer")));
@@ -89,19 +101,13 @@ class CallFlowTest {
             agent.send(new ClientMessage.Ice(null, callId, new Media.IceCandidate("", "0", 0, null)));
             assertThat(station.expect(ServerMessage.Ice.class).candidate().candidate()).isEmpty();
 
-            // The kit: ID card and barcode to the agent, a print job to the station, its result back.
+            // The kit: ID card and barcode to the agent (print jobs: DocumentRelayTest).
             Devices.IdCard card = new Devices.IdCard("张三", "310115195001011234", "男", "汉", "1950-01-01",
                     "上海市浦东新区川沙新镇", "浦东分局", "2015-01-01", "长期", null);
             station.send(new ClientMessage.IdCardRead(null, callId, card));
             assertThat(agent.expect(ServerMessage.IdCardRead.class).card()).isEqualTo(card);
             station.send(new ClientMessage.BarcodeScan(null, callId, new Devices.Barcode("MRB-2026-000123", "qr")));
             assertThat(agent.expect(ServerMessage.BarcodeScan.class).barcode().code()).isEqualTo("MRB-2026-000123");
-            agent.send(new ClientMessage.Print(null, callId, new Devices.PrintJob("job-1", "doc-9", "申请表", 1)));
-            assertThat(station.expect(ServerMessage.Print.class).job().documentId()).isEqualTo("doc-9");
-            station.send(new ClientMessage.PrintDone(null, callId,
-                    new Devices.PrintResult("job-1", Devices.PrintResult.Status.PRINTED, null)));
-            assertThat(agent.expect(ServerMessage.PrintDone.class).result().status())
-                    .isEqualTo(Devices.PrintResult.Status.PRINTED);
 
             // The station hangs up: both learn it ended, completed, by the station; the agent wraps up.
             station.send(new ClientMessage.CallHangup("bye-1", callId, null));
@@ -163,5 +169,18 @@ class CallFlowTest {
         String expected = Base64.getEncoder().encodeToString(
                 mac.doFinal(turn.username().getBytes(StandardCharsets.UTF_8)));
         assertThat(turn.credential()).isEqualTo(expected);
+    }
+
+    /** The party's document token is for this call and role, upload and read, and verifies with the shared secret. */
+    private static void assertDocumentAccess(ServerMessage.DocumentsAccess access, String callId, String subject,
+                                             DocumentRole role) throws Exception {
+        assertThat(access.callId()).isEqualTo(callId);
+        assertThat(access.url()).isEqualTo("http://127.0.0.1:8642/files/");
+        byte[] secret = Files.readString(server.dataDir().resolve("document-secret")).trim()
+                .getBytes(StandardCharsets.UTF_8);
+        DocumentToken token = new DocumentTokens(secret, Clock.systemUTC()).verify(access.token());
+        assertThat(token).isEqualTo(new DocumentToken(subject, callId, role,
+                Set.of(DocumentPermission.UPLOAD, DocumentPermission.READ), Instant.ofEpochMilli(access.expiresAt())));
+        assertThat(access.expiresAt() - System.currentTimeMillis()).isBetween(29 * 60_000L, 30 * 60_000L);
     }
 }

@@ -90,7 +90,7 @@ public final class TestServer implements AutoCloseable {
 
     /**
      * A station's call for {@code item}, accepted by {@code agent} (which must be the one it is offered to), with
-     * both sides told it is connected. Returns the call id.
+     * both sides told it is connected and given their document access. Returns the call id.
      */
     public static String connectedCall(WsClient station, WsClient agent, String item) {
         station.send(new ClientMessage.CallRequest(null, item, false));
@@ -99,6 +99,8 @@ public final class TestServer implements AutoCloseable {
         agent.send(new ClientMessage.CallAccept(null, callId));
         agent.await(ServerMessage.CallConnected.class);
         station.await(ServerMessage.CallConnected.class);
+        agent.await(ServerMessage.DocumentsAccess.class);
+        station.await(ServerMessage.DocumentsAccess.class);
         return callId;
     }
 

@@ -8,7 +8,8 @@ import io.doorstep.protocol.EndReason;
  */
 public record CallLogEntry(long ts, String callId, String event, String state, String stationId, String agentId,
                            String serviceItem, String skillGroup, boolean priority, EndReason reason, String cause,
-                           Long queueWaitMs, Long answerMs, Long talkMs) {
+                           Long queueWaitMs, Long answerMs, Long talkMs)
+        implements CallLog.Entry {
 
     /** The entry for {@code call} having just taken {@code event}; {@code agentId} is the agent it concerns. */
     public static CallLogEntry of(Call call, String event, String agentId, long now) {

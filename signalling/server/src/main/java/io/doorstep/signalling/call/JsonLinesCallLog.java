@@ -34,7 +34,7 @@ public final class JsonLinesCallLog implements CallLog {
     }
 
     @Override
-    public void append(CallLogEntry entry) throws IOException {
+    public void append(Entry entry) throws IOException {
         byte[] json = JSON.writeValueAsBytes(entry);
         ByteBuffer line = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
         while (line.hasRemaining()) {

@@ -13,7 +13,7 @@ import java.util.Map;
  */
 public record SignallingConfig(Server server, Path dataDir, Directory directory, Auth auth, Session session,
                                Routing routing, Media media, Limits limits, CallLog callLog, Shutdown shutdown,
-                               Metrics metrics) {
+                               Metrics metrics, Documents documents) {
 
     public record Server(String host, int port, String websocketPath, Tls tls, List<String> allowedOrigins,
                          int ioThreads) {
@@ -116,6 +116,28 @@ public record SignallingConfig(Server server, Path dataDir, Directory directory,
     }
 
     public record Metrics(boolean requireAuth) {
+    }
+
+    /**
+     * The document relay as the parties reach it: its tus endpoint, the HS256 secret of document tokens (shared with
+     * the relay; empty: {@code <data-dir>/document-secret}), how long a token lasts, and how often a document's
+     * progress is passed on.
+     */
+    public record Documents(String url, String tokenSecret, Duration tokenTtl, Duration progressInterval) {
+        public Documents {
+            Check.that(url.matches("https?://[^\\s/]+/\\S*"), "documents.url", "must be an http:// or https:// URL");
+            Check.that(tokenSecret.isEmpty() || tokenSecret.length() >= 32, "documents.token-secret",
+                    "must be at least 32 characters");
+            Check.positive(tokenTtl, "documents.token-ttl");
+            Check.that(tokenTtl.compareTo(Duration.ofHours(24)) <= 0, "documents.token-ttl", "must be at most 24h");
+            Check.that(!progressInterval.isNegative(), "documents.progress-interval", "must not be negative");
+        }
+
+        @Override
+        public String toString() {
+            return "Documents[url=" + url + ", tokenSecret=<hidden>, tokenTtl=" + tokenTtl + ", progressInterval="
+                    + progressInterval + "]";
+        }
     }
 
     /** The reference defaults: every key, commented. */

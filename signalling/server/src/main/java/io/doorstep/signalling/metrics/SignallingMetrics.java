@@ -14,6 +14,8 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.Collection;
 import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,6 +53,10 @@ public final class SignallingMetrics {
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
     private final Map<EndReason, Counter> ended = new EnumMap<>(EndReason.class);
     private final Map<String, Counter> offersDeclined = new ConcurrentHashMap<>();
+    /** Outcomes of the relay's document event posts. */
+    public static final String ACCEPTED = "accepted", UNAUTHENTICATED = "unauthenticated", INVALID = "invalid";
+    private static final List<String> DOCUMENT_EVENT_OUTCOMES = List.of(ACCEPTED, UNAUTHENTICATED, INVALID);
+    private final Map<String, Counter> documentEvents = new HashMap<>();
     private final Timer talkTime;
     private final Timer callLogAppend;
     private final Timer switchboardWait;
@@ -94,6 +100,11 @@ public final class SignallingMetrics {
                 "Time a client message waits for the switchboard thread, from the I/O thread handing it over");
         switchboardWork = switchboardTimer("doorstep.switchboard.work",
                 "Time the switchboard thread takes to apply a client message, replies and call log included");
+        for (String outcome : DOCUMENT_EVENT_OUTCOMES) {
+            documentEvents.put(outcome, Counter.builder("doorstep.document.events")
+                    .description("Document event posts from the relay, by outcome")
+                    .tag("outcome", outcome).register(registry));
+        }
         callLogAppend = Timer.builder("doorstep.call.log.append")
                 .description("Time to append one record to the call log (write, and fsync when configured)")
                 .serviceLevelObjectives(Duration.ofNanos(10_000), Duration.ofNanos(50_000),
@@ -241,6 +252,11 @@ public final class SignallingMetrics {
                         Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
                         Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofMillis(100))
                 .register(registry);
+    }
+
+    /** A document event post from the relay: accepted, unauthenticated or invalid. Any thread. */
+    public void documentEventPost(String outcome) {
+        documentEvents.get(outcome).increment();
     }
 
     public void callLogAppend(long nanos) {

@@ -74,6 +74,7 @@ public final class Dispatcher implements SessionListener {
     private final SignallingMetrics metrics;
     private final EventExecutor executor;
     private final Clock clock;
+    private final CallListener callListener;
     private final Map<String, ScheduledFuture<?>> ringTimers = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> wrapUpTimers = new HashMap<>();
     private final Map<String, CallQueued> lastQueueUpdate = new HashMap<>();
@@ -101,7 +102,8 @@ public final class Dispatcher implements SessionListener {
     }
 
     public Dispatcher(Stores stores, Directory directory, ServiceCatalogue catalogue, SignallingConfig config,
-                      IceServerProvider iceServers, SignallingMetrics metrics, EventExecutor executor, Clock clock) {
+                      IceServerProvider iceServers, SignallingMetrics metrics, EventExecutor executor, Clock clock,
+                      CallListener callListener) {
         this.calls = stores.calls();
         this.queue = stores.queue();
         this.agents = stores.agents();
@@ -116,6 +118,7 @@ public final class Dispatcher implements SessionListener {
         this.metrics = metrics;
         this.executor = executor;
         this.clock = clock;
+        this.callListener = callListener;
     }
 
     // ---------------------------------------------------------------- station requests
@@ -174,6 +177,7 @@ public final class Dispatcher implements SessionListener {
                 agent.send(new ServerMessage.PeerReconnecting(call.id(), config.session().resumeGrace().toMillis()));
             }
         });
+        callListener.connected(connected);
         queueChanged(call.skillGroup());
     }
 
@@ -247,6 +251,7 @@ public final class Dispatcher implements SessionListener {
             resendCallState(session, call);
             if (call.state() == CallState.CONNECTED) { // a new connection needs new media: tell the peer
                 peerOf(session, call).ifPresent(peer -> peer.send(new ServerMessage.PeerReconnected(call.id())));
+                callListener.rejoined(session, call);
             }
         });
         sessionsChanged();
@@ -281,6 +286,7 @@ public final class Dispatcher implements SessionListener {
         calls.activeCallOf(session.identityId()).ifPresent(call -> {
             if (call.state() == CallState.CONNECTED) {
                 peerOf(session, call).ifPresent(peer -> peer.send(new ServerMessage.PeerReconnected(call.id())));
+                callListener.rejoined(session, call);
             }
         });
         if (session.role() == Role.AGENT) {
@@ -445,6 +451,7 @@ public final class Dispatcher implements SessionListener {
         if (agentId != null) {
             afterCallForAgent(call, agentId, by == Role.AGENT ? withRe(message, re) : message, cause, talkMs);
         }
+        callListener.ended(ended);
         queueChanged(call.skillGroup());
     }
 

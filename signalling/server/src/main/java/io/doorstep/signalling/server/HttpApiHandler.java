@@ -175,7 +175,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         respond(ctx, HttpUtil.isKeepAlive(req), status, type, body);
     }
 
-    private static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String type,
+    static void respond(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String type,
                                 byte[] body) {
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.wrappedBuffer(body));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, type)

@@ -1,5 +1,6 @@
 package io.doorstep.signalling.server;
 
+import io.doorstep.documents.EventSignature;
 import io.doorstep.protocol.ProtocolCodec;
 import io.doorstep.signalling.auth.TokenService;
 import io.doorstep.signalling.config.SignallingConfig;
@@ -31,10 +32,10 @@ public final class SignallingServer {
 
     public SignallingServer(SignallingConfig config, SslContext ssl, ProtocolCodec codec, TokenService tokens,
                             Switchboard switchboard, PrometheusMeterRegistry prometheus, ServiceCatalogue catalogue,
-                            SignallingMetrics metrics) {
+                            SignallingMetrics metrics, EventSignature documentEvents) {
         this.config = config;
         this.initializer = new SignallingServerInitializer(config, ssl, codec, tokens, switchboard, prometheus,
-                catalogue, metrics);
+                catalogue, metrics, documentEvents);
     }
 
     /** Binds and returns the bound address (the port is chosen by the OS when configured as 0). */

@@ -1,5 +1,6 @@
 package io.doorstep.signalling.server;
 
+import io.doorstep.documents.EventSignature;
 import io.doorstep.protocol.ProtocolCodec;
 import io.doorstep.signalling.auth.TokenService;
 import io.doorstep.signalling.config.SignallingConfig;
@@ -19,7 +20,10 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.concurrent.TimeUnit;
 
-/** The signalling pipeline, in order: TLS, HTTP, the HTTP API, the WebSocket protocol, then the session. */
+/**
+ * The signalling pipeline, in order: TLS, HTTP, the relay's document events, the HTTP API, the WebSocket protocol,
+ * then the session.
+ */
 final class SignallingServerInitializer extends ChannelInitializer<SocketChannel> {
     /** Frames up to this multiple of the limit are read and answered FRAME_TOO_LARGE; beyond it the connection closes. */
     private static final int HARD_FRAME_LIMIT_FACTOR = 4;
@@ -32,12 +36,15 @@ final class SignallingServerInitializer extends ChannelInitializer<SocketChannel
     private final PrometheusMeterRegistry prometheus;
     private final ServiceCatalogue catalogue;
     private final MessageCounter messageCounter;
+    private final SignallingMetrics metrics;
     private final WebSocketServerProtocolConfig websocket;
+    private final EventSignature documentEvents;
 
     SignallingServerInitializer(SignallingConfig config, SslContext ssl, ProtocolCodec codec, TokenService tokens,
                                 Switchboard switchboard, PrometheusMeterRegistry prometheus,
-                                ServiceCatalogue catalogue, SignallingMetrics metrics) {
+                                ServiceCatalogue catalogue, SignallingMetrics metrics, EventSignature documentEvents) {
         this.config = config;
+        this.documentEvents = documentEvents;
         this.ssl = ssl;
         this.codec = codec;
         this.tokens = tokens;
@@ -45,6 +52,7 @@ final class SignallingServerInitializer extends ChannelInitializer<SocketChannel
         this.prometheus = prometheus;
         this.catalogue = catalogue;
         this.messageCounter = new MessageCounter(metrics);
+        this.metrics = metrics;
         int hardLimit = config.limits().maxFrameBytes() * HARD_FRAME_LIMIT_FACTOR;
         this.websocket = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(config.server().websocketPath())
@@ -67,6 +75,7 @@ final class SignallingServerInitializer extends ChannelInitializer<SocketChannel
         int maxFrame = config.limits().maxFrameBytes();
         p.addLast("http", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(16 * 1024));
+        p.addLast("document-events", new DocumentEventsHandler(documentEvents, switchboard, metrics));
         p.addLast("http-api", new HttpApiHandler(config.server().websocketPath(), config.server().allowedOrigins(),
                 tokens, switchboard, prometheus, catalogue, config.metrics().requireAuth(), codec.mapper()));
         p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));

@@ -1,5 +1,6 @@
 package io.doorstep.signalling.server;
 
+import io.doorstep.documents.DocumentEvent;
 import io.doorstep.protocol.ClientMessage;
 import io.doorstep.protocol.ErrorCode;
 import io.doorstep.protocol.ProtocolCodec;
@@ -7,6 +8,7 @@ import io.doorstep.protocol.Role;
 import io.doorstep.protocol.ServerMessage;
 import io.doorstep.signalling.auth.Principal;
 import io.doorstep.signalling.config.SignallingConfig;
+import io.doorstep.signalling.documents.DocumentDesk;
 import io.doorstep.signalling.metrics.SignallingMetrics;
 import io.doorstep.signalling.routing.Dispatcher;
 import io.doorstep.signalling.session.Session;
@@ -44,6 +46,7 @@ public final class Switchboard {
     private final EventExecutor executor;
     private final SessionManager sessionManager;
     private final Dispatcher dispatcher;
+    private final DocumentDesk documents;
     private final SessionDirectory sessions;
     private final SignallingConfig config;
     private final SignallingMetrics metrics;
@@ -53,11 +56,12 @@ public final class Switchboard {
     private volatile boolean draining;
 
     public Switchboard(EventExecutor executor, SessionManager sessionManager, Dispatcher dispatcher,
-                       SessionDirectory sessions, SignallingConfig config, SignallingMetrics metrics,
-                       ProtocolCodec codec, Clock clock) {
+                       DocumentDesk documents, SessionDirectory sessions, SignallingConfig config,
+                       SignallingMetrics metrics, ProtocolCodec codec, Clock clock) {
         this.executor = executor;
         this.sessionManager = sessionManager;
         this.dispatcher = dispatcher;
+        this.documents = documents;
         this.sessions = sessions;
         this.config = config;
         this.metrics = metrics;
@@ -115,6 +119,18 @@ public final class Switchboard {
         });
     }
 
+    /** An authenticated document event from the relay. */
+    public void documentEvent(DocumentEvent event) {
+        executor.execute(() -> {
+            try {
+                documents.event(event);
+            } catch (RuntimeException e) {
+                log.error("failed to apply document event={} document={} call={}", event.event(),
+                        event.documentId(), event.callId(), e);
+            }
+        });
+    }
+
     public void connectionClosed(Channel channel) {
         executor.execute(() -> sessionManager.connectionClosed(channel));
     }
@@ -167,10 +183,9 @@ public final class Switchboard {
                 (s, m, b) -> device(s, m, b, new ServerMessage.IdCardRead(m.callId(), m.card())));
         route(t, ClientMessage.BarcodeScan.class, STATION,
                 (s, m, b) -> device(s, m, b, new ServerMessage.BarcodeScan(m.callId(), m.barcode())));
-        route(t, ClientMessage.PrintDone.class, STATION,
-                (s, m, b) -> device(s, m, b, new ServerMessage.PrintDone(m.callId(), m.result())));
-        route(t, ClientMessage.Print.class, AGENT,
-                (s, m, b) -> device(s, m, b, new ServerMessage.Print(m.callId(), m.job())));
+        route(t, ClientMessage.DocumentsToken.class, PARTIES, (s, m, b) -> documents.token(s, m));
+        route(t, ClientMessage.PrintRequest.class, AGENT, (s, m, b) -> documents.printRequest(s, m));
+        route(t, ClientMessage.PrintResult.class, STATION, (s, m, b) -> documents.printResult(s, m));
         return Map.copyOf(t);
     }
 

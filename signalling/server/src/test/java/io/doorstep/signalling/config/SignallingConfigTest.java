@@ -49,6 +49,10 @@ class SignallingConfigTest {
         assertThat(c.shutdown().drainTimeout()).isEqualTo(Duration.ofMinutes(5));
         assertThat(c.metrics().requireAuth()).isTrue();
         assertThat(c.callLogFile()).isEqualTo(Path.of("./data").resolve("calls.jsonl"));
+        assertThat(c.documents().url()).isEqualTo("http://127.0.0.1:8642/files/");
+        assertThat(c.documents().tokenSecret()).isEmpty();
+        assertThat(c.documents().tokenTtl()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(c.documents().progressInterval()).isEqualTo(Duration.ofSeconds(1));
     }
 
     @Test
@@ -184,7 +188,10 @@ class SignallingConfigTest {
                 "DOORSTEP_MEDIA_STATION_ICE_TRANSPORT_POLICY", "none",
                 "DOORSTEP_ROUTING_AGENT_SELECTOR", "random",
                 "DOORSTEP_AUTH_HELLO_TIMEOUT", "0s",
-                "DOORSTEP_SERVER_WEBSOCKET_PATH", "ws");
+                "DOORSTEP_SERVER_WEBSOCKET_PATH", "ws",
+                "DOORSTEP_DOCUMENTS_URL", "ftp://relay/files/",
+                "DOORSTEP_DOCUMENTS_TOKEN_SECRET", "short",
+                "DOORSTEP_DOCUMENTS_TOKEN_TTL", "2d");
         cases.forEach((env, value) -> {
             String key = env.substring("DOORSTEP_".length()).toLowerCase();
             assertThatThrownBy(() -> SignallingConfig.load(null, Map.of(env, value))).as(env)
@@ -225,7 +232,9 @@ class SignallingConfigTest {
     void secretsAreNotPrinted() {
         SignallingConfig c = SignallingConfig.load(null, Map.of(
                 "DOORSTEP_AUTH_HS256_SECRET", "super-secret-value-0123456789-abcdef",
-                "DOORSTEP_MEDIA_TURN_SECRET", "turn-secret-value-0123456789-abcdef"));
-        assertThat(c.toString()).doesNotContain("super-secret-value").doesNotContain("turn-secret-value");
+                "DOORSTEP_MEDIA_TURN_SECRET", "turn-secret-value-0123456789-abcdef",
+                "DOORSTEP_DOCUMENTS_TOKEN_SECRET", "document-secret-value-0123456789-abcdef"));
+        assertThat(c.toString()).doesNotContain("super-secret-value").doesNotContain("turn-secret-value")
+                .doesNotContain("document-secret-value");
     }
 }
