@@ -198,7 +198,10 @@ class ResumeTest {
         try (WsClient agent = server.availableAgent("ag-mi-01")) {
             agent.send(new ClientMessage.CallAccept(null, agent.await(ServerMessage.CallOffer.class).callId()));
             assertThat(agent.await(ServerMessage.CallConnected.class).callId()).isEqualTo(callId);
-            assertThat(agent.await(ServerMessage.PeerReconnecting.class).callId()).isEqualTo(callId);
+            ServerMessage.PeerReconnecting reconnecting = agent.await(ServerMessage.PeerReconnecting.class);
+            assertThat(reconnecting.callId()).isEqualTo(callId);
+            assertThat(reconnecting.graceMs()).as("what is left of the station's grace, not all of it")
+                    .isPositive().isLessThan(1000);
             try (WsClient back = resume(station, "st-test-01", Role.STATION)) {
                 assertThat(back.await(ServerMessage.CallConnected.class).callId()).isEqualTo(callId);
                 assertThat(agent.await(ServerMessage.PeerReconnected.class).callId()).isEqualTo(callId);

@@ -174,7 +174,7 @@ public final class Dispatcher implements SessionListener {
         sessions.byIdentity(call.stationId()).ifPresent(s -> {
             s.send(connectedMessage(connected, Role.STATION, null));
             if (!s.online()) { // the station's connection is down: the agent waits for it, as after a drop
-                agent.send(new ServerMessage.PeerReconnecting(call.id(), config.session().resumeGrace().toMillis()));
+                agent.send(new ServerMessage.PeerReconnecting(call.id(), s.graceLeftMillis()));
             }
         });
         callListener.connected(connected);

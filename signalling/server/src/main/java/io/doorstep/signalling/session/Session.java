@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A signed-in client: outlives its connections. While the connection is down (within the grace period) messages
@@ -105,6 +106,11 @@ public final class Session {
 
     void detach() {
         channel = null;
+    }
+
+    /** While the connection is down: how long the session still waits for it to come back. */
+    public long graceLeftMillis() {
+        return graceTimer == null ? 0 : Math.max(0, graceTimer.getDelay(TimeUnit.MILLISECONDS));
     }
 
     void graceTimer(ScheduledFuture<?> timer) {
