@@ -102,6 +102,10 @@ public final class RelayBench {
                 + "4 s at 500/s).")
         int allocCount = 2000;
 
+        @Option(names = "--alloc-warmup", description = "Unmeasured clients at the same rate before the allocate "
+                + "profile, so that neither side runs it interpreted (${DEFAULT-VALUE}).")
+        int allocWarmup = 2000;
+
         @Option(names = "--alloc-timeout", description = "Limit of the allocate profile (${DEFAULT-VALUE}).")
         Duration allocTimeout = Duration.ofSeconds(60);
 
@@ -199,6 +203,7 @@ public final class RelayBench {
             options.put("tickNanos", tick.toNanos());
             options.put("allocRate", allocRate);
             options.put("allocCount", allocCount);
+            options.put("allocWarmup", allocWarmup);
             String started = Instant.now().toString();
             StepResult warm = null;
             RunReport.Saturation saturation = null;
@@ -228,6 +233,10 @@ public final class RelayBench {
                     g.closeFlows();
                 }
                 if (profiles.contains("allocate") && mode == Generator.Mode.TURN) {
+                    if (allocWarmup > 0) {
+                        System.out.println("(warm-up) " + g.allocateStep(allocRate, allocWarmup, allocTimeout,
+                                serverPid, serverCore).describe());
+                    }
                     allocate = g.allocateStep(allocRate, allocCount, allocTimeout, serverPid, serverCore);
                     System.out.println(allocate.describe());
                 }

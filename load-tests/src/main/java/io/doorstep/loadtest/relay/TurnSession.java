@@ -84,7 +84,8 @@ final class TurnSession {
                 new StunAttribute.Lifetime(LIFETIME_SECONDS));
         return request(probe, false).thenCompose(r -> {
             if (r.messageClass() != StunClass.ERROR_RESPONSE || errorCode(r) != 401) {
-                throw new IllegalStateException("expected a 401 challenge to Allocate, got " + r.describe());
+                throw new IllegalStateException("expected a 401 challenge to Allocate, got " + r.describe() + " "
+                        + errorCode(r));
             }
             realm = r.first(StunAttribute.Realm.class).orElseThrow().value();
             nonce = r.first(StunAttribute.Nonce.class).orElseThrow().value();
