@@ -11,8 +11,8 @@
 # Environment: RELAY_BENCH_ROUNDS (3), RELAY_BENCH_PORT (23478: TURN, UDP), RELAY_BENCH_ECHO_PORT (23479),
 # BENCH_SERVER_CPU (0), BENCH_CLIENT_CPU (1), RELAY_JAVA_OPTS, BENCH_JAVA_OPTS, GEN_ARGS (extra generator options,
 # e.g. GEN_ARGS="--sat-step 3s --flows 300", or GEN_ARGS="--profiles allocate,realistic,tcp" for the allocation-rate
-# and TCP-client profiles alone), RELAY_BENCH_CEILING (1; 0: no echo and direct runs), BENCH_QUIET_WAIT (600: seconds to wait, before each round, for other work
-# on the machine to stop), BENCH_NICE (-10: priority of the servers and the generator over other work; needs root).
+# and TCP-client profiles alone), RELAY_BENCH_CEILING (1; 0: no echo and direct runs), BENCH_QUIET_WAIT (600:
+# seconds to wait, before each round, for other work on the machine to stop), BENCH_NICE (-10: priority of the servers and the generator over other work; needs root).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
