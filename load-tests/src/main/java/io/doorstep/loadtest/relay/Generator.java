@@ -52,9 +52,10 @@ import java.util.concurrent.TimeoutException;
 import org.HdrHistogram.Histogram;
 
 /**
- * The relay benchmark's traffic generator: N flows (UDP client sockets), each either a TURN allocation whose
- * channel is bound to the generator's own echo peer ({@link Mode#TURN}), or a plain socket sending straight to a UDP
- * echo ({@link Mode#DIRECT}). Everything runs on one Netty event loop (epoll, reading bursts with recvmmsg and
+ * The relay benchmark's traffic generator: N flows (UDP client sockets, or TCP connections with
+ * {@link Settings#tcp}), each either a TURN allocation whose channel is bound to the generator's own echo peer
+ * ({@link Mode#TURN}), or a plain socket sending straight to a UDP echo ({@link Mode#DIRECT}); and the allocation-rate
+ * profile ({@link #allocateStep}), new clients at a fixed rate. Everything runs on one Netty event loop (epoll, reading bursts with recvmmsg and
  * writing a burst per socket with one sendmmsg), which by default busy-polls so that the generator's own wake-ups do
  * not add to the latency it measures.
  *
