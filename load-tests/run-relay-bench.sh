@@ -10,8 +10,9 @@
 #
 # Environment: RELAY_BENCH_ROUNDS (3), RELAY_BENCH_PORT (23478: TURN, UDP), RELAY_BENCH_ECHO_PORT (23479),
 # BENCH_SERVER_CPU (0), BENCH_CLIENT_CPU (1), RELAY_JAVA_OPTS, BENCH_JAVA_OPTS, GEN_ARGS (extra generator options,
-# e.g. GEN_ARGS="--sat-step 3s --flows 300"), BENCH_QUIET_WAIT (600: seconds to wait, before each round, for other work
-# on the machine to stop), BENCH_NICE (-10: priority of the servers and the generator over other work; needs root).
+# e.g. GEN_ARGS="--sat-step 3s --flows 300", or GEN_ARGS="--profiles allocate,realistic,tcp" for the allocation-rate
+# and TCP-client profiles alone), RELAY_BENCH_CEILING (1; 0: no echo and direct runs), BENCH_QUIET_WAIT (600:
+# seconds to wait, before each round, for other work on the machine to stop), BENCH_NICE (-10: priority of the servers and the generator over other work; needs root).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -150,6 +151,10 @@ stop_server() {
 }
 trap stop_server EXIT
 
+# The profiles per TURN server: warm-up, saturation ramp, realistic (500 UDP flows), allocate (500 new clients/s,
+# each Allocate + CreatePermission + ChannelBind, then deleted: each client has a user of its own and at most a few
+# hundred allocations live at once, well within both relays' default quotas, so neither is raised), tcp (the
+# realistic profile over TURN-over-TCP clients). The allocate profile opens 2,000 client sockets: ulimit above.
 # Runs the generator pinned to the client core and logs where the machine's CPU went meanwhile.
 generate() {
     local name=$1 round=$2 machine_before server_before start timing
@@ -187,6 +192,7 @@ for round in $(seq "$ROUNDS"); do
     start_coturn
     generate coturn "$round" "${TURN_ARGS[@]}" --server-pid "$SERVER_PID"
     stop_server
+    [ "${RELAY_BENCH_CEILING:-1}" = 1 ] || continue
     # The ceiling: a plain echo on the server core (one forward per round trip instead of two).
     start_echo
     generate echo "$round" --mode DIRECT --server "127.0.0.1:$ECHO_PORT" --server-core "$SERVER_CPU" \

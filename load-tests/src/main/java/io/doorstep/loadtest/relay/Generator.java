@@ -8,6 +8,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.DefaultSelectStrategyFactory;
 import io.netty.channel.EventLoop;
@@ -21,6 +22,10 @@ import io.netty.channel.epoll.Epoll;
 import io.netty.channel.epoll.EpollChannelOption;
 import io.netty.channel.epoll.EpollDatagramChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.ByteToMessageDecoder;
+import io.doorstep.relay.stun.StunCodec;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.DatagramPacket;
 import io.netty.channel.socket.SocketProtocolFamily;
@@ -47,9 +52,10 @@ import java.util.concurrent.TimeoutException;
 import org.HdrHistogram.Histogram;
 
 /**
- * The relay benchmark's traffic generator: N flows (UDP client sockets), each either a TURN allocation whose
- * channel is bound to the generator's own echo peer ({@link Mode#TURN}), or a plain socket sending straight to a UDP
- * echo ({@link Mode#DIRECT}). Everything runs on one Netty event loop (epoll, reading bursts with recvmmsg and
+ * The relay benchmark's traffic generator: N flows (UDP client sockets, or TCP connections with
+ * {@link Settings#tcp}), each either a TURN allocation whose channel is bound to the generator's own echo peer
+ * ({@link Mode#TURN}), or a plain socket sending straight to a UDP echo ({@link Mode#DIRECT}); and the allocation-rate
+ * profile ({@link #allocateStep}), new clients at a fixed rate. Everything runs on one Netty event loop (epoll, reading bursts with recvmmsg and
  * writing a burst per socket with one sendmmsg), which by default busy-polls so that the generator's own wake-ups do
  * not add to the latency it measures.
  *
@@ -91,10 +97,26 @@ public final class Generator implements AutoCloseable {
      * @param gso         send a burst to one destination as one UDP GSO datagram (UDP_SEGMENT) where the kernel
      *                    has it: the receiving socket still gets one datagram per packet, but the generator makes
      *                    one pass through the stack per burst instead of one per packet
+     * @param tcp         TURN mode: the clients speak TURN over TCP to the relay (one connection per flow, STUN and
+     *                    ChannelData padded to 4 bytes on the stream, RFC 8656 §12.5); the relay still relays to the
+     *                    echo peer over UDP. No GSO then: a burst is one write on the stream anyway
      */
     public record Settings(Mode mode, InetSocketAddress server, String secret, int payloadSize, boolean busyPoll,
-                           boolean gso) {
+                           boolean gso, boolean tcp) {
+        public Settings(Mode mode, InetSocketAddress server, String secret, int payloadSize, boolean busyPoll,
+                        boolean gso) {
+            this(mode, server, secret, payloadSize, busyPoll, gso, false);
+        }
+
+        /** The same with the clients speaking TURN over TCP to the relay ({@code tcp}), or over UDP. */
+        public Settings withTcp(boolean tcp) {
+            return new Settings(mode, server, secret, payloadSize, busyPoll, gso, tcp);
+        }
+
         public Settings {
+            if (tcp && mode != Mode.TURN) {
+                throw new IllegalArgumentException("TCP clients need TURN mode");
+            }
             if (payloadSize < HEADER || payloadSize > 1400) {
                 throw new IllegalArgumentException("payload size must be " + HEADER + "..1400 bytes");
             }
@@ -139,7 +161,7 @@ public final class Generator implements AutoCloseable {
     public Generator(Settings settings) throws InterruptedException {
         this.settings = settings;
         this.turn = settings.mode() == Mode.TURN;
-        this.gso = settings.gso() && epoll && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
+        this.gso = settings.gso() && !settings.tcp() && epoll && EpollDatagramChannel.isSegmentedDatagramPacketSupported();
         IoHandlerFactory handlers;
         if (epoll) {
             SelectStrategyFactory strategy = settings.busyPoll()
@@ -194,6 +216,38 @@ public final class Generator implements AutoCloseable {
         return b;
     }
 
+    /** A TCP client connection: frames cut from the stream by their own length, then the same client handler. */
+    private Bootstrap tcpBootstrap(ClientHandler handler) {
+        Bootstrap b = new Bootstrap().group(loop)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 2 << 20))
+                .option(ChannelOption.ALLOCATOR, alloc)
+                .handler(new ChannelInitializer<Channel>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        ch.pipeline().addLast(new StreamFrames(), handler);
+                    }
+                });
+        return epoll ? b.channel(EpollSocketChannel.class) : b.channel(NioSocketChannel.class);
+    }
+
+    /** Cuts the stream into STUN messages and padded ChannelData messages (RFC 8656 §12.5). */
+    private static final class StreamFrames extends ByteToMessageDecoder {
+        @Override
+        protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+            int length = StunCodec.streamFrameLength(in);
+            if (length == StunCodec.NOT_A_FRAME) {
+                in.skipBytes(in.readableBytes());
+                ctx.close();
+                return;
+            }
+            if (length == StunCodec.NEED_MORE_BYTES || in.readableBytes() < length) {
+                return;
+            }
+            out.add(in.readRetainedSlice(length));
+        }
+    }
+
     /**
      * Replaces the flows with {@code count} new ones, each a socket connected to its server (the relay, or the
      * echo); in TURN mode each gets an allocation (REST credentials {@code <now+3600>:bench<i>}), a permission and a
@@ -240,8 +294,13 @@ public final class Generator implements AutoCloseable {
 
     private Flow newFlow(int index, InetSocketAddress target, boolean batchedReads) throws InterruptedException {
         ClientHandler handler = new ClientHandler();
-        Channel ch = bootstrap(handler, batchedReads).bind(LOOPBACK, 0).sync().channel();
-        ch.connect(target).sync(); // the kernel keeps the route, and drops datagrams from anyone else
+        Channel ch;
+        if (settings.tcp()) {
+            ch = tcpBootstrap(handler).connect(target).sync().channel();
+        } else {
+            ch = bootstrap(handler, batchedReads).bind(LOOPBACK, 0).sync().channel();
+            ch.connect(target).sync(); // the kernel keeps the route, and drops datagrams from anyone else
+        }
         Flow f = new Flow(index, ch, target, turn ? new TurnSession(ch, settings.server()) : null);
         handler.flow = f;
         return f;
@@ -321,6 +380,99 @@ public final class Generator implements AutoCloseable {
         for (Flow f : old) {
             f.channel.close().sync();
         }
+    }
+
+    /**
+     * The allocation-rate profile: {@code attempts} new clients, attempt {@code i} due at {@code start + i / rate}
+     * (open loop: an attempt starts when due whatever the earlier ones are doing). Each runs the whole sequence of a
+     * client joining a call (Allocate, its 401 challenge, the authenticated Allocate with TURN REST credentials,
+     * CreatePermission and ChannelBind to the echo peer) on a socket of its own, and the latency from its due time
+     * to the ChannelBind success is recorded. Then the allocation is deleted (Refresh, LIFETIME 0) so that the
+     * relay's quotas do not fill up. The sockets and credentials are made before the step starts; the flows of
+     * {@link #openFlows} are not touched. Ends when every attempt has finished or at {@code timeout}.
+     */
+    public AllocateResult allocateStep(double rate, int attempts, Duration timeout, int serverPid, int core)
+            throws Exception {
+        if (!turn) {
+            throw new IllegalStateException("the allocate profile needs TURN mode");
+        }
+        long expiry = Instant.now().getEpochSecond() + 3600;
+        String run = Long.toString(System.nanoTime() % 1_000_000_000L, 36);
+        Flow[] fs = new Flow[attempts];
+        String[] users = new String[attempts];
+        String[] passwords = new String[attempts];
+        for (int i = 0; i < attempts; i++) {
+            fs[i] = newFlow(i, settings.server(), false);
+            users[i] = TurnSession.restUsername(expiry, "alloc-" + run + "-" + i); // a user each: no per-user quota
+            passwords[i] = TurnSession.restPassword(settings.secret(), users[i]);
+        }
+        Histogram latency = new Histogram(HIGHEST_NANOS, 3);
+        Histogram late = new Histogram(HIGHEST_NANOS, 3);
+        long[] counts = new long[4]; // succeeded, failed, deleted, finished
+        String[] firstError = new String[1];
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        double gapNanos = 1e9 / rate;
+        ProcStats.Sample cpu0 = ProcStats.sample(serverPid, core);
+        long t0 = System.nanoTime();
+        ScheduledFuture<?> launcher = call(() -> {
+            long begin = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(1);
+            int[] nextAttempt = {0};
+            return loop.scheduleAtFixedRate(() -> {
+                long now = System.nanoTime();
+                while (nextAttempt[0] < attempts) {
+                    int i = nextAttempt[0];
+                    long due = begin + (long) (i * gapNanos);
+                    if (due > now) {
+                        break;
+                    }
+                    nextAttempt[0]++;
+                    late.recordValue(Math.min(now - due, HIGHEST_NANOS));
+                    Flow f = fs[i];
+                    f.session.open(users[i], passwords[i], echoAddress).whenComplete((v, e) -> {
+                        if (e == null) {
+                            latency.recordValue(Math.min(System.nanoTime() - due, HIGHEST_NANOS));
+                            counts[0]++;
+                        } else {
+                            counts[1]++;
+                            if (firstError[0] == null) {
+                                firstError[0] = String.valueOf(e.getCause() != null ? e.getCause() : e);
+                            }
+                        }
+                        f.session.close().whenComplete((v2, e2) -> {
+                            if (e2 == null && f.session.relayed() != null) {
+                                counts[2]++;
+                            }
+                            if (++counts[3] == attempts) {
+                                done.complete(null);
+                            }
+                        });
+                    });
+                }
+            }, 0, 100, TimeUnit.MICROSECONDS);
+        });
+        try {
+            done.get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            // reported as unfinished attempts
+        }
+        ProcStats.Sample cpu1 = ProcStats.sample(serverPid, core);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        AllocateResult result = call(() -> {
+            launcher.cancel(false);
+            for (Flow f : fs) {
+                f.session.abandon();
+            }
+            return new AllocateResult(rate, attempts, counts[0], counts[1], attempts - counts[3], counts[2],
+                    firstError[0], seconds, StepResult.Latency.of(latency), StepResult.Latency.of(late),
+                    cpu0.processMicrosTo(cpu1), cpu0.otherCoresTo(cpu1));
+        });
+        for (Flow f : fs) {
+            f.channel.close();
+        }
+        for (Flow f : fs) {
+            f.channel.closeFuture().sync();
+        }
+        return result;
     }
 
     /** Local UDP ports of the generator's sockets, to tell its receive-queue drops from the server's. */
@@ -446,7 +598,7 @@ public final class Generator implements AutoCloseable {
     /** Adds one packet to the flow's burst (written by {@link #emit}, or at once without GSO). */
     private void append(Flow f, long seq, long intended) {
         int payload = settings.payloadSize();
-        int size = turn ? payload + 4 : payload;
+        int size = settings.tcp() ? (payload + 4 + 3) & ~3 : turn ? payload + 4 : payload; // TCP: padded to 4
         if (f.pending == null) { // room for the packets a flow sends per tick, plus one
             f.pending = alloc.directBuffer(gso ? size * Math.min(burstPerFlow, GSO_BYTES / size) : size);
         }
@@ -545,9 +697,8 @@ public final class Generator implements AutoCloseable {
 
         @Override
         public void channelRead(ChannelHandlerContext ctx, Object msg) {
-            DatagramPacket p = (DatagramPacket) msg;
+            ByteBuf c = msg instanceof DatagramPacket d ? d.content() : (ByteBuf) msg; // TCP: one frame
             try {
-                ByteBuf c = p.content();
                 int ri = c.readerIndex();
                 int n = c.readableBytes();
                 if (n == 0 || flow == null) {
@@ -563,7 +714,7 @@ public final class Generator implements AutoCloseable {
                     flow.session.onDatagram(c);
                 }
             } finally {
-                p.release();
+                io.netty.util.ReferenceCountUtil.release(msg);
             }
         }
     }

@@ -89,9 +89,25 @@ public final class RelayBench {
         @Option(names = "--server-core", description = "The core the server is pinned to (-1: none).")
         int serverCore = -1;
 
-        @Option(names = "--profiles", split = ",", description = "Any of warmup, saturation, realistic "
-                + "(default: ${DEFAULT-VALUE}).")
-        List<String> profiles = List.of("warmup", "saturation", "realistic");
+        @Option(names = "--profiles", split = ",", description = "Any of warmup, saturation, realistic, allocate "
+                + "(new clients at --alloc-rate), tcp (the realistic profile with TURN over TCP clients); allocate "
+                + "and tcp only in TURN mode (default: ${DEFAULT-VALUE}).")
+        List<String> profiles = List.of("warmup", "saturation", "realistic", "allocate", "tcp");
+
+        @Option(names = "--alloc-rate", description = "New clients per second in the allocate profile "
+                + "(${DEFAULT-VALUE}).")
+        double allocRate = 500;
+
+        @Option(names = "--alloc-count", description = "Clients of the allocate profile (${DEFAULT-VALUE}: "
+                + "4 s at 500/s).")
+        int allocCount = 2000;
+
+        @Option(names = "--alloc-warmup", description = "Unmeasured clients at the same rate before the allocate "
+                + "profile, so that neither side runs it interpreted (${DEFAULT-VALUE}).")
+        int allocWarmup = 2000;
+
+        @Option(names = "--alloc-timeout", description = "Limit of the allocate profile (${DEFAULT-VALUE}).")
+        Duration allocTimeout = Duration.ofSeconds(60);
 
         @Option(names = "--payload", description = "Payload bytes per packet (default: ${DEFAULT-VALUE}).")
         int payload = 1200;
@@ -185,10 +201,15 @@ public final class RelayBench {
             options.put("flowRate", flowRate);
             options.put("realisticDuration", realisticDuration.toString());
             options.put("tickNanos", tick.toNanos());
+            options.put("allocRate", allocRate);
+            options.put("allocCount", allocCount);
+            options.put("allocWarmup", allocWarmup);
             String started = Instant.now().toString();
             StepResult warm = null;
             RunReport.Saturation saturation = null;
             StepResult realistic = null;
+            AllocateResult allocate = null;
+            StepResult tcp = null;
             try (Generator g = new Generator(settings)) {
                 if (profiles.contains("warmup") || profiles.contains("saturation")) {
                     g.openFlows(satFlows, true, setupTimeout);
@@ -211,8 +232,31 @@ public final class RelayBench {
                     realistic = measure(g, "realistic", offered, realisticDuration, tick, true);
                     g.closeFlows();
                 }
+                if (profiles.contains("allocate") && mode == Generator.Mode.TURN) {
+                    if (allocWarmup > 0) {
+                        System.out.println("(warm-up) " + g.allocateStep(allocRate, allocWarmup, allocTimeout,
+                                serverPid, serverCore).describe());
+                    }
+                    allocate = g.allocateStep(allocRate, allocCount, allocTimeout, serverPid, serverCore);
+                    System.out.println(allocate.describe());
+                }
             }
-            RunReport report = new RunReport(name, mode.name(), round, started, options, warm, saturation, realistic);
+            if (profiles.contains("tcp") && mode == Generator.Mode.TURN) {
+                try (Generator g = new Generator(settings.withTcp(true))) {
+                    long t0 = System.nanoTime();
+                    g.openFlows(flows, false, setupTimeout);
+                    System.out.printf("%s: %d TCP flows open in %.0f ms%n", name, flows,
+                            (System.nanoTime() - t0) / 1e6);
+                    double offered = flows * flowRate * g.forwardsPerRoundTrip();
+                    if (!realisticWarmup.isZero()) {
+                        print(g.step("t-warmup", offered, realisticWarmup, drain, tick, serverPid, serverCore));
+                    }
+                    tcp = measure(g, "tcp", offered, realisticDuration, tick, true);
+                    g.closeFlows();
+                }
+            }
+            RunReport report = new RunReport(name, mode.name(), round, started, options, warm, saturation, realistic,
+                    allocate, tcp);
             if (out != null) {
                 Files.createDirectories(out.toAbsolutePath().getParent());
                 JSON.writeValue(out.toFile(), report);

@@ -13,9 +13,17 @@ import java.util.Map;
  * @param warmup     the warm-up step (not a result)
  * @param saturation the ramp with few fat flows, or null
  * @param realistic  the many-small-flows step (after its own warm-up), or null
+ * @param allocate   the allocation-rate profile (Allocate + ChannelBind of new clients at a fixed rate), or null
+ * @param tcp        the realistic profile with the clients speaking TURN over TCP to the relay, or null
  */
 public record RunReport(String name, String mode, int round, String started, Map<String, Object> settings,
-                        StepResult warmup, Saturation saturation, StepResult realistic) {
+                        StepResult warmup, Saturation saturation, StepResult realistic, AllocateResult allocate,
+                        StepResult tcp) {
+
+    public RunReport(String name, String mode, int round, String started, Map<String, Object> settings,
+                     StepResult warmup, Saturation saturation, StepResult realistic) {
+        this(name, mode, round, started, settings, warmup, saturation, realistic, null, null);
+    }
 
     /**
      * @param steps       every step of the ramp, in order

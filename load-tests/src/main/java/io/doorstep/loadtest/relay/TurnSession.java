@@ -29,7 +29,8 @@ import javax.crypto.spec.SecretKeySpec;
  * The control plane of one benchmark flow, as a TURN client over UDP (RFC 8656): Allocate (401 challenge, then
  * long-term credentials), CreatePermission and ChannelBind for the echo peer, and Refresh with lifetime 0 at the
  * end. Requests are retransmitted (RFC 8489 §6.2.1, RTO 250 ms doubling, 6 tries); a 438 Stale Nonce is retried
- * once with the new nonce. Confined to the channel's event loop: call every method there.
+ * once with the new nonce. Over TCP (plain TURN over TCP, RFC 8656 §12.5) the same messages go on the stream, not
+ * retransmitted. Confined to the channel's event loop: call every method there.
  */
 final class TurnSession {
     /** The channel number every flow binds (each flow is its own allocation, so they do not collide). */
@@ -40,6 +41,8 @@ final class TurnSession {
 
     private final Channel channel;
     private final InetSocketAddress server;
+    /** TURN over TCP (RFC 8656 §12.5 framing): no retransmissions, no datagram envelope. */
+    private final boolean stream;
     private final Map<TransactionId, Pending> pending = new HashMap<>();
     private String username;
     private String realm;
@@ -50,6 +53,7 @@ final class TurnSession {
     TurnSession(Channel channel, InetSocketAddress server) {
         this.channel = channel;
         this.server = server;
+        this.stream = !(channel instanceof io.netty.channel.socket.DatagramChannel);
     }
 
     /** TURN REST API credentials (draft-uberti-behave-turn-rest, coturn's use-auth-secret): expiry:id. */
@@ -80,7 +84,8 @@ final class TurnSession {
                 new StunAttribute.Lifetime(LIFETIME_SECONDS));
         return request(probe, false).thenCompose(r -> {
             if (r.messageClass() != StunClass.ERROR_RESPONSE || errorCode(r) != 401) {
-                throw new IllegalStateException("expected a 401 challenge to Allocate, got " + r.describe());
+                throw new IllegalStateException("expected a 401 challenge to Allocate, got " + r.describe() + " "
+                        + errorCode(r));
             }
             realm = r.first(StunAttribute.Realm.class).orElseThrow().value();
             nonce = r.first(StunAttribute.Nonce.class).orElseThrow().value();
@@ -165,16 +170,19 @@ final class TurnSession {
     }
 
     private void transmit(Pending p, int attempt) {
-        if (attempt == TRIES) {
+        if (attempt >= TRIES) {
             pending.remove(p.message.transactionId());
             p.result.completeExceptionally(new IllegalStateException(
-                    p.message.method().name() + " to " + server + ": no answer after " + TRIES + " tries"));
+                    p.message.method().name() + " to " + server + ": no answer"
+                            + (stream ? " over TCP in 10 s" : " after " + TRIES + " tries")));
             return;
         }
         ByteBuf out = StunCodec.encode(p.message, channel.alloc(), p.integrity, false);
-        channel.writeAndFlush(new DatagramPacket(out, server), channel.voidPromise());
-        p.timer = channel.eventLoop().schedule(() -> transmit(p, attempt + 1), RTO_MILLIS << attempt,
-                TimeUnit.MILLISECONDS);
+        // Over TCP the message goes on the stream as it is (STUN messages are 4-byte aligned) and is not
+        // retransmitted (RFC 8489 §6.2.2): the timer only bounds the wait, at 10 s.
+        channel.writeAndFlush(stream ? out : new DatagramPacket(out, server), channel.voidPromise());
+        p.timer = channel.eventLoop().schedule(() -> transmit(p, stream ? TRIES : attempt + 1),
+                stream ? TimeUnit.SECONDS.toMillis(10) : RTO_MILLIS << attempt, TimeUnit.MILLISECONDS);
     }
 
     private static final class Pending {

@@ -58,4 +58,60 @@ class RelayBenchSmokeTest {
             assertThat(step.rtt().count()).isEqualTo(step.sent());
         }
     }
+
+    /** The allocate profile: a few dozen new clients through Allocate, CreatePermission and ChannelBind, deleted. */
+    @Test
+    void allocatesBindsAndDeletesEveryClient() throws Exception {
+        try (RelayApp relay = new RelayApp(RelayConfig.load(null, env()))) {
+            relay.start();
+            InetSocketAddress turn = new InetSocketAddress("127.0.0.1", relay.turnAddress().getPort());
+            AllocateResult result;
+            try (Generator generator = new Generator(new Generator.Settings(Generator.Mode.TURN, turn, SECRET, 1200,
+                    false, true))) {
+                result = generator.allocateStep(200, 40, Duration.ofSeconds(20), 0, -1);
+            }
+            assertThat(result.firstError()).isNull();
+            assertThat(result.succeeded()).isEqualTo(40);
+            assertThat(result.failed()).isZero();
+            assertThat(result.unfinished()).isZero();
+            assertThat(result.deleted()).as("allocations deleted afterwards").isEqualTo(40);
+            assertThat(result.latency().count()).isEqualTo(40);
+        }
+    }
+
+    /** The TCP client leg: TURN over TCP to the relay, ChannelData on the stream, UDP to the echo peer. */
+    @Test
+    void relaysEveryPacketOverTcpClients() throws Exception {
+        try (RelayApp relay = new RelayApp(RelayConfig.load(null, env()))) {
+            relay.start();
+            InetSocketAddress turn = new InetSocketAddress("127.0.0.1", relay.turnAddress().getPort());
+            Generator.Settings settings = new Generator.Settings(Generator.Mode.TURN, turn, SECRET, 1198, false,
+                    true).withTcp(true); // 1,198 bytes: ChannelData padded by 2 on the stream
+            StepResult step;
+            try (Generator generator = new Generator(settings)) {
+                generator.openFlows(FLOWS, false, Duration.ofSeconds(20));
+                step = generator.step("smoke-tcp", FORWARDED_PPS, Duration.ofSeconds(2), Duration.ofSeconds(5),
+                        Duration.ofMillis(1), 0, -1);
+                generator.closeFlows();
+            }
+            assertThat(step.sent()).isGreaterThan(1_000);
+            assertThat(step.echoed()).as("packets relayed to the peer").isEqualTo(step.sent());
+            assertThat(step.received()).as("packets relayed back to the clients").isEqualTo(step.sent());
+            assertThat(step.duplicates()).isZero();
+        }
+    }
+
+    private Map<String, String> env() {
+        return Map.of(
+                "DOORSTEP_TURN_LISTEN_ADDRESS", "127.0.0.1",
+                "DOORSTEP_TURN_PORT", "0",
+                "DOORSTEP_TURN_TLS_PORT", "0",
+                "DOORSTEP_TURN_EXTERNAL_ADDRESS", "127.0.0.1",
+                "DOORSTEP_TURN_RELAY_ADDRESS", "127.0.0.1",
+                "DOORSTEP_TURN_IO_THREADS", "1",
+                "DOORSTEP_POLICY_ALLOW", "127.0.0.0/8",
+                "DOORSTEP_METRICS_PORT", "0",
+                "DOORSTEP_AUTH_REST_SECRET", SECRET,
+                "DOORSTEP_DATA_DIR", dir.resolve("data").toString());
+    }
 }
