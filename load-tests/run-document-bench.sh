@@ -20,8 +20,8 @@ CLIENT_CPU=${BENCH_CLIENT_CPU:-1}
 RELAY_JAVA_OPTS=${RELAY_JAVA_OPTS:--XX:+UseParallelGC -Xms512m -Xmx512m}
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--XX:+UseParallelGC -Xms1g -Xmx1g -Dio.netty.leakDetection.level=disabled}
 
-exec 9> "${BENCH_LOCK:-/tmp/doorstep-bench.lock}"
-flock -w 3600 9 || { echo "another benchmark held ${BENCH_LOCK:-/tmp/doorstep-bench.lock} for an hour" >&2; exit 1; }
+source load-tests/bench-common.sh
+take_bench_lock
 
 timeout 900 ./mvnw -q -B -pl load-tests -am package -DskipTests
 rm -rf "$OUT"
@@ -34,7 +34,7 @@ DOORSTEP_DATA_DIR="$OUT/data" DOORSTEP_TURN_LISTEN_ADDRESS=127.0.0.1 DOORSTEP_TU
 DOORSTEP_TURN_TLS_PORT=0 DOORSTEP_TURN_EXTERNAL_ADDRESS=127.0.0.1 DOORSTEP_METRICS_PORT=$((PORT + 2)) \
 DOORSTEP_DOCUMENTS_LISTEN_ADDRESS=127.0.0.1 DOORSTEP_DOCUMENTS_PORT="$PORT" \
 DOORSTEP_DOCUMENTS_TOKEN_SECRET="$SECRET" \
-  taskset -c "$SERVER_CPU" java $RELAY_JAVA_OPTS -jar "$OUT/relay.jar" > "$OUT/relay.log" 2>&1 &
+  taskset -c "$SERVER_CPU" java $RELAY_JAVA_OPTS -jar "$OUT/relay.jar" > "$OUT/relay.log" 2>&1 8>&- 9>&- &
 RELAY=$!
 trap 'kill "$RELAY" 2> /dev/null || true; wait "$RELAY" 2> /dev/null || true' EXIT
 for _ in $(seq 1 100); do

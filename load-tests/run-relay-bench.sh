@@ -33,13 +33,8 @@ BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--XX:+UseParallelGC -Xms3g -Xmx3g -Xmn2600m -X
 # 500 allocations need 1,000+ descriptors on each side.
 ulimit -n "$(ulimit -Hn)"
 
-# One benchmark at a time on this machine (the same lock as run-signalling-bench.sh; builds can wait on it too).
-# While waiting, hold the gate (BENCH_GATE) that builds sharing the lock pass first, so they cannot starve this one.
-exec 8> "${BENCH_GATE:-/tmp/doorstep-gate.lock}"
-flock -w 3600 8 || { echo "another benchmark held ${BENCH_GATE:-/tmp/doorstep-gate.lock} for an hour" >&2; exit 1; }
-exec 9> "${BENCH_LOCK:-/tmp/doorstep-bench.lock}"
-flock -w 3600 9 || { echo "another benchmark held ${BENCH_LOCK:-/tmp/doorstep-bench.lock} for an hour" >&2; exit 1; }
-flock -u 8
+source load-tests/bench-common.sh
+take_bench_lock
 
 for attempt in 1 2 3; do
     timeout 900 ./mvnw -q -B -pl load-tests -am install -DskipTests && break
@@ -59,28 +54,7 @@ LOG="$OUT/bench.log"
 log() { echo "$*" | tee -a "$LOG"; }
 
 TICKS_PER_SECOND=$(getconf CLK_TCK)
-machine_ticks() { awk '/^cpu /{idle = $5 + $6; t = 0; for (i = 2; i <= 9; i++) t += $i; print t - idle, t}' /proc/stat; }
 process_ticks() { awk '{print $14 + $15}' "/proc/$1/stat" 2> /dev/null || echo 0; }
-busy_cores_over() {
-    local before after
-    before=$(machine_ticks)
-    sleep "$1"
-    after=$(machine_ticks)
-    awk -v a="$before" -v b="$after" -v n="$(nproc)" \
-        'BEGIN {split(a, x, " "); split(b, y, " "); printf "%.2f", (y[1] - x[1]) / (y[2] - x[2]) * n}'
-}
-# Other work on the machine (builds, tests, other benchmarks) would be measured as relay cost: wait until it stops.
-wait_for_quiet() {
-    local deadline=$((SECONDS + ${BENCH_QUIET_WAIT:-600})) busy
-    while :; do
-        busy=$(busy_cores_over 3)
-        if awk -v b="$busy" 'BEGIN {exit !(b < 0.2)}' || [ "$SECONDS" -ge "$deadline" ]; then
-            break
-        fi
-        sleep 5
-    done
-    log "machine busy before the round: $busy cores (of $(nproc))"
-}
 
 SERVER_WRAPPER=""
 SERVER_PID=""
@@ -185,7 +159,7 @@ TURN_ARGS=(--mode TURN --server "127.0.0.1:$PORT" --secret "$SECRET" --server-co
 for round in $(seq "$ROUNDS"); do
     log ""
     log "== round $round"
-    wait_for_quiet
+    wait_for_quiet round 600
     start_ours "$round"
     generate ours "$round" "${TURN_ARGS[@]}" --server-pid "$SERVER_PID"
     stop_server

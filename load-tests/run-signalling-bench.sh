@@ -26,14 +26,8 @@ IDLE_SESSIONS=10000
 # 10,000 idle sessions need as many descriptors on each side.
 ulimit -n "$(ulimit -Hn)"
 
-# One benchmark at a time on this machine: two pinned to the same cores measure each other. Other benchmark scripts
-# can take the same lock (flock on BENCH_LOCK) to wait for this one.
-# While waiting, hold the gate (BENCH_GATE) that builds sharing the lock pass first, so they cannot starve this one.
-exec 8> "${BENCH_GATE:-/tmp/doorstep-gate.lock}"
-flock -w 3600 8 || { echo "another benchmark held ${BENCH_GATE:-/tmp/doorstep-gate.lock} for an hour" >&2; exit 1; }
-exec 9> "${BENCH_LOCK:-/tmp/doorstep-bench.lock}"
-flock -w 3600 9 || { echo "another benchmark held ${BENCH_LOCK:-/tmp/doorstep-bench.lock} for an hour" >&2; exit 1; }
-flock -u 8
+source load-tests/bench-common.sh
+take_bench_lock
 
 # Only what the benchmark runs: the server and the generator (and what they depend on), copied out of target/ at
 # once since other work in this tree may rebuild or clean it meanwhile. Retried, for the same reason.
@@ -137,31 +131,6 @@ bench() {
         | tee -a "$RESULTS" || true
 }
 
-# Other work (builds, tests) on the machine would be measured as server latency: before each scenario, wait
-# (bounded) until it stops. During a scenario the generator accounts each phase's CPU and repeats disturbed ones.
-machine_ticks() { awk '/^cpu /{idle = $5 + $6; t = 0; for (i = 2; i <= 9; i++) t += $i; print t - idle, t}' /proc/stat; }
-
-busy_cores_over() {
-    local before after
-    before=$(machine_ticks)
-    sleep "$1"
-    after=$(machine_ticks)
-    awk -v a="$before" -v b="$after" -v n="$(nproc)" \
-        'BEGIN {split(a, x, " "); split(b, y, " "); printf "%.2f", (y[1] - x[1]) / (y[2] - x[2]) * n}'
-}
-
-wait_for_quiet() {
-    local deadline=$((SECONDS + ${BENCH_QUIET_WAIT:-300})) busy
-    while :; do
-        busy=$(busy_cores_over 3)
-        if awk -v b="$busy" 'BEGIN {exit !(b < 0.2)}' || [ "$SECONDS" -ge "$deadline" ]; then
-            break
-        fi
-        sleep 7
-    done
-    log "machine busy before the scenario: $busy cores (of $(nproc))"
-}
-
 log "signalling benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- signalling || echo ' + local changes to signalling/')"
 log "machine: $(nproc) cpus, $(lscpu | sed -n 's/^Model name: *//p'), $(free -g | awk '/^Mem:/{print $2}') GB"
 log "java: $(java -version 2>&1 | head -2 | tr '\n' ' ')"
@@ -175,7 +144,7 @@ timeout 120 java -jar "$OUT/bench.jar" directory --out "$OUT/directory.yaml" \
 for scenario in "${SCENARIOS[@]}"; do
     log ""
     log "== $scenario"
-    wait_for_quiet
+    wait_for_quiet scenario 300
     start_server "$scenario"
     case "$scenario" in
         district) bench 900 district --stations 1310 --agents 300 --rate 50 --duration 60s \
