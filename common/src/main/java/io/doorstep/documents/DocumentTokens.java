@@ -2,26 +2,22 @@ package io.doorstep.documents;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.jwk.source.ImmutableSecret;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
+import io.doorstep.jwt.Hs256Jwt;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.Date;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Issues and verifies document tokens: HS256 JWTs signed with a secret the signalling server (issuer) and the
@@ -67,25 +63,10 @@ public final class DocumentTokens {
     /** A token for {@code subject} acting as {@code role} in {@code callId}, valid for {@code ttl}. */
     public String issue(String subject, String callId, DocumentRole role, Set<DocumentPermission> permissions,
                         Duration ttl) {
-        Instant now = clock.instant();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(ISSUER)
-                .audience(AUDIENCE)
-                .subject(subject)
+        return Hs256Jwt.sign(secret, clock.instant(), ttl, ISSUER, AUDIENCE, subject, claims -> claims
                 .claim(CALL_CLAIM, callId)
                 .claim(ROLE_CLAIM, role.wireName())
-                .claim(PERMISSIONS_CLAIM, permissions.stream().map(DocumentPermission::wireName).sorted().toList())
-                .issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(ttl)))
-                .jwtID(UUID.randomUUID().toString())
-                .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
-        try {
-            jwt.sign(new MACSigner(secret));
-        } catch (JOSEException e) {
-            throw new IllegalStateException("cannot sign a document token", e);
-        }
-        return jwt.serialize();
+                .claim(PERMISSIONS_CLAIM, permissions.stream().map(DocumentPermission::wireName).sorted().toList()));
     }
 
     /** Checks the signature, issuer, audience and expiry, and reads the grant. */

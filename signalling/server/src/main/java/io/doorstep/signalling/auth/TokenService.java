@@ -2,8 +2,6 @@ package io.doorstep.signalling.auth;
 
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.JWSHeader;
-import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.OctetSequenceKey;
@@ -12,11 +10,11 @@ import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jose.proc.JWSVerificationKeySelector;
 import com.nimbusds.jose.proc.SecurityContext;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import com.nimbusds.jwt.proc.ExpiredJWTException;
+import io.doorstep.jwt.Hs256Jwt;
 import io.doorstep.protocol.ErrorCode;
 import io.doorstep.protocol.Role;
 import io.doorstep.signalling.directory.Directory;
@@ -24,12 +22,10 @@ import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 
 /**
  * Issues and verifies sign-in tokens (JWT). HS256 with the configured secret always works; a JWK set adds the
@@ -113,23 +109,8 @@ public final class TokenService {
 
     /** Issues an HS256 token for a directory entry. */
     public String issue(String subject, Role role, Duration ttl) {
-        Instant now = clock.instant();
-        JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(issuer)
-                .audience(audience)
-                .subject(subject)
-                .claim(ROLE_CLAIM, role.wireName())
-                .issueTime(Date.from(now))
-                .expirationTime(Date.from(now.plus(ttl)))
-                .jwtID(UUID.randomUUID().toString())
-                .build();
-        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), claims);
-        try {
-            jwt.sign(new MACSigner(secret));
-        } catch (JOSEException e) {
-            throw new IllegalStateException("cannot sign a token", e);
-        }
-        return jwt.serialize();
+        return Hs256Jwt.sign(secret, clock.instant(), ttl, issuer, audience, subject,
+                claims -> claims.claim(ROLE_CLAIM, role.wireName()));
     }
 
     /** Reads a text secret as UTF-8 bytes. */
