@@ -89,7 +89,8 @@ final class Follower {
         position += buf.readableBytes();
         relay.metrics.bytesOut(buf.readableBytes());
         long arrival = waiting ? upload.lastArrivalNanos : 0;
-        waiting = false;
+        // caught up: the next bytes to arrive leave as soon as this write is done, so the reader is waiting for them
+        waiting = position == upload.visibleOffset();
         writing = true;
         channel.writeAndFlush(new DefaultHttpContent(buf)).addListener((ChannelFuture f) -> {
             if (arrival != 0 && f.isSuccess()) {
