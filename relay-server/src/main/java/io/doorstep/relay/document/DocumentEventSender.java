@@ -11,40 +11,62 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.ArrayDeque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Tells the signalling server of every document event: each is queued (bounded, never blocking the document I/O
- * thread that reports it) and posted, signed with {@link EventSignature}, in order, by one thread of its own, which
- * retries with back-off while the signalling server is unreachable or answers 5xx. The signalling server applies each
- * event id once, so a retry after a lost answer is harmless. When the queue is full, events are dropped and logged.
+ * Tells the signalling server of every document event: each is queued (never blocking the document I/O thread that
+ * reports it) and posted, signed with {@link EventSignature}, in order, by one thread of its own, which retries with
+ * back-off for as long as the signalling server is unreachable or answers 5xx. The signalling server applies each
+ * event id once, so a retry after a lost answer is harmless. While events wait, a newer progress report of a document
+ * replaces the one still queued (only the latest offset matters), so an outage queues a few events per document, not
+ * one per progress interval; {@link #close} gives the queue a moment to drain.
  */
 public final class DocumentEventSender implements DocumentListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DocumentEventSender.class);
-    static final int QUEUE = 4096;
-    private static final int ATTEMPTS = 8;
-    private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
-    private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
+    /** Events other than progress waiting at once, beyond which new ones are dropped (and logged). */
+    static final int MAX_PENDING = 65_536;
+    private static final Duration DRAIN = Duration.ofSeconds(3);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final URI target;
     private final EventSignature signature;
+    private final Duration firstBackoff;
+    private final Duration maxBackoff;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
-    private final BlockingQueue<DocumentEvent> queue = new ArrayBlockingQueue<>(QUEUE);
     private final Thread thread;
+    /** Guarded by itself: events in order, and each document's queued progress report, to replace in place. */
+    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
+    private final Map<String, Pending> queuedProgress = new HashMap<>();
+    private boolean posting;
     private volatile boolean closed;
 
     public DocumentEventSender(URI target, EventSignature signature) {
+        this(target, signature, Duration.ofMillis(200), Duration.ofSeconds(5));
+    }
+
+    DocumentEventSender(URI target, EventSignature signature, Duration firstBackoff, Duration maxBackoff) {
         this.target = target;
         this.signature = signature;
+        this.firstBackoff = firstBackoff;
+        this.maxBackoff = maxBackoff;
         this.thread = new Thread(this::run, "document-events");
         thread.setDaemon(true);
         thread.start();
+    }
+
+    /** A queued event; a progress report's event is replaced by the next one while it waits. */
+    private static final class Pending {
+        DocumentEvent event;
+
+        Pending(DocumentEvent event) {
+            this.event = event;
+        }
     }
 
     @Override
@@ -84,28 +106,76 @@ public final class DocumentEventSender implements DocumentListener, AutoCloseabl
     }
 
     private void enqueue(DocumentEvent e) {
-        if (!queue.offer(e)) {
-            log.warn("document event dropped: queue full event={} document={}", e.event(), e.documentId());
+        boolean progress = DocumentEvent.PROGRESS.equals(e.event());
+        synchronized (pending) {
+            Pending queued = progress ? queuedProgress.get(e.documentId()) : null;
+            if (queued != null) {
+                queued.event = e;
+                return;
+            }
+            if (closed || pending.size() >= MAX_PENDING) {
+                log.error("document event dropped: {} event={} document={}", closed ? "sender closed" : "queue full",
+                        e.event(), e.documentId());
+                return;
+            }
+            Pending p = new Pending(e);
+            pending.addLast(p);
+            if (progress) {
+                queuedProgress.put(e.documentId(), p);
+            }
+            pending.notifyAll();
         }
     }
 
     private void run() {
-        while (!closed) {
-            try {
-                post(queue.take());
-            } catch (InterruptedException e) {
-                return;
+        try {
+            while (!closed) {
+                DocumentEvent e = next();
+                if (e != null) {
+                    post(e);
+                    delivered();
+                }
             }
+        } catch (InterruptedException e) {
+            // closed
         }
     }
 
-    /** Posts one event, retrying with back-off; gives up after {@link #ATTEMPTS} or on a 4xx answer. */
+    /** The oldest queued event (taken off the queue, so a newer progress report queues behind it). */
+    private DocumentEvent next() throws InterruptedException {
+        synchronized (pending) {
+            while (pending.isEmpty() && !closed) {
+                pending.wait();
+            }
+            Pending p = pending.pollFirst();
+            if (p == null) {
+                return null;
+            }
+            queuedProgress.remove(p.event.documentId(), p);
+            posting = true;
+            return p.event;
+        }
+    }
+
+    private void delivered() {
+        synchronized (pending) {
+            posting = false;
+            pending.notifyAll();
+        }
+    }
+
+    /** Posts one event, retrying with back-off until it is taken or closed; a 4xx answer is final. */
     private void post(DocumentEvent e) throws InterruptedException {
         byte[] body = json(e);
-        Duration backoff = FIRST_BACKOFF;
-        for (int attempt = 1; attempt <= ATTEMPTS && !closed; attempt++) {
+        Duration backoff = firstBackoff;
+        long outageStart = 0;
+        while (!closed) {
             int status = send(body);
             if (status / 100 == 2) {
+                if (outageStart != 0) {
+                    log.info("document events delivered again after_ms={} pending={}",
+                            (System.nanoTime() - outageStart) / 1_000_000, pendingCount());
+                }
                 return;
             }
             if (status / 100 == 4) {
@@ -113,10 +183,21 @@ public final class DocumentEventSender implements DocumentListener, AutoCloseabl
                         e.documentId());
                 return;
             }
+            if (outageStart == 0) {
+                outageStart = System.nanoTime();
+                log.warn("signalling not taking document events status={} pending={}; retrying", status,
+                        pendingCount() + 1);
+            }
             TimeUnit.MILLISECONDS.sleep(backoff.toMillis());
-            backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+            backoff = backoff.multipliedBy(2).compareTo(maxBackoff) > 0 ? maxBackoff : backoff.multipliedBy(2);
         }
-        log.error("document event not delivered event={} document={}", e.event(), e.documentId());
+        log.error("document event not delivered: sender closed event={} document={}", e.event(), e.documentId());
+    }
+
+    private int pendingCount() {
+        synchronized (pending) {
+            return pending.size();
+        }
     }
 
     /** The answer's status, or 0 when the signalling server could not be reached. */
@@ -130,7 +211,6 @@ public final class DocumentEventSender implements DocumentListener, AutoCloseabl
         try {
             return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
         } catch (IOException ex) {
-            log.warn("signalling unreachable for document events: {}", ex.toString());
             return 0;
         }
     }
@@ -143,10 +223,27 @@ public final class DocumentEventSender implements DocumentListener, AutoCloseabl
         }
     }
 
-    /** Stops posting; events still queued are dropped. */
+    /** Waits up to {@link #DRAIN} for the queued events to be delivered, then stops; what is left is logged. */
     @Override
     public void close() {
-        closed = true;
+        long deadline = System.nanoTime() + DRAIN.toNanos();
+        int left;
+        synchronized (pending) {
+            try {
+                long wait;
+                while ((!pending.isEmpty() || posting) && (wait = deadline - System.nanoTime()) > 0) {
+                    pending.wait(Math.max(1, wait / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            closed = true;
+            left = pending.size();
+            pending.notifyAll();
+        }
+        if (left > 0) {
+            log.error("document events not delivered at shutdown: {}", left);
+        }
         thread.interrupt();
         try {
             thread.join(2_000);

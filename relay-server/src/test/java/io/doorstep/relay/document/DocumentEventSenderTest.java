@@ -22,7 +22,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The relay's document events reach an HTTP endpoint signed, in order, and again after the endpoint failed. */
+/**
+ * The relay's document events reach an HTTP endpoint signed, in order, after an outage of any length (with only the
+ * latest progress of each document kept while they wait), and on close.
+ */
 class DocumentEventSenderTest {
     private static final byte[] SECRET = TestDocuments.SECRET.getBytes(StandardCharsets.UTF_8);
     private final EventSignature signature = new EventSignature(SECRET, Clock.systemUTC());
@@ -64,14 +67,68 @@ class DocumentEventSenderTest {
         }
     }
 
+    @Test
+    void anOutageQueuesOnlyTheLatestProgressOfADocument() {
+        failuresLeft.set(20);
+        try (DocumentEventSender sender = quickSender()) {
+            sender.created(info("AAAAAAAAAAAAAAAAAAAAAAAA", 0, null), new DocumentParty("st-lianmin",
+                    DocumentRole.STATION));
+            for (int offset = 1; offset <= 99; offset++) {
+                sender.progress(info("AAAAAAAAAAAAAAAAAAAAAAAA", offset, null));
+                sender.progress(info("BBBBBBBBBBBBBBBBBBBBBBBB", offset, null));
+            }
+            sender.completed(info("AAAAAAAAAAAAAAAAAAAAAAAA", 100, "ab12"));
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 4);
+            assertThat(received).extracting(e -> e.event() + " " + e.documentId().charAt(0) + " " + e.offset())
+                    .containsExactly("created A 0", "progress A 99", "progress B 99", "completed A 100");
+            assertThat(failuresLeft.get()).isZero();
+        }
+    }
+
+    @Test
+    void anEventWaitsOutAnOutageOfAnyLength() {
+        failuresLeft.set(60); // far more attempts than a fixed retry budget would allow
+        try (DocumentEventSender sender = quickSender()) {
+            sender.deleted(info(null), "expired");
+
+            await().atMost(Duration.ofSeconds(10)).until(() -> received.size() == 1);
+            assertThat(received.get(0).event()).isEqualTo("deleted");
+        }
+    }
+
+    @Test
+    void closingDeliversWhatIsStillQueued() {
+        DocumentEventSender sender = sender();
+        for (int i = 0; i < 30; i++) {
+            sender.abandoned(info(String.format("%024d", i), 10, null), "terminated");
+        }
+        sender.close();
+
+        assertThat(received).hasSize(30);
+        assertThat(received).extracting(DocumentEvent::documentId).containsExactlyElementsOf(
+                java.util.stream.IntStream.range(0, 30).mapToObj(i -> String.format("%024d", i)).toList());
+    }
+
     private DocumentEventSender sender() {
-        return new DocumentEventSender(URI.create("http://127.0.0.1:" + server.getAddress().getPort()
-                + "/internal/documents/events"), signature);
+        return new DocumentEventSender(endpoint(), signature);
+    }
+
+    private DocumentEventSender quickSender() {
+        return new DocumentEventSender(endpoint(), signature, Duration.ofMillis(10), Duration.ofMillis(20));
+    }
+
+    private URI endpoint() {
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/internal/documents/events");
     }
 
     private static DocumentInfo info(String sha256) {
-        return new DocumentInfo("AAAAAAAAAAAAAAAAAAAAAAAA", "c-1", 100, sha256 == null ? 50 : 100, "image/jpeg",
-                "scan.jpg", 1, "document-camera", "st-lianmin", sha256, Instant.now(), null);
+        return info("AAAAAAAAAAAAAAAAAAAAAAAA", sha256 == null ? 50 : 100, sha256);
+    }
+
+    private static DocumentInfo info(String id, long offset, String sha256) {
+        return new DocumentInfo(id, "c-1", 100, offset, "image/jpeg", "scan.jpg", 1, "document-camera",
+                "st-lianmin", sha256, Instant.now(), null);
     }
 
     private HttpServer server() {
