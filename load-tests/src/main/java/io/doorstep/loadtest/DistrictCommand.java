@@ -2,6 +2,7 @@ package io.doorstep.loadtest;
 
 import io.doorstep.loadtest.calls.CallLoad;
 import io.doorstep.loadtest.client.Fleet;
+import io.doorstep.loadtest.probe.SwitchboardProbe;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -40,9 +41,15 @@ final class DistrictCommand implements Callable<Integer> {
             if (!calls.warmup.isZero()) {
                 System.out.print(Reports.warmup(load.run(warmupRate == null ? rate : warmupRate, calls.warmup)));
             }
+            SwitchboardProbe server = new SwitchboardProbe(target.url);
+            SwitchboardProbe.Snapshot before = server.snapshot();
             MeasuredPhases.Phase phase = calls.measuredPhases(load, target).run(rate, duration);
+            String switchboard = server.snapshot().since(before);
             System.out.print(Reports.calls(phase.calls()));
             System.out.print(Reports.cpu(phase));
+            System.out.print(switchboard.isEmpty() ? "  server's switchboard histograms: not readable\n"
+                    : "  server's switchboard in the measured phase (all slices; messages, share within):\n"
+                    + switchboard);
             return phase.calls().clean() ? 0 : 1;
         }
     }

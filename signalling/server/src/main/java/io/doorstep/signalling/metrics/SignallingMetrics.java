@@ -60,7 +60,7 @@ public final class SignallingMetrics {
     private final Timer talkTime;
     private final Timer callLogAppend;
     private final Timer switchboardWait;
-    private final Timer switchboardWork;
+    private final Map<String, Timer> switchboardWork = new ConcurrentHashMap<>();
 
     public SignallingMetrics(MeterRegistry registry, Collection<String> skillGroups, Duration serviceLevelTarget,
                              Clock clock, ZoneId zone) {
@@ -97,9 +97,8 @@ public final class SignallingMetrics {
         talkTime = Timer.builder("doorstep.call.duration").description("Talk time of connected calls")
                 .serviceLevelObjectives(TALK_SLO).register(registry);
         switchboardWait = switchboardTimer("doorstep.switchboard.wait",
-                "Time a client message waits for the switchboard thread, from the I/O thread handing it over");
-        switchboardWork = switchboardTimer("doorstep.switchboard.work",
-                "Time the switchboard thread takes to apply a client message, replies and call log included");
+                "Time a client message waits for the switchboard thread, from the I/O thread handing it over")
+                .register(registry);
         for (String outcome : DOCUMENT_EVENT_OUTCOMES) {
             documentEvents.put(outcome, Counter.builder("doorstep.document.events")
                     .description("Document event posts from the relay, by outcome")
@@ -240,18 +239,22 @@ public final class SignallingMetrics {
         errors.get(code).increment();
     }
 
-    /** One client message through the switchboard: how long it waited for the thread, and how long it took. */
-    public void switchboard(long waitNanos, long workNanos) {
+    /**
+     * One client message through the switchboard: how long it waited for the thread, and how long it took, by its
+     * protocol type (a fixed set).
+     */
+    public void switchboard(String type, long waitNanos, long workNanos) {
         switchboardWait.record(waitNanos, TimeUnit.NANOSECONDS);
-        switchboardWork.record(workNanos, TimeUnit.NANOSECONDS);
+        switchboardWork.computeIfAbsent(type, t -> switchboardTimer("doorstep.switchboard.work",
+                        "Time the switchboard thread takes to apply a client message, replies and call log included")
+                .tag("type", t).register(registry)).record(workNanos, TimeUnit.NANOSECONDS);
     }
 
-    private Timer switchboardTimer(String name, String description) {
+    private static Timer.Builder switchboardTimer(String name, String description) {
         return Timer.builder(name).description(description)
                 .serviceLevelObjectives(Duration.ofNanos(50_000), Duration.ofNanos(100_000),
                         Duration.ofNanos(250_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
-                        Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofMillis(100))
-                .register(registry);
+                        Duration.ofMillis(2), Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofMillis(100));
     }
 
     /** A document event post from the relay: accepted, unauthenticated or invalid. Any thread. */

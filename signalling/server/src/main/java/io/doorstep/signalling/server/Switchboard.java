@@ -104,7 +104,7 @@ public final class Switchboard {
                 reply(session, message.id(), ErrorCode.INTERNAL, "the server could not apply this message",
                         callIdOf(message));
             } finally {
-                metrics.switchboard(start - handedOver, System.nanoTime() - start);
+                metrics.switchboard(typeName(message), start - handedOver, System.nanoTime() - start);
             }
         });
     }

@@ -225,8 +225,11 @@ class MetricsTest {
         assertThat(value("doorstep_errors_total", label("code", "INTERNAL"))).isZero();
         assertThat(value("doorstep_call_log_append_seconds_count")).as("queued, offered, reject, offered, "
                 + "connected, ended; queued, ended; queued").isEqualTo(9);
-        assertThat(value("doorstep_switchboard_work_seconds_count")).as("every message after hello, pings included")
+        double work = samples.entrySet().stream().filter(e -> e.getKey().startsWith(
+                "doorstep_switchboard_work_seconds_count{")).mapToDouble(Map.Entry::getValue).sum();
+        assertThat(work).as("every message after hello, pings included, over all types")
                 .isGreaterThanOrEqualTo(6).isEqualTo(value("doorstep_switchboard_wait_seconds_count"));
+        assertThat(value("doorstep_switchboard_work_seconds_count", label("type", "call.request"))).isEqualTo(5);
     }
 
     @Test
