@@ -97,18 +97,6 @@ gc_pauses() {
          END {printf "%s GC pauses: %d, longest %.1f ms, %.0f ms in all\n", who, n, max, total}' "$2"
 }
 
-# The server's own view of the whole run (warm-up included): how long client messages waited for the switchboard
-# thread and how long it took to apply them, as the share of messages within each bucket of the histogram.
-switchboard_share() {
-    curl -sf "http://127.0.0.1:$PORT/metrics" | awk -v what="$1" '
-        $0 ~ "^doorstep_switchboard_" what "_seconds_bucket" {
-            match($0, /le="[^"]+"/); le = substr($0, RSTART + 4, RLENGTH - 5); n[++k] = le; c[k] = $NF }
-        $0 ~ "^doorstep_switchboard_" what "_seconds_count" { total = $NF }
-        END { if (!total) exit; line = sprintf("server: switchboard %s of %d messages:", what, total)
-              for (i = 1; i <= k; i++) if (n[i] != "+Inf") line = line sprintf(" <=%gms %.2f%%", n[i] * 1000, 100 * c[i] / total)
-              print line }' | tee -a "$RESULTS" || true
-}
-
 stop_server() {
     [ -n "$SERVER_WRAPPER" ] || return 0
     kill -TERM "$SERVER_PID" 2> /dev/null || true
@@ -158,8 +146,6 @@ for scenario in "${SCENARIOS[@]}"; do
         *)        echo "unknown scenario $scenario (district, ramp, idle)" >&2; exit 2 ;;
     esac
     log "$(gc_pauses server "$OUT/gc-$scenario.log"); $(gc_pauses generator "$OUT/gc-generator-$scenario.log")"
-    switchboard_share wait "$scenario"
-    switchboard_share work "$scenario"
     stop_server
 done
 log ""

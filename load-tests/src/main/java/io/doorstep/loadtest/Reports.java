@@ -99,9 +99,11 @@ final class Reports {
     static String cpu(MeasuredPhases.Phase phase) {
         CpuAccount.Usage cpu = phase.cpu();
         long completed = phase.calls().completed();
-        return format("  cpu (cores): server %.2f (%.0f us per completed call), generator %.2f, other work %.2f%n"
+        return format("  cpu (cores): server %.2f (%.0f us per completed call), generator %.2f, other work %.2f, "
+                        + "stolen by the hypervisor %.3f%n"
                         + "  measured over %d of %d slices%s%n", cpu.server(),
                 completed == 0 ? 0 : cpu.serverCpu().toNanos() / 1e3 / completed, cpu.generator(), cpu.other(),
+                cpu.stolen(),
                 phase.kept(), phase.run(), phase.disturbed() ? " (ALL DISTURBED by other work: not a clean figure)"
                         : phase.kept() < phase.run() ? " (the others were disturbed by other work)" : "");
     }

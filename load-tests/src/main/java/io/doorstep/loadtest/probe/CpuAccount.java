@@ -15,13 +15,19 @@ import java.util.Optional;
 public final class CpuAccount {
     private static final Path PROC_STAT = Path.of("/proc/stat");
 
-    /** Cores kept busy on average (1.0 = one core all the time); NaN where not known. */
-    public record Usage(Duration wall, Duration serverCpu, double server, double generator, double other) {
+    /**
+     * Cores kept busy on average (1.0 = one core all the time); NaN where not known. {@code stolen} is the time a
+     * virtual machine's CPUs were ready to run but the hypervisor ran something else (steal time): every thread on
+     * them, the server's included, stood still meanwhile.
+     */
+    public record Usage(Duration wall, Duration serverCpu, double server, double generator, double other,
+                        double stolen) {
         /** Two intervals as one: CPU time adds up, cores are averaged over the wall time. */
         public Usage plus(Usage o) {
             Duration total = wall.plus(o.wall);
             return new Usage(total, serverCpu.plus(o.serverCpu), mean(server, o.server, o.wall, total),
-                    mean(generator, o.generator, o.wall, total), mean(other, o.other, o.wall, total));
+                    mean(generator, o.generator, o.wall, total), mean(other, o.other, o.wall, total),
+                    mean(stolen, o.stolen, o.wall, total));
         }
 
         private double mean(double mine, double theirs, Duration theirWall, Duration total) {
@@ -58,9 +64,16 @@ public final class CpuAccount {
         double serverCores = server.isPresent() ? share(serverCpu, wall) : Double.NaN;
         double generatorCores = share(cpu(generator).minus(startGenerator), wall);
         long[] machine = machineTicks();
-        double machineCores = machine == null || startMachine == null ? Double.NaN
-                : (double) (machine[0] - startMachine[0]) / (machine[1] - startMachine[1]) * machine[2];
-        return new Usage(wall, serverCpu, serverCores, generatorCores, machineCores - serverCores - generatorCores);
+        boolean known = machine != null && startMachine != null;
+        double machineCores = known ? cores(machine, 0) : Double.NaN;
+        double stolenCores = known ? cores(machine, 3) : Double.NaN;
+        return new Usage(wall, serverCpu, serverCores, generatorCores,
+                machineCores - stolenCores - serverCores - generatorCores, stolenCores);
+    }
+
+    /** Cores' worth of the ticks in column {@code i} of {@link #machineTicks} since {@link #start}. */
+    private double cores(long[] machine, int i) {
+        return (double) (machine[i] - startMachine[i]) / (machine[1] - startMachine[1]) * machine[2];
     }
 
     private static double share(Duration cpu, Duration wall) {
@@ -73,7 +86,8 @@ public final class CpuAccount {
     }
 
     /**
-     * Busy ticks, total ticks (summed over all CPUs) and the number of CPUs, from /proc/stat (Linux); null elsewhere.
+     * Busy ticks (steal included), total ticks (summed over all CPUs), the number of CPUs and steal ticks, from
+     * /proc/stat (Linux); null elsewhere.
      * Read from the OS rather than the runtime, which sees only the CPUs this process is pinned to.
      */
     private static long[] machineTicks() {
@@ -89,7 +103,7 @@ public final class CpuAccount {
             }
             long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
             long cpus = lines.stream().filter(l -> l.matches("cpu\\d+ .*")).count();
-            return new long[] {total - idle, total, cpus};
+            return new long[] {total - idle, total, cpus, Long.parseLong(f[8])};
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
