@@ -2,11 +2,10 @@ package io.doorstep.loadtest.probe;
 
 import java.io.IOException;
 import java.math.BigDecimal;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
@@ -24,7 +23,6 @@ public final class SwitchboardProbe {
     private static final Pattern LE = Pattern.compile("le=\"([^\"]+)\"");
     private static final Pattern TYPE = Pattern.compile("type=\"([^\"]+)\"");
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private final URI metrics;
 
     /** {@code server} is the WebSocket URL; the metrics are on the same port. */
@@ -59,17 +57,30 @@ public final class SwitchboardProbe {
         }
     }
 
-    /** The histograms now, or empty ones when the server's metrics cannot be read (the report says so). */
+    /**
+     * The histograms now, or empty ones when the server's metrics cannot be read (the report says so). The connection
+     * is closed at once: one left open would sit idle in the server until its heartbeat timeout closes it, in the
+     * middle of the measurement, and that unusual path would set the server's JIT recompiling.
+     */
     public Snapshot snapshot() {
+        HttpURLConnection c = null;
         try {
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(metrics).timeout(Duration.ofSeconds(5)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            return r.statusCode() == 200 ? parse(r.body()) : new Snapshot(Map.of());
+            c = (HttpURLConnection) metrics.toURL().openConnection();
+            c.setConnectTimeout(2_000);
+            c.setReadTimeout(5_000);
+            c.setRequestProperty("Connection", "close");
+            if (c.getResponseCode() != 200) {
+                return new Snapshot(Map.of());
+            }
+            try (InputStream in = c.getInputStream()) {
+                return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
         } catch (IOException e) {
             return new Snapshot(Map.of());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new Snapshot(Map.of());
+        } finally {
+            if (c != null) {
+                c.disconnect();
+            }
         }
     }
 
