@@ -38,10 +38,14 @@ final class DistrictCommand implements Callable<Integer> {
             System.out.println(Reports.format("district: %d stations and %d agents signed in in %.1f s; "
                             + "talk time %d ms, answer delay %d ms", calls.stations, calls.agents,
                     (System.nanoTime() - start) / 1e9, calls.talkTime.toMillis(), calls.answerDelay.toMillis()));
-            if (!calls.warmup.isZero()) {
-                System.out.print(Reports.warmup(load.run(warmupRate == null ? rate : warmupRate, calls.warmup)));
-            }
             SwitchboardProbe server = new SwitchboardProbe(target.url);
+            if (!calls.warmup.isZero()) {
+                // Scraped during the warm-up as Prometheus would, so that the server has compiled its /metrics path
+                // before the measured phase, whose first and last scrapes are the probe's.
+                try (var scrapes = server.scrapeEvery(Duration.ofSeconds(5))) {
+                    System.out.print(Reports.warmup(load.run(warmupRate == null ? rate : warmupRate, calls.warmup)));
+                }
+            }
             SwitchboardProbe.Snapshot before = server.snapshot();
             MeasuredPhases.Phase phase = calls.measuredPhases(load, target).run(rate, duration);
             String switchboard = server.snapshot().since(before);

@@ -1,14 +1,18 @@
 package io.doorstep.loadtest.probe;
 
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.io.InputStream;
+import java.math.BigDecimal;
 import java.net.HttpURLConnection;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -82,6 +86,17 @@ public final class SwitchboardProbe {
                 c.disconnect();
             }
         }
+    }
+
+    /** Scrapes the server's metrics every {@code interval} (results unused) until closed. */
+    public AutoCloseable scrapeEvery(Duration interval) {
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "metrics-scrape");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleAtFixedRate(this::snapshot, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        return timer::shutdownNow;
     }
 
     static Snapshot parse(String scrape) {
