@@ -77,7 +77,7 @@ public final class CallLoad implements AutoCloseable {
     /** Places calls at {@code ratePerSecond} for {@code duration}, waits for them to end, and reports. */
     public CallReport run(double ratePerSecond, Duration duration) throws InterruptedException {
         stats.startPhase();
-        Pacer.run(ratePerSecond, duration, this::arrive);
+        Pacer.run(fleet.timer(), ratePerSecond, duration, this::arrive);
         long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
         while (stats.inFlight() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(DRAIN_POLL_MS);

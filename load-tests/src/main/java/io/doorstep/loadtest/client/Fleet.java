@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -73,6 +74,14 @@ public final class Fleet implements AutoCloseable {
     }
 
     /** Opens one connection; it signs in by itself. */
+    /**
+     * An event loop of the clients, to time work on: with one I/O thread (the default) it is the loop every
+     * connection writes from.
+     */
+    public ScheduledExecutorService timer() {
+        return group.next();
+    }
+
     public BenchConnection connect(Login login) {
         BenchConnection connection = new BenchConnection(codec, login.token(), login.listener());
         InetSocketAddress source = sources.get(Math.floorMod(nextSource.getAndIncrement(), sources.size()));

@@ -147,6 +147,24 @@ class ResumeTest {
     }
 
     @Test
+    void anIdleHttpKeepAliveConnectionIsClosedCleanly() throws Exception {
+        java.net.URI health = server.httpUri("/health");
+        try (java.net.Socket http = new java.net.Socket(health.getHost(), health.getPort())) {
+            http.setSoTimeout(5_000);
+            http.getOutputStream().write(("GET /health HTTP/1.1\r\nHost: " + health.getAuthority()
+                    + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            java.io.InputStream in = http.getInputStream();
+            String head = new String(in.readNBytes(12), java.nio.charset.StandardCharsets.US_ASCII);
+            assertThat(head).isEqualTo("HTTP/1.1 200");
+
+            byte[] rest = in.readAllBytes(); // the rest of the answer, then the end of the stream after the idle time
+
+            assertThat(new String(rest, java.nio.charset.StandardCharsets.US_ASCII)).as("no WebSocket frame after "
+                    + "the HTTP answer").doesNotContain("heartbeat").endsWith("}");
+        }
+    }
+
+    @Test
     void silentConnectionIsDroppedByTheHeartbeatWhileAPingingOneStays() throws Exception {
         try (WsClient silent = server.signIn("st-test-01", Role.STATION);
              WsClient lively = server.signIn("st-test-02", Role.STATION)) {

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One connection's sign-in gate: the first message must be a {@code hello} with a valid token, within the hello
- * timeout. After that every message goes to the {@link Switchboard}. Heartbeat silence closes the connection.
+ * timeout. After that every message goes to the {@link Switchboard}. Heartbeat silence closes the connection (and
+ * the same idle time closes an HTTP keep-alive connection that never became a WebSocket).
  */
 final class SignallingHandler extends ChannelInboundHandlerAdapter {
     private static final Logger log = LoggerFactory.getLogger(SignallingHandler.class);
@@ -31,6 +32,7 @@ final class SignallingHandler extends ChannelInboundHandlerAdapter {
     private final Switchboard switchboard;
     private final TokenService tokens;
     private final long helloTimeoutMs;
+    private boolean upgraded;
     private boolean signedIn;
     private ScheduledFuture<?> helloTimer;
 
@@ -43,12 +45,17 @@ final class SignallingHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            upgraded = true;
             helloTimer = ctx.executor().schedule(() -> {
                 if (!signedIn) {
                     switchboard.refuse(ctx.channel(), null, ErrorCode.HELLO_TIMEOUT,
                             "no hello within " + helloTimeoutMs + " ms");
                 }
             }, helloTimeoutMs, TimeUnit.MILLISECONDS);
+        } else if (evt instanceof IdleStateEvent && !upgraded) {
+            // An HTTP keep-alive connection (API, metrics) left idle: no WebSocket to say goodbye on.
+            log.debug("idle http connection closed remote={}", ctx.channel().remoteAddress());
+            ctx.close();
         } else if (evt instanceof IdleStateEvent) {
             log.info("heartbeat timeout remote={}", ctx.channel().remoteAddress());
             // 1001 "going away" with the reason, so the client knows to reconnect and resume.
