@@ -57,6 +57,8 @@ import org.slf4j.LoggerFactory;
 public final class MediaSession implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MediaSession.class);
     private static final List<String> STREAM = List.of("doorstep");
+    /** How long WebRTC may take to apply a description before it counts as refused (it takes milliseconds). */
+    static final Duration DESCRIPTION_TIMEOUT = Duration.ofSeconds(5);
 
     /** Where the session's SDP and ICE candidates go: to the peer, through signalling. */
     public interface Signaller {
@@ -306,23 +308,45 @@ public final class MediaSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Hears whether a description was applied. webrtc-java 0.14.0 answers neither success nor failure for SDP it
+     * cannot parse, which would leave negotiation hanging in silence: without an answer in
+     * {@link #DESCRIPTION_TIMEOUT} the description counts as refused. Created and answered on the media thread.
+     */
     private final class SetObserver implements SetSessionDescriptionObserver {
         private final String what;
         private final Runnable then;
+        private boolean answered;
 
         SetObserver(String what, Runnable then) {
             this.what = what;
             this.then = then;
+            engine.thread().schedule(() -> onMediaThread(this::expire), DESCRIPTION_TIMEOUT.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
 
         @Override
         public void onSuccess() {
-            onMediaThread(then);
+            onMediaThread(() -> {
+                answered = true;
+                then.run();
+            });
         }
 
         @Override
         public void onFailure(String error) {
-            onMediaThread(() -> fail("the " + what + " description was refused: " + error));
+            onMediaThread(() -> {
+                answered = true;
+                fail("the " + what + " description was refused: " + error);
+            });
+        }
+
+        private void expire() {
+            if (!answered) {
+                answered = true;
+                fail("the " + what + " description was refused: WebRTC did not apply it within "
+                        + DESCRIPTION_TIMEOUT.toSeconds() + " s (it could not parse it)");
+            }
         }
     }
 
@@ -424,12 +448,21 @@ public final class MediaSession implements AutoCloseable {
 
     // ------------------------------------------------------------------ plumbing
 
-    /** Runs {@code task} on the media thread unless the session is closed; safe from any thread, never blocks. */
+    /**
+     * Runs {@code task} on the media thread unless the session is closed; safe from any thread, never blocks. What
+     * the task throws (WebRTC refuses some input by throwing, e.g. SDP it cannot parse) is reported as a failure: the
+     * executor would otherwise keep it in a future nobody reads.
+     */
     private void onMediaThread(Runnable task) {
         try {
             engine.thread().execute(() -> {
-                if (!closed) {
+                if (closed) {
+                    return;
+                }
+                try {
                     task.run();
+                } catch (RuntimeException e) {
+                    fail(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
                 }
             });
         } catch (RejectedExecutionException e) {
