@@ -65,6 +65,11 @@ public final class MediaEngine implements AutoCloseable {
             });
         } catch (RuntimeException e) {
             thread.shutdownNow();
+            if (e.getCause() instanceof LinkageError) {
+                throw new IllegalStateException("WebRTC's native library could not be loaded; on Debian it needs "
+                        + "libpulse0, libudev1, libx11-6, libxfixes3, libxrandr2, libxcomposite1 and libxext6 "
+                        + "(no sound server or display)", e.getCause());
+            }
             throw e;
         }
     }

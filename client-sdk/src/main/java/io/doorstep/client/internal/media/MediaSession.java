@@ -119,7 +119,7 @@ public final class MediaSession implements AutoCloseable {
     private VideoTrack remoteVideo;
     private VideoTrackSink remoteSink;
     private ScheduledFuture<?> statsTimer;
-    private boolean initiator;
+    private volatile boolean initiator;
     private boolean remoteDescriptionSet;
     private boolean restartWanted;
     private volatile boolean closed;
