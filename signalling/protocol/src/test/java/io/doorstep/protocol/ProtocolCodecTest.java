@@ -51,7 +51,9 @@ class ProtocolCodecTest {
                 new ClientMessage.BarcodeScan("d2", "c-abc", new Barcode("MRB-2026-000123", "qr")),
                 new ClientMessage.DocumentsToken("t1", "c-abc"),
                 new ClientMessage.PrintRequest("d3", "c-abc", "job-1", "Xq3vT0aLkP9sYw2bE7rN1uHc", 2),
-                new ClientMessage.PrintResult("d4", "c-abc", "job-1", PrintStatus.FAILED, "paper jam"));
+                new ClientMessage.PrintResult("d4", "c-abc", "job-1", PrintStatus.FAILED, "paper jam"),
+                new ClientMessage.CallStats("q1", "c-abc", 42.5, 3.25, 17L, 0.01, 812.0, 790.5, 1234L, "relay",
+                        "udp"));
     }
 
     /** One instance of every server message type, with every field set. */
@@ -152,7 +154,7 @@ class ProtocolCodecTest {
         assertThat(clientMessages().stream().map(ProtocolCodec::typeOf)).containsExactly("hello", "ping", "bye",
                 "call.request", "call.cancel", "call.accept", "call.reject", "call.hangup", "agent.state",
                 "signal.sdp", "signal.ice", "device.idcard", "device.barcode", "documents.token",
-                "print.request", "print.result");
+                "print.request", "print.result", "call.stats");
     }
 
     @Test
@@ -311,7 +313,8 @@ class ProtocolCodecTest {
                 Arguments.of("{\"type\":\"print.result\",\"id\":\"m\",\"callId\":\"c\",\"jobId\":\"j\"}",
                         "status"),
                 Arguments.of("{\"type\":\"print.request\",\"id\":\"m\",\"callId\":\"c\",\"jobId\":\"j\",\"copies\":1}",
-                        "documentId"));
+                        "documentId"),
+                Arguments.of("{\"type\":\"call.stats\",\"id\":\"m\",\"rttMs\":40}", "callId"));
     }
 
     @ParameterizedTest
@@ -355,7 +358,38 @@ class ProtocolCodecTest {
                         + "\"status\":\"jammed\"}"),
                 Arguments.of("{\"type\":\"hello\",\"id\":\"v\",\"token\":\"t\","
                         + "\"resume\":{\"sessionId\":\"s\",\"lastSeq\":-3}}"),
-                Arguments.of("{\"type\":\"hello\",\"id\":\"v\",\"token\":\"" + "t".repeat(8193) + "\"}"));
+                Arguments.of("{\"type\":\"hello\",\"id\":\"v\",\"token\":\"" + "t".repeat(8193) + "\"}"),
+                Arguments.of(stats("\"rttMs\":-1")),
+                Arguments.of(stats("\"rttMs\":60001")),
+                Arguments.of(stats("\"rttMs\":\"40\"")),
+                Arguments.of(stats("\"jitterMs\":-0.5")),
+                Arguments.of(stats("\"fractionLost\":1.5")),
+                Arguments.of(stats("\"bitrateInKbps\":1e9")),
+                Arguments.of(stats("\"bitrateOutKbps\":-3")),
+                Arguments.of(stats("\"packetsLost\":-1")),
+                Arguments.of(stats("\"packetsLost\":2.5")),
+                Arguments.of(stats("\"framesDecoded\":-7")),
+                Arguments.of(stats("\"candidateType\":\"wormhole\"")),
+                Arguments.of(stats("\"candidateType\":\"relay\",\"relayProtocol\":\"sctp\"")),
+                Arguments.of(stats("\"candidateType\":\"host\",\"relayProtocol\":\"udp\"")));
+    }
+
+    /** A call.stats frame with request id v and these fields besides its call id. */
+    private static String stats(String fields) {
+        return "{\"type\":\"call.stats\",\"id\":\"v\",\"callId\":\"c\"," + fields + "}";
+    }
+
+    @Test
+    void callStatsTakeWholeNumbersAsDecimalsAndEveryMeasurementIsOptional() throws Exception {
+        ClientMessage.CallStats s = (ClientMessage.CallStats) CODEC.decodeClient(
+                "{\"type\":\"call.stats\",\"callId\":\"c\",\"rttMs\":40,\"fractionLost\":0}"
+                        .getBytes(StandardCharsets.UTF_8));
+        assertThat(s.rttMs()).isEqualTo(40.0);
+        assertThat(s.fractionLost()).isZero();
+        assertThat(s.jitterMs()).isNull();
+        assertThat(s.candidateType()).isNull();
+        assertThat(new String(CODEC.encode(s), StandardCharsets.UTF_8))
+                .isEqualTo("{\"type\":\"call.stats\",\"callId\":\"c\",\"rttMs\":40.0,\"fractionLost\":0.0}");
     }
 
     @ParameterizedTest

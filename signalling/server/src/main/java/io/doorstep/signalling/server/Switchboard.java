@@ -186,6 +186,7 @@ public final class Switchboard {
         route(t, ClientMessage.DocumentsToken.class, PARTIES, (s, m, b) -> documents.token(s, m));
         route(t, ClientMessage.PrintRequest.class, AGENT, (s, m, b) -> documents.printRequest(s, m));
         route(t, ClientMessage.PrintResult.class, STATION, (s, m, b) -> documents.printResult(s, m));
+        route(t, ClientMessage.CallStats.class, PARTIES, (s, m, b) -> dispatcher.callStats(s, m));
         return Map.copyOf(t);
     }
 
