@@ -111,8 +111,12 @@ public record RelayConfig(Turn turn, Auth auth, Path dataDir, Quotas quotas, Pol
     /** The document relay (tus uploads, progressive downloads); see docs/documents.md. */
     public record Documents(boolean enabled, String listenAddress, int port, String directory, String tokenSecret,
                             long maxDocumentBytes, long maxCallBytes, Duration uploadExpiry, Duration retention,
-                            Duration sweepInterval, boolean operatorAudit, int ioThreads, String eventsUrl) {
+                            Duration sweepInterval, boolean operatorAudit, int ioThreads, String eventsUrl,
+                            List<String> allowedOrigins) {
         public Documents {
+            allowedOrigins = List.copyOf(allowedOrigins);
+            allowedOrigins.forEach(o -> Check.that(o.matches("https?://[^\\s/]+"), "documents.allowed-origins",
+                    "entries must be origins like https://desk.example.gov.cn (scheme, host, port; no path): " + o));
             Check.that(port >= 0 && port <= 65535, "documents.port", "must be 0..65535");
             Check.that(maxDocumentBytes >= 1, "documents.max-document-bytes", "must be at least 1");
             Check.that(maxCallBytes >= maxDocumentBytes, "documents.max-call-bytes",
@@ -141,7 +145,8 @@ public record RelayConfig(Turn turn, Auth auth, Path dataDir, Quotas quotas, Pol
                     + ", directory=" + directory + ", tokenSecret=<hidden>, maxDocumentBytes=" + maxDocumentBytes
                     + ", maxCallBytes=" + maxCallBytes + ", uploadExpiry=" + uploadExpiry + ", retention="
                     + retention + ", sweepInterval=" + sweepInterval + ", operatorAudit=" + operatorAudit
-                    + ", ioThreads=" + ioThreads + ", eventsUrl=" + eventsUrl + "]";
+                    + ", ioThreads=" + ioThreads + ", eventsUrl=" + eventsUrl + ", allowedOrigins=" + allowedOrigins
+                    + "]";
         }
     }
 }

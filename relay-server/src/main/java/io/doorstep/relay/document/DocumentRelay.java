@@ -252,10 +252,13 @@ final class DocumentRelay {
             log.error("document {}: cannot read its first bytes: {}", u.id, e.toString());
         }
         if (u.type == null) {
-            if (u.writer != null) {
-                u.writer.fail(DocumentError.UNSUPPORTED_TYPE.with("the content is not a JPEG, PNG or PDF"));
-            }
+            // Gone before the writer hears 415, so that no request after that answer finds the upload still there.
+            PatchSession writer = u.writer;
+            u.writer = null;
             remove(u, "type");
+            if (writer != null) {
+                writer.fail(DocumentError.UNSUPPORTED_TYPE.with("the content is not a JPEG, PNG or PDF"));
+            }
             return false;
         }
         return true;

@@ -73,7 +73,7 @@ public final class DocumentServer implements AutoCloseable {
     public InetSocketAddress start(EventLoopGroup group, Class<? extends ServerChannel> type)
             throws InterruptedException {
         channel = new ServerBootstrap().group(group).channel(type)
-                .childHandler(new DocumentServerInitializer(relay))
+                .childHandler(new DocumentServerInitializer(relay, config.allowedOrigins()))
                 .bind(config.listenAddress(), config.port()).sync().channel();
         long every = config.sweepInterval().toMillis();
         sweeper.scheduleWithFixedDelay(relay::sweep, every, every, TimeUnit.MILLISECONDS);

@@ -30,6 +30,7 @@ class DocumentsConfigTest {
         assertThat(d.operatorAudit()).isFalse();
         assertThat(d.ioThreads()).isEqualTo(2);
         assertThat(d.sendsEvents()).as("no signalling server to tell unless configured").isFalse();
+        assertThat(d.allowedOrigins()).as("no browser is let in unless configured").isEmpty();
     }
 
     @Test
@@ -39,7 +40,8 @@ class DocumentsConfigTest {
                 "DOORSTEP_DOCUMENTS_TOKEN_SECRET", "s3cret-s3cret-s3cret-s3cret-s3cret",
                 "DOORSTEP_DOCUMENTS_RETENTION", "7d", "DOORSTEP_DOCUMENTS_MAX_DOCUMENT_BYTES", "1000",
                 "DOORSTEP_DOCUMENTS_OPERATOR_AUDIT", "true",
-                "DOORSTEP_DOCUMENTS_EVENTS_URL", "http://127.0.0.1:8080/internal/documents/events")).documents();
+                "DOORSTEP_DOCUMENTS_EVENTS_URL", "http://127.0.0.1:8080/internal/documents/events",
+                "DOORSTEP_DOCUMENTS_ALLOWED_ORIGINS", "https://desk.example.gov.cn,http://localhost:8080")).documents();
 
         assertThat(d.port()).isEqualTo(9000);
         assertThat(d.directory(Path.of("./data"))).isEqualTo(Path.of("/srv/doorstep/documents"));
@@ -47,6 +49,7 @@ class DocumentsConfigTest {
         assertThat(d.maxDocumentBytes()).isEqualTo(1000);
         assertThat(d.operatorAudit()).isTrue();
         assertThat(d.sendsEvents()).isTrue();
+        assertThat(d.allowedOrigins()).containsExactly("https://desk.example.gov.cn", "http://localhost:8080");
         assertThat(d.toString()).doesNotContain("s3cret").contains("tokenSecret=<hidden>");
     }
 
@@ -59,6 +62,7 @@ class DocumentsConfigTest {
         "DOORSTEP_DOCUMENTS_RETENTION, soon, documents.retention",
         "DOORSTEP_DOCUMENTS_IO_THREADS, 0, documents.io-threads",
         "DOORSTEP_DOCUMENTS_EVENTS_URL, signalling:8080/internal, documents.events-url",
+        "DOORSTEP_DOCUMENTS_ALLOWED_ORIGINS, https://desk.example.gov.cn/console, documents.allowed-origins",
     })
     void anInvalidValueNamesItsKey(String variable, String value, String key) {
         assertThatThrownBy(() -> RelayConfig.load(null, Map.of(variable, value)))

@@ -47,7 +47,7 @@ class DocumentHandlerTest {
         DocumentMetrics metrics = new DocumentMetrics(new SimpleMeterRegistry(), () -> 0);
         RelayConfig.Documents config = new RelayConfig.Documents(true, "127.0.0.1", 0, dir.toString(),
                 TestDocuments.SECRET, 8 << 20, 8 << 20, Duration.ofHours(1), Duration.ofHours(1), Duration.ofMinutes(1),
-                false, 1, "");
+                false, 1, "", java.util.List.of());
         relay = new DocumentRelay(config, tokens, new DocumentStore(dir), disk,
                 DocumentListener.NONE, metrics, clock);
         ch = new EmbeddedChannel(new TusRequestDecoder(), new DocumentHandler(relay));

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -427,5 +428,57 @@ class DocumentServerTest {
     private long offset(String path) {
         return Long.parseLong(docs.send("HEAD", path, station, Map.of(), null).headers()
                 .firstValue("Upload-Offset").orElse("-1"));
+    }
+
+    // Browsers reach the relay from the configured web page origins only (CORS).
+
+    @Test
+    void aPreflightFromTheDeskIsAllowedWithTheTusMethodsAndHeaders() {
+        HttpResponse<String> r = docs.send("OPTIONS", "/files/", null, Map.of("Origin", TestDocuments.DESK_ORIGIN,
+                "Access-Control-Request-Method", "PATCH",
+                "Access-Control-Request-Headers", "authorization,tus-resumable,upload-offset,content-type"), null);
+
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue(TestDocuments.DESK_ORIGIN);
+        assertThat(String.join(",", r.headers().allValues("Access-Control-Allow-Methods"))).contains("PATCH", "DELETE");
+        assertThat(String.join(",", r.headers().allValues("Access-Control-Allow-Headers")).toLowerCase())
+                .contains("authorization", "tus-resumable", "upload-offset", "upload-checksum");
+        assertThat(r.headers().firstValue("Access-Control-Max-Age")).hasValue("600");
+        assertThat(r.headers().firstValue("Access-Control-Allow-Credentials")).as("tokens, not cookies").isEmpty();
+    }
+
+    @Test
+    void theDeskSeesTheTusHeadersOfAnAnswer() {
+        HttpResponse<String> r = docs.send("POST", "/files/", station, Map.of("Origin", TestDocuments.DESK_ORIGIN,
+                "Upload-Length", "1000"), null);
+
+        assertThat(r.statusCode()).isEqualTo(201);
+        assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).hasValue(TestDocuments.DESK_ORIGIN);
+        assertThat(String.join(",", r.headers().allValues("Access-Control-Expose-Headers")))
+                .contains("Location", "Upload-Offset", "Tus-Resumable", "Doorstep-Document-Sha256");
+    }
+
+    @Test
+    void anotherSiteIsRefusedAndItsUploadNeverReachesTheDisk() throws Exception {
+        byte[] scan = TestDocuments.jpeg(20_000, 3);
+        HttpResponse<String> r = docs.send("POST", "/files/", station, Map.of("Origin", "https://evil.example",
+                "Upload-Length", Integer.toString(scan.length),
+                "Content-Type", "application/offset+octet-stream"), scan);
+
+        assertThat(r.statusCode()).isEqualTo(403);
+        assertThat(r.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+        try (Stream<Path> files = Files.list(docs.documents())) {
+            assertThat(files.filter(f -> !f.getFileName().toString().equals("audit.jsonl")))
+                    .as("no document created").isEmpty();
+        }
+        assertThat(docs.create(station, 1000)).as("the relay carries on").startsWith("/files/");
+    }
+
+    @Test
+    void aPageOfThisMachineThatIsNotConfiguredIsRefusedToo() {
+        HttpResponse<String> fromDesk = docs.send("HEAD", "/files/AAAAAAAAAAAAAAAAAAAAAAAA", station,
+                Map.of("Origin", "http://localhost:8080"), null);
+
+        assertThat(fromDesk.statusCode()).as("not among the configured origins").isEqualTo(403);
     }
 }

@@ -52,6 +52,8 @@ final class TestDocuments implements AutoCloseable {
     final List<String> events = new CopyOnWriteArrayList<>();
     private final EventLoopGroup group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    /** The web page origin the test relay lets browsers in from. */
+    static final String DESK_ORIGIN = "https://desk.example.gov.cn";
     private DocumentServer server;
     private final boolean operatorAudit;
 
@@ -69,7 +71,8 @@ final class TestDocuments implements AutoCloseable {
 
     static RelayConfig.Documents config(Path dir, boolean operatorAudit) {
         return new RelayConfig.Documents(true, "127.0.0.1", 0, dir.resolve("documents").toString(), SECRET,
-                MAX_DOCUMENT, MAX_CALL, EXPIRY, RETENTION, Duration.ofMillis(50), operatorAudit, 2, "");
+                MAX_DOCUMENT, MAX_CALL, EXPIRY, RETENTION, Duration.ofMillis(50), operatorAudit, 2, "",
+                java.util.List.of(DESK_ORIGIN));
     }
 
     void start() {
