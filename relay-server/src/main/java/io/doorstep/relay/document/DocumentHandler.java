@@ -123,8 +123,12 @@ final class DocumentHandler extends ChannelInboundHandlerAdapter {
         DocumentToken token = relay.authenticate(r.token());
         Upload u = relay.find(r.id());
         relay.authorize(token, u.callId, DocumentPermission.READ);
-        relay.metrics.request(r.operation().name(), 200);
-        follower = relay.follow(u, token, ctx.channel(), () -> ctx.executor().execute(this::downloaded));
+        if (r.range() != null && !r.range().satisfiable(u.length)) {
+            respond(TusResponses.rangeNotSatisfiable(u));
+            return;
+        }
+        relay.metrics.request(r.operation().name(), r.range() == null ? 200 : 206);
+        follower = relay.follow(u, token, ctx.channel(), r.range(), () -> ctx.executor().execute(this::downloaded));
     }
 
     private void delete(TusRequest r) {

@@ -183,9 +183,12 @@ final class DocumentRelay {
         return s;
     }
 
-    /** Starts streaming the document to a reader; {@code done} runs when the whole document was sent. */
-    Follower follow(Upload u, DocumentToken token, Channel channel, Runnable done) {
-        Follower f = new Follower(this, u, channel, done);
+    /**
+     * Starts streaming the document (or the satisfiable {@code range} of it; null: all) to a reader; {@code done} runs
+     * when all of it was sent.
+     */
+    Follower follow(Upload u, DocumentToken token, Channel channel, ByteRange range, Runnable done) {
+        Follower f = new Follower(this, u, channel, range, done);
         DocumentParty reader = new DocumentParty(token.subject(), token.role());
         u.executor.execute(() -> f.start(reader));
         return f;

@@ -23,6 +23,9 @@ final class Follower {
     private final Upload upload;
     private final Channel channel;
     private final Runnable done;
+    private final ByteRange range;
+    /** Where the download stops (exclusive): the document's end, or its range's. */
+    private final long end;
     private FileChannel file;
     private long position;
     private boolean started;
@@ -31,11 +34,15 @@ final class Follower {
     private boolean waiting;
     private boolean closed;
 
-    Follower(DocumentRelay relay, Upload upload, Channel channel, Runnable done) {
+    /** {@code range}: null for the whole document, else one that {@link ByteRange#satisfiable} says lies in it. */
+    Follower(DocumentRelay relay, Upload upload, Channel channel, ByteRange range, Runnable done) {
         this.relay = relay;
         this.upload = upload;
         this.channel = channel;
+        this.range = range;
         this.done = done;
+        this.position = range == null ? 0 : range.first();
+        this.end = range == null ? upload.length : range.end(upload.length);
     }
 
     void start(DocumentParty reader) {
@@ -63,10 +70,10 @@ final class Follower {
         }
         if (upload.state == Upload.State.GONE) {
             abandon();
-        } else if (position < upload.visibleOffset()) {
+        } else if (position < available()) {
             send();
-        } else if (upload.state == Upload.State.COMPLETE) {
-            end();
+        } else if (upload.state == Upload.State.COMPLETE || range != null && position >= end) {
+            end(); // a range ends with its last byte; the whole document waits for its hash, sent as a trailer
         } else {
             waiting = true;
         }
@@ -74,7 +81,7 @@ final class Follower {
 
     private void send() {
         ensureStarted();
-        int n = (int) Math.min(CHUNK, upload.visibleOffset() - position);
+        int n = (int) Math.min(CHUNK, available() - position);
         ByteBuf buf = channel.alloc().directBuffer(n);
         try {
             while (buf.writableBytes() > 0 && buf.writeBytes(file, position + buf.readableBytes(), buf.writableBytes()) > 0) {
@@ -90,7 +97,7 @@ final class Follower {
         relay.metrics.bytesOut(buf.readableBytes());
         long arrival = waiting ? upload.lastArrivalNanos : 0;
         // caught up: the next bytes to arrive leave as soon as this write is done, so the reader is waiting for them
-        waiting = position == upload.visibleOffset();
+        waiting = position == available();
         writing = true;
         channel.writeAndFlush(new DefaultHttpContent(buf)).addListener((ChannelFuture f) -> {
             if (arrival != 0 && f.isSuccess()) {
@@ -109,11 +116,20 @@ final class Follower {
         }
     }
 
+    /** The end of what may be sent now: what arrived, within the range. */
+    private long available() {
+        return Math.min(upload.visibleOffset(), end);
+    }
+
     private void ensureStarted() {
         if (!started) {
             started = true;
-            chunked = upload.state != Upload.State.COMPLETE;
-            channel.write(TusResponses.download(upload, !chunked));
+            if (range != null) {
+                channel.write(TusResponses.partial(upload, position, end));
+            } else {
+                chunked = upload.state != Upload.State.COMPLETE;
+                channel.write(TusResponses.download(upload, !chunked));
+            }
         }
     }
 

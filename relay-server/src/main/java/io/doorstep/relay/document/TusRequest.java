@@ -7,12 +7,12 @@ package io.doorstep.relay.document;
  */
 record TusRequest(Operation operation, DocumentId id, String token, Long uploadOffset, Long uploadLength,
                   UploadMetadata metadata, Checksum checksum, boolean octetStream, boolean hasBody,
-                  boolean keepAlive, DocumentException problem) {
+                  boolean keepAlive, ByteRange range, DocumentException problem) {
 
     enum Operation { OPTIONS, CREATE, HEAD, PATCH, GET, DELETE }
 
     static TusRequest refused(DocumentException problem, boolean hasBody, boolean keepAlive) {
         return new TusRequest(null, null, null, null, null, UploadMetadata.NONE, null, false, hasBody, keepAlive,
-                problem);
+                null, problem);
     }
 }

@@ -53,7 +53,7 @@ final class TusRequestDecoder extends MessageToMessageDecoder<HttpObject> {
                     uploadLength(op, h), UploadMetadata.parse(h.get(TusHeaders.UPLOAD_METADATA)),
                     Checksum.parse(h.get(TusHeaders.UPLOAD_CHECKSUM)),
                     TusHeaders.OFFSET_OCTET_STREAM.equals(h.get(HttpHeaderNames.CONTENT_TYPE)), hasBody, keepAlive,
-                    null);
+                    op == Operation.GET ? ByteRange.parse(h.get(HttpHeaderNames.RANGE)) : null, null);
         } catch (DocumentException e) {
             return TusRequest.refused(e, hasBody, keepAlive);
         }

@@ -63,18 +63,45 @@ final class TusResponses {
 
     /** The head of a download: with a length when the document is complete, chunked while it uploads. */
     static HttpResponse download(Upload u, boolean complete) {
-        HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-        res.headers().set(HttpHeaderNames.CONTENT_TYPE, u.type.mediaType())
-                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
-                .set("X-Content-Type-Options", "nosniff")
-                .set(TusHeaders.UPLOAD_LENGTH, u.length)
-                .set(TusHeaders.DOCUMENT_TYPE, u.type.mediaType());
+        HttpResponse res = downloadHead(u, HttpResponseStatus.OK);
         if (complete) {
             res.headers().set(HttpHeaderNames.CONTENT_LENGTH, u.length).set(TusHeaders.DOCUMENT_SHA256, u.sha256);
         } else {
             res.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED)
                     .set(HttpHeaderNames.TRAILER, TusHeaders.DOCUMENT_SHA256);
         }
+        return res;
+    }
+
+    /**
+     * The head of a range's download (206): its length is known from the upload's, so it is never chunked, even while
+     * the bytes are still arriving; the hash comes with it only if the document was complete when it started.
+     */
+    static HttpResponse partial(Upload u, long first, long end) {
+        HttpResponse res = downloadHead(u, HttpResponseStatus.PARTIAL_CONTENT);
+        res.headers().set(HttpHeaderNames.CONTENT_LENGTH, end - first)
+                .set(HttpHeaderNames.CONTENT_RANGE, "bytes " + first + "-" + (end - 1) + "/" + u.length);
+        if (u.state == Upload.State.COMPLETE) {
+            res.headers().set(TusHeaders.DOCUMENT_SHA256, u.sha256);
+        }
+        return res;
+    }
+
+    /** 416: the range starts at or past the document's end. */
+    static FullHttpResponse rangeNotSatisfiable(Upload u) {
+        FullHttpResponse res = empty(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE);
+        res.headers().set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + u.length);
+        return res;
+    }
+
+    private static HttpResponse downloadHead(Upload u, HttpResponseStatus status) {
+        HttpResponse res = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+        res.headers().set(HttpHeaderNames.CONTENT_TYPE, u.type.mediaType())
+                .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE)
+                .set("X-Content-Type-Options", "nosniff")
+                .set(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES)
+                .set(TusHeaders.UPLOAD_LENGTH, u.length)
+                .set(TusHeaders.DOCUMENT_TYPE, u.type.mediaType());
         return res;
     }
 

@@ -16,6 +16,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -428,6 +429,58 @@ class DocumentServerTest {
     private long offset(String path) {
         return Long.parseLong(docs.send("HEAD", path, station, Map.of(), null).headers()
                 .firstValue("Upload-Offset").orElse("-1"));
+    }
+
+    // A reader whose download broke off resumes it with a Range.
+
+    @Test
+    void aBrokenOffDownloadResumesWhereItStopped() throws Exception {
+        byte[] scan = TestDocuments.jpeg(10_000, 30);
+        String path = docs.create(station, scan.length);
+        docs.patch(path, station, 0, scan);
+
+        HttpResponse<byte[]> rest = docs.downloadRange(path, docs.agent(CALL), "bytes=4000-").get(10, TimeUnit.SECONDS);
+        HttpResponse<byte[]> slice = docs.downloadRange(path, docs.agent(CALL), "bytes=10-19").get(10, TimeUnit.SECONDS);
+
+        assertThat(rest.statusCode()).isEqualTo(206);
+        assertThat(rest.headers().firstValue("Content-Range")).hasValue("bytes 4000-9999/10000");
+        assertThat(rest.headers().firstValue("Doorstep-Document-Sha256")).hasValue(TestDocuments.sha256(scan));
+        assertThat(rest.body()).isEqualTo(Arrays.copyOfRange(scan, 4000, 10_000));
+        assertThat(slice.headers().firstValue("Content-Range")).hasValue("bytes 10-19/10000");
+        assertThat(slice.body()).isEqualTo(Arrays.copyOfRange(scan, 10, 20));
+        assertThat(docs.counter("doorstep.relay.documents.requests", "operation", "GET", "status", "206"))
+                .isEqualTo(2);
+    }
+
+    @Test
+    void aRangeOfAnUploadStillArrivingFollowsItToTheRangesEnd() throws Exception {
+        byte[] scan = TestDocuments.jpeg(10_000, 31);
+        String path = docs.create(station, scan.length);
+        docs.patch(path, station, 0, Arrays.copyOf(scan, 3_000));
+
+        var rest = docs.downloadRange(path, docs.agent(CALL), "bytes=2000-7999");
+        docs.patch(path, station, 3_000, Arrays.copyOfRange(scan, 3_000, 10_000));
+
+        HttpResponse<byte[]> r = rest.get(10, TimeUnit.SECONDS);
+        assertThat(r.statusCode()).isEqualTo(206);
+        assertThat(r.headers().firstValue("Content-Range")).hasValue("bytes 2000-7999/10000");
+        assertThat(r.body()).isEqualTo(Arrays.copyOfRange(scan, 2000, 8000));
+    }
+
+    @Test
+    void aRangePastTheEndIsNotSatisfiableAndOtherFormsGetTheWholeDocument() throws Exception {
+        byte[] scan = TestDocuments.jpeg(1_000, 32);
+        String path = docs.create(station, scan.length);
+        docs.patch(path, station, 0, scan);
+
+        HttpResponse<byte[]> past = docs.downloadRange(path, docs.agent(CALL), "bytes=1000-").get(10, TimeUnit.SECONDS);
+        HttpResponse<byte[]> suffix = docs.downloadRange(path, docs.agent(CALL), "bytes=-100").get(10, TimeUnit.SECONDS);
+
+        assertThat(past.statusCode()).isEqualTo(416);
+        assertThat(past.headers().firstValue("Content-Range")).hasValue("bytes */1000");
+        assertThat(suffix.statusCode()).as("a suffix range is ignored, as RFC 9110 allows").isEqualTo(200);
+        assertThat(suffix.headers().firstValue("Accept-Ranges")).hasValue("bytes");
+        assertThat(suffix.body()).isEqualTo(scan);
     }
 
     // Browsers reach the relay from the configured web page origins only (CORS).

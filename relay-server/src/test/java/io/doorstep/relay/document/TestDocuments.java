@@ -181,6 +181,12 @@ final class TestDocuments implements AutoCloseable {
         return http.sendAsync(get(path, token), HttpResponse.BodyHandlers.ofInputStream());
     }
 
+    /** A GET of {@code range} (a Range header's value), whole when the answer arrives. */
+    CompletableFuture<HttpResponse<byte[]>> downloadRange(String path, String token, String range) {
+        return http.sendAsync(HttpRequest.newBuilder(get(path, token), (name, value) -> true)
+                .header("Range", range).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     private HttpRequest get(String path, String token) {
         return HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(20))
                 .header("Authorization", "Bearer " + token).GET().build();
