@@ -433,14 +433,23 @@ class DocumentServerTest {
 
     // A reader whose download broke off resumes it with a Range.
 
+    private String uploaded(byte[] scan) {
+        String path = docs.create(station, scan.length);
+        assertThat(docs.patch(path, station, 0, scan).statusCode()).isEqualTo(204);
+        return path;
+    }
+
+    private HttpResponse<byte[]> range(String path, String range) throws Exception {
+        return docs.downloadRange(path, docs.agent(CALL), range).get(10, TimeUnit.SECONDS);
+    }
+
     @Test
     void aBrokenOffDownloadResumesWhereItStopped() throws Exception {
         byte[] scan = TestDocuments.jpeg(10_000, 30);
-        String path = docs.create(station, scan.length);
-        docs.patch(path, station, 0, scan);
+        String path = uploaded(scan);
 
-        HttpResponse<byte[]> rest = docs.downloadRange(path, docs.agent(CALL), "bytes=4000-").get(10, TimeUnit.SECONDS);
-        HttpResponse<byte[]> slice = docs.downloadRange(path, docs.agent(CALL), "bytes=10-19").get(10, TimeUnit.SECONDS);
+        HttpResponse<byte[]> rest = range(path, "bytes=4000-");
+        HttpResponse<byte[]> slice = range(path, "bytes=10-19");
 
         assertThat(rest.statusCode()).isEqualTo(206);
         assertThat(rest.headers().firstValue("Content-Range")).hasValue("bytes 4000-9999/10000");
@@ -470,11 +479,10 @@ class DocumentServerTest {
     @Test
     void aRangePastTheEndIsNotSatisfiableAndOtherFormsGetTheWholeDocument() throws Exception {
         byte[] scan = TestDocuments.jpeg(1_000, 32);
-        String path = docs.create(station, scan.length);
-        docs.patch(path, station, 0, scan);
+        String path = uploaded(scan);
 
-        HttpResponse<byte[]> past = docs.downloadRange(path, docs.agent(CALL), "bytes=1000-").get(10, TimeUnit.SECONDS);
-        HttpResponse<byte[]> suffix = docs.downloadRange(path, docs.agent(CALL), "bytes=-100").get(10, TimeUnit.SECONDS);
+        HttpResponse<byte[]> past = range(path, "bytes=1000-");
+        HttpResponse<byte[]> suffix = range(path, "bytes=-100");
 
         assertThat(past.statusCode()).isEqualTo(416);
         assertThat(past.headers().firstValue("Content-Range")).hasValue("bytes */1000");
