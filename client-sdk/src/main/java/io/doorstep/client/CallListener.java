@@ -1,0 +1,31 @@
+package io.doorstep.client;
+
+import io.doorstep.client.documents.Document;
+import io.doorstep.protocol.ServerMessage;
+
+/** What happens to the call, for station and agent alike. Every method has a no-op default. */
+public interface CallListener extends ConnectionListener {
+    /** The call is answered: media is being set up (again, after a fresh sign-in during the call). */
+    default void connected(ServerMessage.CallConnected call) {
+    }
+
+    /** The call is over, however it ended. */
+    default void ended(ServerMessage.CallEnded end) {
+    }
+
+    /** The other party's connection dropped; it has {@code graceMs} to come back. Keep the call up. */
+    default void peerReconnecting(String callId, long graceMs) {
+    }
+
+    /** The other party is back; the media is renegotiated by the SDK. */
+    default void peerReconnected(String callId) {
+    }
+
+    /** A document of the call appeared or changed (progress, completed, abandoned, deleted). */
+    default void document(Document document) {
+    }
+
+    /** The media's ICE connection state ({@code checking}, {@code connected}, {@code disconnected} ...). */
+    default void mediaState(String callId, String iceConnectionState) {
+    }
+}
