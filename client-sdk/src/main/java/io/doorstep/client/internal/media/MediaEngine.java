@@ -1,0 +1,144 @@
+package io.doorstep.client.internal.media;
+
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One per client: WebRTC's peer connection factory, its audio module and the media thread. Owns the sessions it
+ * opened and closes them first when it closes.
+ *
+ * <p>The audio module is always the headless one: the plain factory constructor looks for sound hardware and, on a
+ * machine without any, aborts the whole JVM in a native check (shared/WEBRTC-NOTES.md). The module pulls a generated
+ * tone as the microphone and discards what it plays out.
+ *
+ * <p>Everything a session does runs on the one media thread, so session state needs no locks; WebRTC's callbacks
+ * come on its own native threads and only hand work over to it.
+ */
+public final class MediaEngine implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MediaEngine.class);
+    private static final long CLOSE_TIMEOUT_SECONDS = 10;
+
+    private final HeadlessAudioDeviceModule audio;
+    private final PeerConnectionFactory factory;
+    private final ScheduledExecutorService thread;
+    private final Set<MediaSession> sessions = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    private MediaEngine(HeadlessAudioDeviceModule audio, PeerConnectionFactory factory,
+                        ScheduledExecutorService thread) {
+        this.audio = audio;
+        this.factory = factory;
+        this.thread = thread;
+    }
+
+    /** Loads the native library (unpacked into java.io.tmpdir on first use) and starts the audio module. */
+    public static MediaEngine create() {
+        ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "doorstep-media");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            return call(thread, () -> {
+                HeadlessAudioDeviceModule audio = new HeadlessAudioDeviceModule();
+                PeerConnectionFactory factory = new PeerConnectionFactory(audio);
+                // Without these calls the module pulls no audio and no audio packets are sent.
+                audio.initPlayout();
+                audio.startPlayout();
+                audio.initRecording();
+                audio.startRecording();
+                audio.setAudioSource(new Tone());
+                log.info("media engine started");
+                return new MediaEngine(audio, factory, thread);
+            });
+        } catch (RuntimeException e) {
+            thread.shutdownNow();
+            throw e;
+        }
+    }
+
+    PeerConnectionFactory factory() {
+        return factory;
+    }
+
+    ScheduledExecutorService thread() {
+        return thread;
+    }
+
+    boolean onMediaThread() {
+        return Thread.currentThread().getName().equals("doorstep-media");
+    }
+
+    void opened(MediaSession session) {
+        if (closed) {
+            throw new IllegalStateException("the media engine is closed");
+        }
+        sessions.add(session);
+    }
+
+    void closed(MediaSession session) {
+        sessions.remove(session);
+    }
+
+    /** Runs {@code task} on the media thread and waits for it (never call from the media thread or a callback). */
+    <T> T call(Callable<T> task) {
+        return onMediaThread() ? callHere(task) : call(thread, task);
+    }
+
+    private static <T> T callHere(Callable<T> task) {
+        try {
+            return task.call();
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static <T> T call(ScheduledExecutorService thread, Callable<T> task) {
+        try {
+            return thread.submit(task).get(CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for the media thread", e);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("the media thread did not answer within " + CLOSE_TIMEOUT_SECONDS + " s");
+        }
+    }
+
+    /**
+     * Closes every session, then the factory, then the audio module, in the order WebRTC needs: disposing them
+     * out of order aborts or hangs the JVM (shared/WEBRTC-NOTES.md).
+     */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        for (MediaSession s : Set.copyOf(sessions)) {
+            s.close();
+        }
+        call(() -> {
+            factory.dispose();
+            audio.stopRecording();
+            audio.stopPlayout();
+            audio.dispose();
+            return null;
+        });
+        thread.shutdown();
+        log.info("media engine closed");
+    }
+}

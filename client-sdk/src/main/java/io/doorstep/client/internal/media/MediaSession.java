@@ -1,0 +1,507 @@
+package io.doorstep.client.internal.media;
+
+import dev.onvoid.webrtc.CreateSessionDescriptionObserver;
+import dev.onvoid.webrtc.PeerConnectionFactory;
+import dev.onvoid.webrtc.PeerConnectionObserver;
+import dev.onvoid.webrtc.RTCAnswerOptions;
+import dev.onvoid.webrtc.RTCBundlePolicy;
+import dev.onvoid.webrtc.RTCConfiguration;
+import dev.onvoid.webrtc.RTCIceCandidate;
+import dev.onvoid.webrtc.RTCIceConnectionState;
+import dev.onvoid.webrtc.RTCIceServer;
+import dev.onvoid.webrtc.RTCIceTransportPolicy;
+import dev.onvoid.webrtc.RTCOfferOptions;
+import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCRtpSender;
+import dev.onvoid.webrtc.RTCRtpTransceiver;
+import dev.onvoid.webrtc.RTCSdpType;
+import dev.onvoid.webrtc.RTCSessionDescription;
+import dev.onvoid.webrtc.RTCSignalingState;
+import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import dev.onvoid.webrtc.media.MediaStreamTrack;
+import dev.onvoid.webrtc.media.audio.AudioOptions;
+import dev.onvoid.webrtc.media.audio.AudioTrack;
+import dev.onvoid.webrtc.media.video.CustomVideoSource;
+import dev.onvoid.webrtc.media.video.NativeI420Buffer;
+import dev.onvoid.webrtc.media.video.VideoFrame;
+import dev.onvoid.webrtc.media.video.VideoTrack;
+import dev.onvoid.webrtc.media.video.VideoTrackSink;
+import dev.onvoid.webrtc.media.video.VideoTrackSource;
+import io.doorstep.client.media.CallStats;
+import io.doorstep.client.media.VideoFeed;
+import io.doorstep.client.media.VideoSink;
+import io.doorstep.protocol.Media.IceServer;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The media of one call: a WebRTC peer connection carrying local audio (the engine's generated tone) and video (a
+ * {@link VideoFeed}) out, and the peer's audio and video in. SDP and ICE go out through a {@link Signaller} and come
+ * back through {@link #remoteDescription} and {@link #remoteCandidate}; the initiator makes the offers.
+ *
+ * <p>All state lives on the engine's media thread. The public methods hand their work to it and return at once
+ * (except {@link #close}, which waits for the teardown); WebRTC's callbacks arrive on native threads and do nothing
+ * but hand over, so nothing ever blocks a WebRTC thread. {@link Listener} and {@link Signaller} are called on the
+ * media thread and must not block it either.
+ */
+public final class MediaSession implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(MediaSession.class);
+    private static final List<String> STREAM = List.of("doorstep");
+
+    /** Where the session's SDP and ICE candidates go: to the peer, through signalling. */
+    public interface Signaller {
+        /** A local description for the peer: {@code type} offer or answer. */
+        void description(String type, String sdp);
+
+        /** A local ICE candidate for the peer (the {@code RTCIceCandidateInit} fields). */
+        void candidate(String candidate, String sdpMid, Integer sdpMLineIndex, String usernameFragment);
+    }
+
+    /** What the session tells the SDK; every method has a no-op default. Called on the media thread. */
+    public interface Listener {
+        /** The ICE connection state changed: new, checking, connected, completed, failed, disconnected, closed. */
+        default void state(String iceConnectionState) {
+        }
+
+        /** A frame of the peer's video (the latest one, when the listener falls behind). */
+        default void remoteVideo(int width, int height, long timestampNanos) {
+        }
+
+        /** A periodic sample of the call's quality. */
+        default void stats(CallStats s) {
+        }
+
+        /** Media cannot go on without help: ICE failed (restart it) or a description was refused. */
+        default void failed(String reason) {
+        }
+    }
+
+    private final MediaEngine engine;
+    private final VideoFeed local;
+    private final Signaller out;
+    private final Listener listener;
+    private final StatsSampler sampler = new StatsSampler();
+    private final List<RTCIceCandidate> pendingCandidates = new ArrayList<>();
+    private final AtomicReference<RemoteFrame> latestFrame = new AtomicReference<>();
+    private final AtomicLong remoteFrames = new AtomicLong();
+    private final Object pushLock = new Object();
+    private RTCPeerConnection pc;
+    private CustomVideoSource pushedSource;
+    private AudioTrack audioTrack;
+    private VideoTrack videoTrack;
+    private RTCRtpSender audioSender;
+    private RTCRtpSender videoSender;
+    private VideoTrack remoteVideo;
+    private VideoTrackSink remoteSink;
+    private ScheduledFuture<?> statsTimer;
+    private boolean initiator;
+    private boolean remoteDescriptionSet;
+    private boolean restartWanted;
+    private volatile boolean closed;
+    private volatile CallStats lastStats;
+
+    private record RemoteFrame(int width, int height, long timestampNanos) {
+    }
+
+    private MediaSession(MediaEngine engine, VideoFeed local, Signaller out, Listener listener) {
+        this.engine = engine;
+        this.local = local;
+        this.out = out;
+        this.listener = listener;
+    }
+
+    /**
+     * Opens the media of a call: a peer connection with {@code iceServers} (the TURN credentials signalling handed
+     * out), relay candidates only when {@code relayOnly}, local audio and {@code local} video attached, and stats
+     * every {@code statsInterval}. Nothing is sent until {@link #start}.
+     */
+    public static MediaSession open(MediaEngine engine, List<IceServer> iceServers, boolean relayOnly,
+                                    VideoFeed local, Signaller out, Listener listener, Duration statsInterval) {
+        if (statsInterval.isNegative() || statsInterval.isZero()) {
+            throw new IllegalArgumentException("statsInterval must be positive");
+        }
+        MediaSession session = new MediaSession(engine, local, out, listener);
+        return engine.call(() -> {
+            engine.opened(session);
+            try {
+                session.build(iceServers, relayOnly, statsInterval);
+            } catch (RuntimeException e) {
+                session.teardown();
+                throw e;
+            }
+            return session;
+        });
+    }
+
+    private void build(List<IceServer> iceServers, boolean relayOnly, Duration statsInterval) {
+        PeerConnectionFactory factory = engine.factory();
+        pc = factory.createPeerConnection(configuration(iceServers, relayOnly), new Observer());
+        if (pc == null) {
+            throw new IllegalStateException("WebRTC refused the peer connection configuration");
+        }
+        audioTrack = factory.createAudioTrack("audio", factory.createAudioSource(new AudioOptions()));
+        VideoTrackSource videoSource = local instanceof NativeVideoFeed n ? n.nativeSource()
+                : (pushedSource = new CustomVideoSource());
+        videoTrack = factory.createVideoTrack("video", videoSource);
+        audioSender = pc.addTrack(audioTrack, STREAM);
+        videoSender = pc.addTrack(videoTrack, STREAM);
+        local.start(pushedSource == null ? VideoSink.NONE : this::pushFrame);
+        long ms = statsInterval.toMillis();
+        statsTimer = engine.thread().scheduleAtFixedRate(this::pollStats, ms, ms, TimeUnit.MILLISECONDS);
+        log.info("media session opened relay_only={} ice_servers={}", relayOnly, iceServers.size());
+    }
+
+    private static RTCConfiguration configuration(List<IceServer> iceServers, boolean relayOnly) {
+        RTCConfiguration config = new RTCConfiguration();
+        for (IceServer s : iceServers) {
+            RTCIceServer server = new RTCIceServer();
+            server.urls.addAll(s.urls());
+            server.username = s.username();
+            server.password = s.credential();
+            config.iceServers.add(server);
+        }
+        config.iceTransportPolicy = relayOnly ? RTCIceTransportPolicy.RELAY : RTCIceTransportPolicy.ALL;
+        // One transport for audio and video: one TURN allocation per party instead of two.
+        config.bundlePolicy = RTCBundlePolicy.MAX_BUNDLE;
+        return config;
+    }
+
+    /** Starts negotiating: the initiator (the station) creates the offer; the other side waits for it. */
+    public void start(boolean initiator) {
+        onMediaThread(() -> {
+            this.initiator = initiator;
+            if (initiator) {
+                offer(false);
+            }
+        });
+    }
+
+    /** The peer's offer or answer. An offer is answered. */
+    public void remoteDescription(String type, String sdp) {
+        RTCSdpType sdpType = sdpType(type);
+        onMediaThread(() -> {
+            // Candidates that come after a new description belong to it: hold them until it is applied.
+            remoteDescriptionSet = false;
+            pc.setRemoteDescription(new RTCSessionDescription(sdpType, sdp), new SetObserver("remote " + type,
+                    () -> remoteApplied(sdpType)));
+        });
+    }
+
+    /** A candidate of the peer; an empty {@code candidate} (end of candidates) is ignored. */
+    public void remoteCandidate(String candidate, String sdpMid, Integer sdpMLineIndex, String usernameFragment) {
+        if (candidate == null || candidate.isBlank()) {
+            return;
+        }
+        RTCIceCandidate c = new RTCIceCandidate(sdpMid, sdpMLineIndex == null ? 0 : sdpMLineIndex, candidate);
+        onMediaThread(() -> {
+            if (remoteDescriptionSet) {
+                pc.addIceCandidate(c);
+            } else {
+                pendingCandidates.add(c);
+            }
+        });
+    }
+
+    /**
+     * Sends a new offer with fresh ICE credentials, so both sides gather and check candidates again: after a
+     * network change, or when the peer reconnected to signalling. While an offer is still unanswered, the restart
+     * follows its answer. Either side may call it; the SDK has the initiator do it, so two offers never cross.
+     */
+    public void restartIce() {
+        onMediaThread(() -> {
+            if (pc.getSignalingState() == RTCSignalingState.STABLE) {
+                offer(true);
+            } else {
+                restartWanted = true;
+            }
+        });
+    }
+
+    /** The latest quality sample, or null before the first. */
+    public CallStats lastStats() {
+        return lastStats;
+    }
+
+    /** Frames of the peer's video received so far. */
+    public long remoteFrames() {
+        return remoteFrames.get();
+    }
+
+    public boolean initiator() {
+        return initiator;
+    }
+
+    /** Ends the call's media and waits until WebRTC has let go of it. Idempotent. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        engine.call(() -> {
+            teardown();
+            return null;
+        });
+    }
+
+    // ------------------------------------------------------------------ negotiation, on the media thread
+
+    private void offer(boolean iceRestart) {
+        RTCOfferOptions options = new RTCOfferOptions();
+        options.iceRestart = iceRestart;
+        pc.createOffer(options, new CreateObserver("offer"));
+        if (iceRestart) {
+            log.info("ice restart offered");
+        }
+    }
+
+    private void remoteApplied(RTCSdpType type) {
+        remoteDescriptionSet = true;
+        for (RTCIceCandidate c : pendingCandidates) {
+            pc.addIceCandidate(c);
+        }
+        pendingCandidates.clear();
+        if (type == RTCSdpType.OFFER) {
+            pc.createAnswer(new RTCAnswerOptions(), new CreateObserver("answer"));
+        } else if (type == RTCSdpType.ANSWER && restartWanted) {
+            restartWanted = false;
+            offer(true);
+        }
+    }
+
+    /**
+     * A local description is sent before it is applied: applying it starts gathering, and every candidate must
+     * reach the peer after the description it belongs to.
+     */
+    private void sendAndApply(RTCSessionDescription description) {
+        String type = description.sdpType.name().toLowerCase(Locale.ROOT);
+        out.description(type, description.sdp);
+        pc.setLocalDescription(description, new SetObserver("local " + type, () -> { }));
+    }
+
+    private final class CreateObserver implements CreateSessionDescriptionObserver {
+        private final String what;
+
+        CreateObserver(String what) {
+            this.what = what;
+        }
+
+        @Override
+        public void onSuccess(RTCSessionDescription description) {
+            onMediaThread(() -> sendAndApply(description));
+        }
+
+        @Override
+        public void onFailure(String error) {
+            onMediaThread(() -> fail("could not create the " + what + ": " + error));
+        }
+    }
+
+    private final class SetObserver implements SetSessionDescriptionObserver {
+        private final String what;
+        private final Runnable then;
+
+        SetObserver(String what, Runnable then) {
+            this.what = what;
+            this.then = then;
+        }
+
+        @Override
+        public void onSuccess() {
+            onMediaThread(then);
+        }
+
+        @Override
+        public void onFailure(String error) {
+            onMediaThread(() -> fail("the " + what + " description was refused: " + error));
+        }
+    }
+
+    /** WebRTC's events, on its signalling thread: each is handed to the media thread. */
+    private final class Observer implements PeerConnectionObserver {
+        @Override
+        public void onIceCandidate(RTCIceCandidate c) {
+            onMediaThread(() -> out.candidate(c.sdp, c.sdpMid, c.sdpMLineIndex, usernameFragment(c.sdp)));
+        }
+
+        @Override
+        public void onIceConnectionChange(RTCIceConnectionState state) {
+            onMediaThread(() -> iceState(state));
+        }
+
+        @Override
+        public void onTrack(RTCRtpTransceiver transceiver) {
+            MediaStreamTrack track = transceiver.getReceiver().getTrack();
+            if (track instanceof VideoTrack video) {
+                onMediaThread(() -> attachRemoteVideo(video));
+            }
+        }
+    }
+
+    private void iceState(RTCIceConnectionState state) {
+        String name = state.name().toLowerCase(Locale.ROOT);
+        log.info("ice state={}", name);
+        notify(l -> l.state(name));
+        if (state == RTCIceConnectionState.FAILED) {
+            notify(l -> l.failed("ICE failed: no candidate pair works; restart ICE"));
+        }
+    }
+
+    private void fail(String reason) {
+        log.warn("media failed reason={}", reason);
+        notify(l -> l.failed(reason));
+    }
+
+    // ------------------------------------------------------------------ video
+
+    /** From the feed's thread: one frame into the encoder, written straight into a native buffer. */
+    private void pushFrame(int width, int height, long timestampNanos, VideoSink.I420Writer writer) {
+        synchronized (pushLock) {
+            if (pushedSource == null || closed) {
+                return;
+            }
+            NativeI420Buffer buffer = NativeI420Buffer.allocate(width, height);
+            VideoFrame frame = new VideoFrame(buffer, timestampNanos);
+            try {
+                writer.write(buffer.getDataY(), buffer.getStrideY(), buffer.getDataU(), buffer.getStrideU(),
+                        buffer.getDataV(), buffer.getStrideV());
+                pushedSource.pushFrame(frame);
+            } finally {
+                frame.release();
+            }
+        }
+    }
+
+    private void attachRemoteVideo(VideoTrack track) {
+        if (remoteVideo != null) {
+            return;
+        }
+        remoteVideo = track;
+        remoteSink = this::remoteFrame;
+        track.addSink(remoteSink);
+    }
+
+    /**
+     * On WebRTC's video thread: the frame is a copy made for Java, released here. Only the latest frame is kept for
+     * the listener, so a slow listener skips frames instead of queueing them.
+     */
+    private void remoteFrame(VideoFrame frame) {
+        RemoteFrame f = new RemoteFrame(frame.buffer.getWidth(), frame.buffer.getHeight(), frame.timestampNs);
+        frame.release();
+        remoteFrames.incrementAndGet();
+        if (latestFrame.getAndSet(f) == null) {
+            onMediaThread(this::deliverFrame);
+        }
+    }
+
+    private void deliverFrame() {
+        RemoteFrame f = latestFrame.getAndSet(null);
+        if (f != null) {
+            notify(l -> l.remoteVideo(f.width(), f.height(), f.timestampNanos()));
+        }
+    }
+
+    // ------------------------------------------------------------------ stats
+
+    private void pollStats() {
+        if (!closed) {
+            pc.getStats(report -> onMediaThread(() -> {
+                CallStats s = sampler.sample(report);
+                lastStats = s;
+                notify(l -> l.stats(s));
+            }));
+        }
+    }
+
+    // ------------------------------------------------------------------ plumbing
+
+    /** Runs {@code task} on the media thread unless the session is closed; safe from any thread, never blocks. */
+    private void onMediaThread(Runnable task) {
+        try {
+            engine.thread().execute(() -> {
+                if (!closed) {
+                    task.run();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // the engine has shut down: the session is gone with it
+        }
+    }
+
+    private void notify(Consumer<Listener> call) {
+        try {
+            call.accept(listener);
+        } catch (RuntimeException e) {
+            log.warn("media listener threw", e);
+        }
+    }
+
+    /**
+     * In the order WebRTC needs (shared/WEBRTC-NOTES.md): stop the feed, detach the senders, close the peer
+     * connection, then dispose the tracks and the pushed source. Another order aborted or hung the JVM.
+     */
+    private void teardown() {
+        if (closed) {
+            return;
+        }
+        local.stop();
+        synchronized (pushLock) {
+            closed = true;
+        }
+        if (statsTimer != null) {
+            statsTimer.cancel(false);
+        }
+        if (remoteVideo != null) {
+            remoteVideo.removeSink(remoteSink);
+        }
+        if (pc != null) {
+            for (RTCRtpSender sender : new RTCRtpSender[] {audioSender, videoSender}) {
+                if (sender != null) {
+                    pc.removeTrack(sender);
+                }
+            }
+            pc.close();
+        }
+        if (audioTrack != null) {
+            audioTrack.dispose();
+        }
+        if (videoTrack != null) {
+            videoTrack.dispose();
+        }
+        if (pushedSource != null) {
+            pushedSource.dispose();
+        }
+        engine.closed(this);
+        log.info("media session closed remote_frames={}", remoteFrames.get());
+    }
+
+    private static RTCSdpType sdpType(String type) {
+        return switch (type) {
+            case "offer" -> RTCSdpType.OFFER;
+            case "answer" -> RTCSdpType.ANSWER;
+            case "pranswer" -> RTCSdpType.PR_ANSWER;
+            case "rollback" -> RTCSdpType.ROLLBACK;
+            default -> throw new IllegalArgumentException("not a description type: " + type);
+        };
+    }
+
+    /** The {@code ufrag} a candidate line carries, which browsers expect as {@code usernameFragment}. */
+    static String usernameFragment(String candidate) {
+        String[] words = candidate.split(" ");
+        for (int i = 0; i + 1 < words.length; i++) {
+            if (words[i].equals("ufrag")) {
+                return words[i + 1];
+            }
+        }
+        return null;
+    }
+}

@@ -1,0 +1,12 @@
+package io.doorstep.client.media;
+
+/**
+ * Hears the peer's video. Called on the SDK's media thread, at most one frame at a time: when the application is
+ * slower than the video, frames in between are skipped rather than queued. Must not block.
+ */
+@FunctionalInterface
+public interface RemoteVideoListener {
+
+    /** A decoded frame of the peer's video arrived. */
+    void frame(int width, int height, long timestampNanos);
+}

@@ -1,0 +1,142 @@
+package io.doorstep.client.internal.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.doorstep.client.media.CallStats;
+import io.doorstep.client.media.TestPatternFeed;
+import io.doorstep.protocol.Role;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two media sessions in one JVM, each with its own engine as two clients would have, relay-only through our TURN
+ * relay with the credentials signalling issues; SDP and ICE go straight from one signaller to the other. Runs
+ * headless: no camera, no sound card, no display.
+ */
+class MediaSessionRelayTest {
+    private static final Duration CONNECT_LIMIT = Duration.ofSeconds(20);
+    private static final Duration STATS_INTERVAL = Duration.ofMillis(500);
+    private static final int MIN_FRAMES = 10;
+
+    @TempDir
+    static Path dir;
+
+    private static TurnRelay relay;
+    private static MediaEngine stationEngine;
+    private static MediaEngine agentEngine;
+
+    private TestPatternFeed stationFeed;
+    private TestPatternFeed agentFeed;
+    private Party station;
+    private Party agent;
+
+    @BeforeAll
+    static void startRelayAndEngines() throws InterruptedException {
+        relay = TurnRelay.start(dir);
+        stationEngine = MediaEngine.create();
+        agentEngine = MediaEngine.create();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (stationEngine != null) {
+            stationEngine.close();
+        }
+        if (agentEngine != null) {
+            agentEngine.close();
+        }
+        if (relay != null) {
+            relay.close();
+        }
+    }
+
+    @BeforeEach
+    void openCall(org.junit.jupiter.api.TestInfo info) {
+        String callId = "c-" + info.getTestMethod().orElseThrow().getName();
+        station = new Party("station");
+        agent = new Party("agent");
+        Party.pair(station, agent);
+        stationFeed = new TestPatternFeed(320, 240, 15);
+        agentFeed = new TestPatternFeed(320, 240, 15);
+        station.session = MediaSession.open(stationEngine, relay.iceServers(callId, Role.STATION), true,
+                stationFeed, station, station, STATS_INTERVAL);
+        agent.session = MediaSession.open(agentEngine, relay.iceServers(callId, Role.AGENT), true,
+                agentFeed, agent, agent, STATS_INTERVAL);
+        agent.session.start(false);
+        station.session.start(true);
+    }
+
+    @AfterEach
+    void closeCall() {
+        station.session.close();
+        agent.session.close();
+        stationFeed.close();
+        agentFeed.close();
+    }
+
+    @Test
+    void relayOnlyCallCarriesVideoAndAudioBothWays() {
+        double allocationsBefore = relay.counter("doorstep.relay.allocations.opened");
+        awaitMediaBothWays(MIN_FRAMES, MIN_FRAMES);
+
+        for (Party p : new Party[] {station, agent}) {
+            CallStats s = p.stats.get();
+            assertThat(s.relayedBothEnds()).as("%s: selected pair relay/relay", p).isTrue();
+            assertThat(s.relayProtocol()).as("%s: relay reached over", p).isEqualTo("udp");
+            assertThat(s.framesDecoded()).as("%s: frames decoded", p).isGreaterThanOrEqualTo(MIN_FRAMES);
+            assertThat(s.framesEncoded()).as("%s: frames encoded", p).isPositive();
+            assertThat(s.audioPacketsReceived()).as("%s: audio packets (the generated tone)", p).isPositive();
+            assertThat(s.rttMs()).as("%s: rtt", p).isBetween(0.0, 1000.0);
+            assertThat(p.framesHeard.get()).as("%s: frames given to the listener", p).isPositive();
+            assertThat(p.failures).as("%s: failures", p).isEmpty();
+        }
+        assertThat(relay.counter("doorstep.relay.allocations.opened") - allocationsBefore)
+                .as("one allocation per party (audio and video bundled)").isEqualTo(2);
+        assertThat(relay.counter("doorstep.relay.packets", "direction", "to_peer")).as("media relayed").isPositive();
+    }
+
+    @Test
+    void iceRestartReconnectsAndFramesKeepFlowing() {
+        awaitMediaBothWays(MIN_FRAMES, MIN_FRAMES);
+        String ufragBefore = station.lastOfferUfrag();
+        double allocationsBefore = relay.counter("doorstep.relay.allocations.opened");
+
+        station.session.restartIce();
+
+        await().atMost(CONNECT_LIMIT).untilAsserted(() -> {
+            assertThat(station.offersSent).as("a second offer").hasSize(2);
+            assertThat(relay.counter("doorstep.relay.allocations.opened") - allocationsBefore)
+                    .as("the restarted ICE gathered new relay candidates on both sides").isGreaterThanOrEqualTo(2);
+        });
+        assertThat(station.lastOfferUfrag()).as("fresh ICE credentials").isNotEqualTo(ufragBefore);
+        long stationFrames = station.session.remoteFrames();
+        long agentFrames = agent.session.remoteFrames();
+        awaitMediaBothWays(stationFrames + MIN_FRAMES, agentFrames + MIN_FRAMES);
+        assertThat(station.stats.get().relayedBothEnds()).as("%s", station).isTrue();
+        assertThat(agent.stats.get().relayedBothEnds()).as("%s", agent).isTrue();
+        assertThat(station.failures).isEmpty();
+        assertThat(agent.failures).isEmpty();
+    }
+
+    /** Both sides connected over relay/relay and decoding at least so many frames from the other. */
+    private void awaitMediaBothWays(long stationFrames, long agentFrames) {
+        await().atMost(CONNECT_LIMIT).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            assertThat(station.session.remoteFrames()).as("%s", station).isGreaterThanOrEqualTo(stationFrames);
+            assertThat(agent.session.remoteFrames()).as("%s", agent).isGreaterThanOrEqualTo(agentFrames);
+            for (Party p : new Party[] {station, agent}) {
+                CallStats s = p.stats.get();
+                assertThat(s).as("%s", p).isNotNull();
+                assertThat(s.framesDecoded()).as("%s", p).isGreaterThanOrEqualTo(MIN_FRAMES);
+                assertThat(s.relayedBothEnds()).as("%s", p).isTrue();
+                assertThat(s.audioPacketsReceived()).as("%s", p).isPositive();
+            }
+        });
+    }
+}
