@@ -5,6 +5,9 @@ import io.doorstep.client.documents.DocumentContent;
 import io.doorstep.client.documents.UploadProgress;
 import io.doorstep.client.internal.ClientCore;
 import io.doorstep.client.internal.call.CallMedia;
+import io.doorstep.client.internal.call.WebRtcMedia;
+import io.doorstep.client.media.CallStats;
+import io.doorstep.client.media.VideoFeed;
 import io.doorstep.client.internal.documents.MediaTypes;
 import io.doorstep.protocol.AgentState;
 import io.doorstep.protocol.ClientMessage;
@@ -38,6 +41,11 @@ public final class AgentClient implements AutoCloseable {
     /** Connects an agent console, without media. It signs in {@code away}. */
     public static AgentClient start(ClientOptions options, AgentListener listener) {
         return start(options, listener, CallMedia.NONE);
+    }
+
+    /** Connects an agent console with media: {@code video} (its webcam, or any {@code VideoFeed}) goes out. */
+    public static AgentClient start(ClientOptions options, VideoFeed video, AgentListener listener) {
+        return start(options, listener, new WebRtcMedia(video, options.statsInterval()));
     }
 
     static AgentClient start(ClientOptions options, AgentListener listener, CallMedia.Factory media) {
@@ -126,6 +134,11 @@ public final class AgentClient implements AutoCloseable {
         String requestId = "dr-" + UUID.randomUUID().toString().substring(0, 8);
         return core.request(id -> new ClientMessage.DeviceRequest(id, call, requestId, device, prompt))
                 .thenApply(ok -> requestId);
+    }
+
+    /** The latest media quality sample of the connected call (null before the first, or without a call). */
+    public CallStats stats() {
+        return core.lastStats().join();
     }
 
     /** The connected call's id, or null. */

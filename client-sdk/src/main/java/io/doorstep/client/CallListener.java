@@ -1,6 +1,7 @@
 package io.doorstep.client;
 
 import io.doorstep.client.documents.Document;
+import io.doorstep.client.media.CallStats;
 import io.doorstep.protocol.ServerMessage;
 
 /** What happens to the call, for station and agent alike. Every method has a no-op default. */
@@ -23,6 +24,17 @@ public interface CallListener extends ConnectionListener {
 
     /** A document of the call appeared or changed (progress, completed, abandoned, deleted). */
     default void document(Document document) {
+    }
+
+    /** A periodic sample of the call's media quality (also reported to the server for operators). */
+    default void stats(String callId, CallStats stats) {
+    }
+
+    /**
+     * A decoded frame of the peer's video (the latest, when the application falls behind). The one callback on the
+     * media thread rather than the event thread: it must not block.
+     */
+    default void remoteVideo(String callId, int width, int height, long timestampNanos) {
     }
 
     /** The media's ICE connection state ({@code checking}, {@code connected}, {@code disconnected} ...). */

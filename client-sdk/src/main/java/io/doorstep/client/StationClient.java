@@ -7,6 +7,9 @@ import io.doorstep.client.documents.Document;
 import io.doorstep.client.documents.UploadProgress;
 import io.doorstep.client.internal.ClientCore;
 import io.doorstep.client.internal.call.CallMedia;
+import io.doorstep.client.internal.call.WebRtcMedia;
+import io.doorstep.client.media.CallStats;
+import io.doorstep.client.media.VideoFeed;
 import io.doorstep.protocol.ClientMessage;
 import io.doorstep.protocol.Devices;
 import io.doorstep.protocol.ErrorCode;
@@ -43,6 +46,14 @@ public final class StationClient implements AutoCloseable {
     /** Connects a station with its kit (may be {@link Kit#NONE}), without media. */
     public static StationClient start(ClientOptions options, Kit kit, StationListener listener) {
         return start(options, kit, listener, CallMedia.NONE);
+    }
+
+    /**
+     * Connects a station with its kit and media: {@code video} (the kit's webcam as a {@code CameraFeed}, or any
+     * {@code VideoFeed}) goes out in every call, with the engine's audio; the peer's video comes to the listener.
+     */
+    public static StationClient start(ClientOptions options, Kit kit, VideoFeed video, StationListener listener) {
+        return start(options, kit, listener, new WebRtcMedia(video, options.statsInterval()));
     }
 
     static StationClient start(ClientOptions options, Kit kit, StationListener listener, CallMedia.Factory media) {
@@ -116,6 +127,11 @@ public final class StationClient implements AutoCloseable {
     /** Reports the kit's health now (done by itself at every sign-in and when a device says it changed). */
     public void reportDevices() {
         core.send(new ClientMessage.DeviceStatus(null, kit.health()));
+    }
+
+    /** The latest media quality sample of the connected call (null before the first, or without a call). */
+    public CallStats stats() {
+        return core.lastStats().join();
     }
 
     /** The current call's id (queued or connected), or null. */

@@ -10,6 +10,8 @@ import io.doorstep.client.devices.SimulatedKit;
 import io.doorstep.client.documents.Document;
 import io.doorstep.client.documents.DocumentContent;
 import io.doorstep.client.internal.documents.Hashes;
+import io.doorstep.client.media.CallStats;
+import io.doorstep.client.media.TestPatternFeed;
 import io.doorstep.protocol.AgentState;
 import io.doorstep.protocol.Devices;
 import io.doorstep.protocol.EndReason;
@@ -28,10 +30,10 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * A whole call through the real system (signalling server and relay in this JVM, real sockets): a station asks,
- * waits, is answered; a 3 MB scan reaches the agent byte for byte while it uploads; the agent asks for an ID-card
- * read and a scan through the station's kit; a form is printed at the station; hang-up, wrap-up, and the call log
- * holds the whole call.
+ * A whole call through the real system (signalling server and relay in this JVM, real sockets, real WebRTC): a
+ * station asks, waits, is answered; video flows both ways through our TURN relay, relayed candidates only; a 3 MB
+ * scan reaches the agent byte for byte while it uploads; the agent asks for an ID-card read and a scan through the
+ * station's kit; a form is printed at the station; hang-up, wrap-up, and the call log holds the whole call.
  */
 class CallEndToEndTest {
     static DoorstepSystem system;
@@ -54,9 +56,13 @@ class CallEndToEndTest {
         Recorder a = new Recorder();
         Kit kit = SimulatedKit.create(3_000_000, printed, List.of(new Devices.Barcode("MRB-2026-000123", "qr")));
         s.onDeviceRequest = DeviceRequest::perform; // the staff do what the agent asks at once
-        try (StationClient station = StationClient.start(system.options(DoorstepSystem.STATION, Role.STATION)
-                .build(), kit, s);
-             AgentClient agent = AgentClient.start(system.options(DoorstepSystem.AGENT, Role.AGENT).build(), a)) {
+        try (TestPatternFeed stationCamera = new TestPatternFeed(320, 240, 15);
+             TestPatternFeed agentCamera = new TestPatternFeed(320, 240, 15);
+             StationClient station = StationClient.start(system.options(DoorstepSystem.STATION, Role.STATION)
+                     .build(), kit, stationCamera, s);
+             // The server tells stations to relay only; the agent asks for it itself.
+             AgentClient agent = AgentClient.start(system.options(DoorstepSystem.AGENT, Role.AGENT)
+                     .relayOnly(true).build(), agentCamera, a)) {
             s.await(Recorder.SignedIn.class);
             assertThat(a.await(ServerMessage.AgentStateChanged.class).state()).isEqualTo(AgentState.AWAY);
 
@@ -74,6 +80,11 @@ class CallEndToEndTest {
             assertThat(connected.initiator()).isFalse();
             assertThat(s.await(ServerMessage.CallConnected.class).initiator()).isTrue();
             String callId = connected.callId();
+
+            // Video both ways, through the relay at both ends of the selected pair.
+            await().atMost(Duration.ofSeconds(30)).until(() -> flowing(station.stats()) && flowing(agent.stats()));
+            assertThat(station.stats().relayedBothEnds()).isTrue();
+            assertThat(agent.stats().relayedBothEnds()).isTrue();
 
             // A 3 MB scan: the agent reads it while it uploads, byte for byte, hash checked.
             List<Long> progress = new CopyOnWriteArrayList<>();
@@ -149,6 +160,11 @@ class CallEndToEndTest {
             agent.hangUp().get(10, TimeUnit.SECONDS);
             assertThat(s.await(ServerMessage.CallEnded.class).by()).isEqualTo(Role.AGENT);
         }
+    }
+
+    /** Video decoded from the peer, on a relayed pair. */
+    static boolean flowing(CallStats stats) {
+        return stats != null && stats.connected() && stats.relayedBothEnds() && stats.framesDecoded() > 10;
     }
 
     private static List<String> events(String callId) {

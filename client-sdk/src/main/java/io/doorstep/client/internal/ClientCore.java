@@ -10,6 +10,8 @@ import io.doorstep.client.internal.call.CallMedia;
 import io.doorstep.client.internal.documents.DocumentReader;
 import io.doorstep.client.internal.documents.RelayAccess;
 import io.doorstep.client.internal.documents.TusUploader;
+import io.doorstep.client.internal.media.MediaSession;
+import io.doorstep.client.media.CallStats;
 import io.doorstep.client.internal.signalling.SignallingConnection;
 import io.doorstep.protocol.ClientMessage;
 import io.doorstep.protocol.EndReason;
@@ -77,6 +79,7 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
         CallMedia media;
         String remoteSession;
         String iceState = "new";
+        CallStats lastStats;
 
         ActiveCall(ServerMessage.CallConnected connected) {
             this.connected = connected;
@@ -155,6 +158,11 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
             }
             return call.id();
         });
+    }
+
+    /** The latest media quality sample of the connected call, or null. */
+    public CompletableFuture<CallStats> lastStats() {
+        return onEvents(() -> call == null ? null : call.lastStats);
     }
 
     // ---------------------------------------------------------------- documents (any thread)
@@ -364,7 +372,7 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
         ServerMessage.CallConnected c = active.connected;
         boolean relayOnly = options.relayOnly() || "relay".equals(c.iceTransportPolicy());
         String callId = c.callId();
-        active.media = mediaFactory.open(c.iceServers(), relayOnly, new CallMedia.Signaller() {
+        active.media = mediaFactory.open(c.iceServers(), relayOnly, new MediaSession.Signaller() {
             @Override
             public void description(String type, String sdp) {
                 send(new ClientMessage.Sdp(null, callId, new Media.SessionDescription(type, sdp)));
@@ -384,8 +392,23 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
             }
 
             @Override
+            public void stats(CallStats stats) {
+                events.execute(() -> inCall(callId).filter(a -> a == active).ifPresent(a -> {
+                    a.lastStats = stats;
+                    listener.stats(callId, stats);
+                }));
+            }
+
+            @Override
+            public void remoteVideo(int width, int height, long timestampNanos) {
+                listener.remoteVideo(callId, width, height, timestampNanos);
+            }
+
+            @Override
             public void failed(String reason) {
                 log.warn("media failed call={} reason={}", callId, reason);
+                events.execute(() -> inCall(callId).filter(a -> a == active && a.connected.initiator())
+                        .ifPresent(a -> a.media.restartIce()));
             }
         });
         active.media.start(c.initiator());

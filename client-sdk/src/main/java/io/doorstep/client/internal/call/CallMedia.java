@@ -1,5 +1,7 @@
 package io.doorstep.client.internal.call;
 
+import io.doorstep.client.internal.media.MediaSession;
+import io.doorstep.client.media.CallStats;
 import io.doorstep.protocol.Media;
 import java.util.List;
 
@@ -21,16 +23,15 @@ public interface CallMedia extends AutoCloseable {
     @Override
     void close();
 
-    /** Where the engine's SDP and candidates go: to the peer, through signalling. */
-    interface Signaller {
-        void description(String type, String sdp);
-
-        void candidate(String candidate, String sdpMid, Integer sdpMLineIndex, String usernameFragment);
-    }
-
     /** What the engine tells the client, on its own threads. */
     interface Events {
         default void state(String iceConnectionState) {
+        }
+
+        default void stats(CallStats stats) {
+        }
+
+        default void remoteVideo(int width, int height, long timestampNanos) {
         }
 
         default void failed(String reason) {
@@ -39,7 +40,7 @@ public interface CallMedia extends AutoCloseable {
 
     /** Opens the media of a call. */
     interface Factory extends AutoCloseable {
-        CallMedia open(List<Media.IceServer> iceServers, boolean relayOnly, Signaller out, Events events);
+        CallMedia open(List<Media.IceServer> iceServers, boolean relayOnly, MediaSession.Signaller out, Events events);
 
         @Override
         default void close() {
