@@ -21,8 +21,13 @@ final class CuttableProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
 
     CuttableProxy(int targetPort) throws IOException {
+        this(0, targetPort);
+    }
+
+    /** Listening on {@code listenPort} (0: any free port). */
+    CuttableProxy(int listenPort, int targetPort) throws IOException {
         this.targetPort = targetPort;
-        this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        this.server = new ServerSocket(listenPort, 50, InetAddress.getLoopbackAddress());
         Thread acceptor = new Thread(this::accept, "proxy-accept");
         acceptor.setDaemon(true);
         acceptor.start();
