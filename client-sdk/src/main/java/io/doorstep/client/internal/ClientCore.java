@@ -10,6 +10,7 @@ import io.doorstep.client.internal.call.CallMedia;
 import io.doorstep.client.internal.documents.DocumentReader;
 import io.doorstep.client.internal.documents.RelayAccess;
 import io.doorstep.client.internal.documents.TusUploader;
+import io.doorstep.client.internal.media.CallStatsReporter;
 import io.doorstep.client.internal.media.MediaSession;
 import io.doorstep.client.media.CallStats;
 import io.doorstep.client.internal.signalling.SignallingConnection;
@@ -80,6 +81,7 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
         String remoteSession;
         String iceState = "new";
         CallStats lastStats;
+        CallStatsReporter reporter;
 
         ActiveCall(ServerMessage.CallConnected connected) {
             this.connected = connected;
@@ -372,6 +374,7 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
         ServerMessage.CallConnected c = active.connected;
         boolean relayOnly = options.relayOnly() || "relay".equals(c.iceTransportPolicy());
         String callId = c.callId();
+        active.reporter = new CallStatsReporter(callId);
         active.media = mediaFactory.open(c.iceServers(), relayOnly, new MediaSession.Signaller() {
             @Override
             public void description(String type, String sdp) {
@@ -395,6 +398,10 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
             public void stats(CallStats stats) {
                 events.execute(() -> inCall(callId).filter(a -> a == active).ifPresent(a -> {
                     a.lastStats = stats;
+                    ClientMessage.CallStats report = a.reporter.offer(stats); // for operators' metrics
+                    if (report != null) {
+                        send(report);
+                    }
                     listener.stats(callId, stats);
                 }));
             }

@@ -5,6 +5,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A generated, moving test pattern (scrolling bars and a bouncing square), for machines without a camera, tests and
@@ -13,11 +15,13 @@ import java.util.concurrent.TimeUnit;
 public final class TestPatternFeed implements VideoFeed {
     /** The default size and rate: VGA at 15 frames per second, a station camera's usual setting on a slow line. */
     public static final int DEFAULT_WIDTH = 640, DEFAULT_HEIGHT = 480, DEFAULT_FPS = 15;
-    private static final int BAR = 40, SQUARE = 64, STEP = 4;
+    private static final int BAR = 40, STEP = 4;
+    private static final Logger log = LoggerFactory.getLogger(TestPatternFeed.class);
 
     private final int width;
     private final int height;
     private final int fps;
+    private final int square;
     private final byte[] barsRow;
     private final byte[] squareRow;
     private final ScheduledExecutorService timer;
@@ -35,6 +39,7 @@ public final class TestPatternFeed implements VideoFeed {
         this.width = width;
         this.height = height;
         this.fps = fps;
+        this.square = Math.min(64, Math.min(width, height) / 4);
         this.barsRow = new byte[width];
         this.squareRow = new byte[width];
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -59,8 +64,7 @@ public final class TestPatternFeed implements VideoFeed {
     @Override
     public synchronized void start(VideoSink sink) {
         stop();
-        running = timer.scheduleAtFixedRate(() -> sink.frame(width, height, System.nanoTime(), this::draw),
-                0, 1_000_000 / fps, TimeUnit.MICROSECONDS);
+        running = timer.scheduleAtFixedRate(() -> next(sink), 0, 1_000_000 / fps, TimeUnit.MICROSECONDS);
     }
 
     @Override
@@ -77,6 +81,15 @@ public final class TestPatternFeed implements VideoFeed {
         timer.shutdownNow();
     }
 
+    /** One frame to the sink; a failing sink costs that frame, not the feed (a thrown task would never run again). */
+    private void next(VideoSink sink) {
+        try {
+            sink.frame(width, height, System.nanoTime(), this::draw);
+        } catch (RuntimeException e) {
+            log.warn("test pattern frame dropped", e);
+        }
+    }
+
     /** Draws the next frame: only on the pattern's own thread, so the rows need no lock. */
     private void draw(ByteBuffer y, int strideY, ByteBuffer u, int strideU, ByteBuffer v, int strideV) {
         long n = frameNumber++;
@@ -84,12 +97,12 @@ public final class TestPatternFeed implements VideoFeed {
         for (int x = 0; x < width; x++) {
             barsRow[x] = (byte) (((x + shift) / BAR) % 2 == 0 ? 180 : 70);
         }
-        int squareX = bounce(n * STEP, width - SQUARE);
-        int squareY = bounce(n * STEP / 2, height - SQUARE);
+        int squareX = bounce(n * STEP, width - square);
+        int squareY = bounce(n * STEP / 2, height - square);
         System.arraycopy(barsRow, 0, squareRow, 0, width);
-        java.util.Arrays.fill(squareRow, squareX, squareX + SQUARE, (byte) 235);
+        java.util.Arrays.fill(squareRow, squareX, squareX + square, (byte) 235);
         for (int row = 0; row < height; row++) {
-            boolean inSquare = row >= squareY && row < squareY + SQUARE;
+            boolean inSquare = row >= squareY && row < squareY + square;
             y.put(row * strideY, inSquare ? squareRow : barsRow, 0, width);
         }
         fillChroma(u, strideU, (byte) (128 + (n % 64)));

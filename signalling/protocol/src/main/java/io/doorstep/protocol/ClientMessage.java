@@ -38,6 +38,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = ClientMessage.DeviceStatus.class, name = "device.status"),
         @JsonSubTypes.Type(value = ClientMessage.DeviceRequest.class, name = "device.request"),
         @JsonSubTypes.Type(value = ClientMessage.DeviceDeclined.class, name = "device.declined"),
+        @JsonSubTypes.Type(value = ClientMessage.CallStats.class, name = "call.stats"),
 })
 public sealed interface ClientMessage {
 
@@ -216,6 +217,42 @@ public sealed interface ClientMessage {
             Fields.requiredText(callId, "callId", 64);
             Fields.requiredText(requestId, "requestId", 64);
             Fields.requiredText(reason, "reason", 256);
+        }
+    }
+
+    /**
+     * Either party of a connected call: a sample of its media quality, from WebRTC's statistics, for the operators'
+     * metrics. Every measurement is optional (absent = not measured yet); {@code candidateType} is this party's side
+     * of the selected candidate pair. Values are checked against physical ranges, so a broken client cannot skew the
+     * district's figures. The server accepts one report per party per call every
+     * {@value #MIN_INTERVAL_SECONDS} s.
+     */
+    record CallStats(String id, String callId, Double rttMs, Double jitterMs, Long packetsLost, Double fractionLost,
+                     Double bitrateInKbps, Double bitrateOutKbps, Long framesDecoded, String candidateType,
+                     String relayProtocol) implements InCall {
+        /** Clients send a report at most this often; the server refuses closer ones (RATE_LIMITED). */
+        public static final int MIN_INTERVAL_SECONDS = 5;
+        /** The longest round-trip time or jitter believed, in ms: beyond a minute nothing is a call any more. */
+        public static final double MAX_MS = 60_000;
+        /** The highest bitrate believed, kbit/s (1 Gbit/s). */
+        public static final double MAX_KBPS = 1_000_000;
+        public static final List<String> CANDIDATE_TYPES = List.of("host", "srflx", "prflx",
+                "relay");
+        public static final List<String> RELAY_PROTOCOLS = List.of("udp", "tcp", "tls");
+
+        public CallStats {
+            Fields.requiredText(callId, "callId", 64);
+            Fields.range(rttMs, "rttMs", 0, MAX_MS);
+            Fields.range(jitterMs, "jitterMs", 0, MAX_MS);
+            Fields.range(fractionLost, "fractionLost", 0, 1);
+            Fields.range(bitrateInKbps, "bitrateInKbps", 0, MAX_KBPS);
+            Fields.range(bitrateOutKbps, "bitrateOutKbps", 0, MAX_KBPS);
+            Fields.nonNegative(packetsLost, "packetsLost");
+            Fields.nonNegative(framesDecoded, "framesDecoded");
+            Fields.oneOf(candidateType, "candidateType", CANDIDATE_TYPES);
+            Fields.oneOf(relayProtocol, "relayProtocol", RELAY_PROTOCOLS);
+            Fields.check(relayProtocol == null || "relay".equals(candidateType),
+                    "relayProtocol is only for candidateType relay");
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.doorstep.protocol;
 
+import java.util.List;
+
 /** Validation used by message constructors, so a decoded message is always complete. */
 final class Fields {
     private Fields() {
@@ -43,6 +45,36 @@ final class Fields {
             throw new FieldException(ErrorCode.INVALID_FIELD, "field '" + field + "' must not be negative");
         }
         return value;
+    }
+
+    /** An optional number ({@code null} passes) within {@code min..max}; NaN and infinities fail. */
+    static Double range(Double value, String field, double min, double max) {
+        if (value != null && !(value >= min && value <= max)) {
+            throw new FieldException(ErrorCode.INVALID_FIELD,
+                    "field '" + field + "' must be between " + number(min) + " and " + number(max));
+        }
+        return value;
+    }
+
+    /** An optional count ({@code null} passes) that must not be negative. */
+    static Long nonNegative(Long value, String field) {
+        if (value != null) {
+            nonNegative(value.longValue(), field);
+        }
+        return value;
+    }
+
+    /** An optional string ({@code null} passes) that must be one of {@code allowed}. */
+    static String oneOf(String value, String field, List<String> allowed) {
+        if (value != null && !allowed.contains(value)) {
+            throw new FieldException(ErrorCode.INVALID_FIELD,
+                    "field '" + field + "' must be one of " + String.join(", ", allowed));
+        }
+        return value;
+    }
+
+    private static String number(double d) {
+        return d == Math.rint(d) ? Long.toString((long) d) : Double.toString(d);
     }
 
     static void check(boolean ok, String message) {

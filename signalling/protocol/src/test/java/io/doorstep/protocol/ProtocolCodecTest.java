@@ -57,7 +57,9 @@ class ProtocolCodecTest {
                         new Devices.Health(Devices.Kind.PRINTER, Devices.State.OUT_OF_PAPER, "HP", "media-empty"))),
                 new ClientMessage.DeviceRequest("q1", "c-abc", "req-1", Devices.Kind.DOCUMENT_CAMERA,
                         "请扫描身份证背面"),
-                new ClientMessage.DeviceDeclined("q2", "c-abc", "req-1", "no card in the reader"));
+                new ClientMessage.DeviceDeclined("q2", "c-abc", "req-1", "no card in the reader"),
+                new ClientMessage.CallStats("q1", "c-abc", 42.5, 3.25, 17L, 0.01, 812.0, 790.5, 1234L, "relay",
+                        "udp"));
     }
 
     /** One instance of every server message type, with every field set. */
@@ -160,7 +162,8 @@ class ProtocolCodecTest {
         assertThat(clientMessages().stream().map(ProtocolCodec::typeOf)).containsExactly("hello", "ping", "bye",
                 "call.request", "call.cancel", "call.accept", "call.reject", "call.hangup", "agent.state",
                 "signal.sdp", "signal.ice", "device.idcard", "device.barcode", "documents.token",
-                "print.request", "print.result", "device.status", "device.request", "device.declined");
+                "print.request", "print.result", "device.status", "device.request", "device.declined",
+                "call.stats");
     }
 
     @Test
@@ -338,7 +341,8 @@ class ProtocolCodecTest {
                 Arguments.of("{\"type\":\"device.request\",\"id\":\"m\",\"callId\":\"c\",\"requestId\":\"q\"}",
                         "device"),
                 Arguments.of("{\"type\":\"device.declined\",\"id\":\"m\",\"callId\":\"c\",\"requestId\":\"q\"}",
-                        "reason"));
+                        "reason"),
+                Arguments.of("{\"type\":\"call.stats\",\"id\":\"m\",\"rttMs\":40}", "callId"));
     }
 
     @ParameterizedTest
@@ -393,7 +397,38 @@ class ProtocolCodecTest {
                 Arguments.of("{\"type\":\"device.request\",\"id\":\"v\",\"callId\":\"c\",\"requestId\":\"q\","
                         + "\"device\":\"printer\"}"),
                 Arguments.of("{\"type\":\"device.request\",\"id\":\"v\",\"callId\":\"c\",\"requestId\":\"q\","
-                        + "\"device\":\"document-camera\",\"prompt\":\"" + "p".repeat(257) + "\"}"));
+                        + "\"device\":\"document-camera\",\"prompt\":\"" + "p".repeat(257) + "\"}"),
+                Arguments.of(stats("\"rttMs\":-1")),
+                Arguments.of(stats("\"rttMs\":60001")),
+                Arguments.of(stats("\"rttMs\":\"40\"")),
+                Arguments.of(stats("\"jitterMs\":-0.5")),
+                Arguments.of(stats("\"fractionLost\":1.5")),
+                Arguments.of(stats("\"bitrateInKbps\":1e9")),
+                Arguments.of(stats("\"bitrateOutKbps\":-3")),
+                Arguments.of(stats("\"packetsLost\":-1")),
+                Arguments.of(stats("\"packetsLost\":2.5")),
+                Arguments.of(stats("\"framesDecoded\":-7")),
+                Arguments.of(stats("\"candidateType\":\"wormhole\"")),
+                Arguments.of(stats("\"candidateType\":\"relay\",\"relayProtocol\":\"sctp\"")),
+                Arguments.of(stats("\"candidateType\":\"host\",\"relayProtocol\":\"udp\"")));
+    }
+
+    /** A call.stats frame with request id v and these fields besides its call id. */
+    private static String stats(String fields) {
+        return "{\"type\":\"call.stats\",\"id\":\"v\",\"callId\":\"c\"," + fields + "}";
+    }
+
+    @Test
+    void callStatsTakeWholeNumbersAsDecimalsAndEveryMeasurementIsOptional() throws Exception {
+        ClientMessage.CallStats s = (ClientMessage.CallStats) CODEC.decodeClient(
+                "{\"type\":\"call.stats\",\"callId\":\"c\",\"rttMs\":40,\"fractionLost\":0}"
+                        .getBytes(StandardCharsets.UTF_8));
+        assertThat(s.rttMs()).isEqualTo(40.0);
+        assertThat(s.fractionLost()).isZero();
+        assertThat(s.jitterMs()).isNull();
+        assertThat(s.candidateType()).isNull();
+        assertThat(new String(CODEC.encode(s), StandardCharsets.UTF_8))
+                .isEqualTo("{\"type\":\"call.stats\",\"callId\":\"c\",\"rttMs\":40.0,\"fractionLost\":0.0}");
     }
 
     @ParameterizedTest

@@ -132,9 +132,9 @@ public final class MediaEngine implements AutoCloseable {
             s.close();
         }
         call(() -> {
-            factory.dispose();
             audio.stopRecording();
             audio.stopPlayout();
+            factory.dispose();
             audio.dispose();
             return null;
         });

@@ -11,9 +11,10 @@ import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Two media sessions in one JVM, each with its own engine as two clients would have, relay-only through our TURN
@@ -57,17 +58,16 @@ class MediaSessionRelayTest {
         }
     }
 
-    @BeforeEach
-    void openCall(org.junit.jupiter.api.TestInfo info) {
-        String callId = "c-" + info.getTestMethod().orElseThrow().getName();
+    /** Opens both sides of a call through the relay over {@code transport} and starts negotiating. */
+    private void openCall(String callId, String transport) {
         station = new Party("station");
         agent = new Party("agent");
         Party.pair(station, agent);
         stationFeed = new TestPatternFeed(320, 240, 15);
         agentFeed = new TestPatternFeed(320, 240, 15);
-        station.session = MediaSession.open(stationEngine, relay.iceServers(callId, Role.STATION), true,
+        station.session = MediaSession.open(stationEngine, relay.iceServers(callId, Role.STATION, transport), true,
                 stationFeed, station, station, STATS_INTERVAL);
-        agent.session = MediaSession.open(agentEngine, relay.iceServers(callId, Role.AGENT), true,
+        agent.session = MediaSession.open(agentEngine, relay.iceServers(callId, Role.AGENT, transport), true,
                 agentFeed, agent, agent, STATS_INTERVAL);
         agent.session.start(false);
         station.session.start(true);
@@ -75,21 +75,26 @@ class MediaSessionRelayTest {
 
     @AfterEach
     void closeCall() {
+        if (station == null) {
+            return;
+        }
         station.session.close();
         agent.session.close();
         stationFeed.close();
         agentFeed.close();
     }
 
-    @Test
-    void relayOnlyCallCarriesVideoAndAudioBothWays() {
+    @ParameterizedTest(name = "TURN over {0}")
+    @ValueSource(strings = {"udp", "tcp"})
+    void relayOnlyCallCarriesVideoAndAudioBothWays(String transport) {
         double allocationsBefore = relay.counter("doorstep.relay.allocations.opened");
+        openCall("c-relay-" + transport, transport);
         awaitMediaBothWays(MIN_FRAMES, MIN_FRAMES);
 
         for (Party p : new Party[] {station, agent}) {
             CallStats s = p.stats.get();
             assertThat(s.relayedBothEnds()).as("%s: selected pair relay/relay", p).isTrue();
-            assertThat(s.relayProtocol()).as("%s: relay reached over", p).isEqualTo("udp");
+            assertThat(s.relayProtocol()).as("%s: relay reached over", p).isEqualTo(transport);
             assertThat(s.framesDecoded()).as("%s: frames decoded", p).isGreaterThanOrEqualTo(MIN_FRAMES);
             assertThat(s.framesEncoded()).as("%s: frames encoded", p).isPositive();
             assertThat(s.audioPacketsReceived()).as("%s: audio packets (the generated tone)", p).isPositive();
@@ -104,6 +109,7 @@ class MediaSessionRelayTest {
 
     @Test
     void iceRestartReconnectsAndFramesKeepFlowing() {
+        openCall("c-restart", "udp");
         awaitMediaBothWays(MIN_FRAMES, MIN_FRAMES);
         String ufragBefore = station.lastOfferUfrag();
         double allocationsBefore = relay.counter("doorstep.relay.allocations.opened");

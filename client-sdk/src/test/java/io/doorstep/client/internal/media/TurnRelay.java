@@ -22,13 +22,9 @@ final class TurnRelay implements AutoCloseable {
     static final String SECRET = "client-sdk-test-turn-secret-0123456789";
 
     private final RelayApp app;
-    private final IceServerProvider provider;
 
     private TurnRelay(RelayApp app) {
         this.app = app;
-        String url = "turn:127.0.0.1:" + app.turnAddress().getPort() + "?transport=udp";
-        this.provider = new IceServerProvider(List.of(url), SECRET.getBytes(StandardCharsets.UTF_8),
-                Duration.ofMinutes(10), Clock.systemUTC());
     }
 
     static TurnRelay start(Path dir) throws InterruptedException {
@@ -54,9 +50,11 @@ final class TurnRelay implements AutoCloseable {
         return new TurnRelay(app);
     }
 
-    /** The ICE servers signalling would hand one party of {@code callId}. */
-    List<IceServer> iceServers(String callId, Role role) {
-        return provider.forCall(callId, role);
+    /** The ICE servers signalling would hand one party of {@code callId}: this relay over {@code transport}. */
+    List<IceServer> iceServers(String callId, Role role, String transport) {
+        String url = "turn:127.0.0.1:" + app.turnAddress().getPort() + "?transport=" + transport;
+        return new IceServerProvider(List.of(url), SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(10),
+                Clock.systemUTC()).forCall(callId, role);
     }
 
     /** A relay counter (0 before first use), e.g. doorstep.relay.allocations.opened. */

@@ -1,11 +1,13 @@
 package io.doorstep.signalling.metrics;
 
 import io.doorstep.protocol.AgentState;
+import io.doorstep.protocol.ClientMessage;
 import io.doorstep.protocol.Devices;
 import io.doorstep.protocol.EndReason;
 import io.doorstep.protocol.ErrorCode;
 import io.doorstep.protocol.Role;
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -41,6 +43,18 @@ public final class SignallingMetrics {
             Duration.ofMinutes(10), Duration.ofMinutes(15), Duration.ofMinutes(20), Duration.ofMinutes(30),
             Duration.ofMinutes(60)};
 
+    private static final Duration[] RTT_SLO = {Duration.ofMillis(25), Duration.ofMillis(50), Duration.ofMillis(100),
+            Duration.ofMillis(150), Duration.ofMillis(200), Duration.ofMillis(300), Duration.ofMillis(400),
+            Duration.ofMillis(600), Duration.ofSeconds(1), Duration.ofSeconds(2)};
+    private static final Duration[] JITTER_SLO = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(20),
+            Duration.ofMillis(30), Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(200)};
+    /** Whole percent: Micrometer's fixed-boundary histograms round a value up to an integer before bucketing it. */
+    private static final double[] LOSS_SLO = {1, 2, 3, 5, 10, 20, 50};
+    /** Bytes per second: 64 kbit/s to 4 Mbit/s. */
+    private static final double[] BITRATE_SLO = {8_000, 16_000, 32_000, 64_000, 125_000, 250_000, 500_000};
+    /** Candidate types of call quality reports: WebRTC's four, and unknown before a pair is selected. */
+    public static final List<String> CANDIDATE_TYPES = List.of("host", "srflx", "prflx", "relay", "unknown");
+
     private final MeterRegistry registry;
     private final Clock clock;
     private final ZoneId zone;
@@ -59,6 +73,7 @@ public final class SignallingMetrics {
     public static final String ACCEPTED = "accepted", UNAUTHENTICATED = "unauthenticated", INVALID = "invalid";
     private static final List<String> DOCUMENT_EVENT_OUTCOMES = List.of(ACCEPTED, UNAUTHENTICATED, INVALID);
     private final Map<String, Counter> documentEvents = new HashMap<>();
+    private final Map<String, CallQualityMeters> quality = new HashMap<>();
     private final Timer talkTime;
     private final Timer callLogAppend;
     private final Timer switchboardWait;
@@ -118,12 +133,89 @@ public final class SignallingMetrics {
                     .description("Document event posts from the relay, by outcome")
                     .tag("outcome", outcome).register(registry));
         }
+        for (Role r : List.of(Role.STATION, Role.AGENT)) {
+            for (String type : CANDIDATE_TYPES) {
+                quality.put(r.wireName() + "/" + type, new CallQualityMeters(r.wireName(), type));
+            }
+        }
         callLogAppend = Timer.builder("doorstep.call.log.append")
                 .description("Time to append one record to the call log (write, and fsync when configured)")
                 .serviceLevelObjectives(Duration.ofNanos(10_000), Duration.ofNanos(50_000),
                         Duration.ofNanos(100_000), Duration.ofNanos(500_000), Duration.ofMillis(1),
                         Duration.ofMillis(5), Duration.ofMillis(20))
                 .register(registry);
+    }
+
+    /**
+     * Call quality as the parties report it (call.stats), by role and by this party's candidate type: two roles and
+     * five types, whatever the number of calls and stations.
+     */
+    private final class CallQualityMeters {
+        final Counter reports;
+        final Counter stalled;
+        final Timer rtt;
+        final Timer jitter;
+        final DistributionSummary loss;
+        final DistributionSummary bitrateIn;
+        final DistributionSummary bitrateOut;
+
+        CallQualityMeters(String role, String candidateType) {
+            reports = Counter.builder("doorstep.call.quality.reports")
+                    .description("Call quality reports accepted from clients (call.stats)")
+                    .tag("role", role).tag("candidate_type", candidateType).register(registry);
+            stalled = Counter.builder("doorstep.call.video.stalled")
+                    .description("Quality reports in which no video frame was decoded since the party's previous one")
+                    .tag("role", role).tag("candidate_type", candidateType).register(registry);
+            rtt = Timer.builder("doorstep.call.rtt").description("Round-trip time of calls' media, as reported")
+                    .tag("role", role).tag("candidate_type", candidateType).serviceLevelObjectives(RTT_SLO)
+                    .register(registry);
+            jitter = Timer.builder("doorstep.call.jitter").description("Jitter of received media, as reported")
+                    .tag("role", role).tag("candidate_type", candidateType).serviceLevelObjectives(JITTER_SLO)
+                    .register(registry);
+            loss = DistributionSummary.builder("doorstep.call.loss")
+                    .description("Received media packets lost in a report's interval, in percent").baseUnit("percent")
+                    .tag("role", role).tag("candidate_type", candidateType).serviceLevelObjectives(LOSS_SLO)
+                    .register(registry);
+            bitrateIn = bitrate(role, candidateType, "in");
+            bitrateOut = bitrate(role, candidateType, "out");
+        }
+
+        private DistributionSummary bitrate(String role, String candidateType, String direction) {
+            return DistributionSummary.builder("doorstep.call.bitrate")
+                    .description("Media bitrate of a party in a report's interval, received (in) or sent (out)")
+                    .baseUnit("bytes_per_second").tag("role", role).tag("candidate_type", candidateType)
+                    .tag("direction", direction).serviceLevelObjectives(BITRATE_SLO).register(registry);
+        }
+    }
+
+    /**
+     * One accepted call.stats report. {@code candidateType} is one of {@link #CANDIDATE_TYPES} (null: unknown);
+     * absent measurements are not recorded; {@code stalled} when the party decoded no frame since its last report.
+     */
+    public void callQuality(Role role, String candidateType, ClientMessage.CallStats m, boolean stalled) {
+        CallQualityMeters q = quality.get(role.wireName() + "/" + (candidateType == null ? "unknown" : candidateType));
+        if (q == null) {
+            return; // an operator's report: not a party's (the switchboard does not let one through)
+        }
+        q.reports.increment();
+        if (stalled) {
+            q.stalled.increment();
+        }
+        if (m.rttMs() != null) {
+            q.rtt.record(Math.round(m.rttMs() * 1000), TimeUnit.MICROSECONDS);
+        }
+        if (m.jitterMs() != null) {
+            q.jitter.record(Math.round(m.jitterMs() * 1000), TimeUnit.MICROSECONDS);
+        }
+        if (m.fractionLost() != null) {
+            q.loss.record(m.fractionLost() * 100);
+        }
+        if (m.bitrateInKbps() != null) {
+            q.bitrateIn.record(m.bitrateInKbps() * 125);
+        }
+        if (m.bitrateOutKbps() != null) {
+            q.bitrateOut.record(m.bitrateOutKbps() * 125);
+        }
     }
 
     /** The per-skill-group meters. */

@@ -22,6 +22,7 @@ import io.doorstep.signalling.directory.ServiceItem;
 import io.doorstep.signalling.directory.Station;
 import io.doorstep.signalling.media.IceServerProvider;
 import io.doorstep.signalling.metrics.SignallingMetrics;
+import io.doorstep.signalling.quality.CallQuality;
 import io.doorstep.signalling.session.Session;
 import io.doorstep.signalling.session.SessionDirectory;
 import io.doorstep.signalling.session.SessionListener;
@@ -76,6 +77,7 @@ public final class Dispatcher implements SessionListener {
     private final EventExecutor executor;
     private final Clock clock;
     private final CallListener callListener;
+    private final CallQuality quality;
     private final Map<String, ScheduledFuture<?>> ringTimers = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> wrapUpTimers = new HashMap<>();
     private final Map<String, CallQueued> lastQueueUpdate = new HashMap<>();
@@ -120,6 +122,7 @@ public final class Dispatcher implements SessionListener {
         this.executor = executor;
         this.clock = clock;
         this.callListener = callListener;
+        this.quality = new CallQuality(metrics, clock);
     }
 
     // ---------------------------------------------------------------- station requests
@@ -229,6 +232,18 @@ public final class Dispatcher implements SessionListener {
             throw new Rejection(ErrorCode.INVALID_STATE, "the call is not connected yet");
         }
         peerOf(from, call).ifPresent(peer -> peer.send(toPeer));
+        if (m.id() != null) {
+            from.send(new ServerMessage.Ok(m.id()));
+        }
+    }
+
+    /** A party's report of its connected call's media quality: into the operators' metrics, never to the peer. */
+    public void callStats(Session from, ClientMessage.CallStats m) throws Rejection {
+        Call call = partyCall(from, m.callId());
+        if (call.state() != CallState.CONNECTED) {
+            throw new Rejection(ErrorCode.INVALID_STATE, "the call is not connected");
+        }
+        quality.report(from.role(), m);
         if (m.id() != null) {
             from.send(new ServerMessage.Ok(m.id()));
         }

@@ -193,6 +193,7 @@ public final class Switchboard {
                 new ServerMessage.DeviceRequest(m.callId(), m.requestId(), m.device(), m.prompt())));
         route(t, ClientMessage.DeviceDeclined.class, STATION, (s, m, b) -> device(s, m, b,
                 new ServerMessage.DeviceDeclined(m.callId(), m.requestId(), m.reason())));
+        route(t, ClientMessage.CallStats.class, PARTIES, (s, m, b) -> dispatcher.callStats(s, m));
         return Map.copyOf(t);
     }
 

@@ -243,7 +243,12 @@ class MetricsTest {
                 "doorstep_messages_sent_total", "doorstep_offers_declined_total", "doorstep_queue_length",
                 "doorstep_queue_oldest_wait_seconds", "doorstep_service_level_ratio", "doorstep_sessions",
                 "doorstep_switchboard_wait_seconds", "doorstep_switchboard_wait_seconds_max",
-                "doorstep_switchboard_work_seconds", "doorstep_switchboard_work_seconds_max");
+                "doorstep_switchboard_work_seconds", "doorstep_switchboard_work_seconds_max",
+                // Call quality from the parties' call.stats reports.
+                "doorstep_call_quality_reports_total", "doorstep_call_video_stalled_total",
+                "doorstep_call_rtt_seconds", "doorstep_call_rtt_seconds_max", "doorstep_call_jitter_seconds",
+                "doorstep_call_jitter_seconds_max", "doorstep_call_loss_percent", "doorstep_call_loss_percent_max",
+                "doorstep_call_bitrate_bytes_per_second", "doorstep_call_bitrate_bytes_per_second_max");
         for (String family : families) {
             assertThat(scrape).as("HELP of " + family).containsPattern("(?m)^# HELP " + family + " \\S");
         }
