@@ -85,6 +85,14 @@ class CallEndToEndTest {
             await().atMost(Duration.ofSeconds(30)).until(() -> flowing(station.stats()) && flowing(agent.stats()));
             assertThat(station.stats().relayedBothEnds()).isTrue();
             assertThat(agent.stats().relayedBothEnds()).isTrue();
+            // Both report their quality to the server, for operators; the station's kit is on the snapshot.
+            await().atMost(Duration.ofSeconds(10)).until(() ->
+                    system.metric("doorstep_call_quality_reports_total", "role=\"station\"") >= 1
+                    && system.metric("doorstep_call_quality_reports_total", "role=\"agent\"") >= 1);
+            assertThat(system.metric("doorstep_station_devices", "device=\"printer\"", "state=\"ready\""))
+                    .isEqualTo(1.0);
+            assertThat(system.operatorGet("/api/snapshot")).contains("\"id\":\"" + DoorstepSystem.STATION
+                    + "\",\"online\":true,\"devices\":[{\"device\":\"document-camera\"");
 
             // A 3 MB scan: the agent reads it while it uploads, byte for byte, hash checked.
             List<Long> progress = new CopyOnWriteArrayList<>();

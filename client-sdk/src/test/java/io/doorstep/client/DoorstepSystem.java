@@ -12,6 +12,9 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,6 +125,24 @@ public final class DoorstepSystem implements AutoCloseable {
                 .pongTimeout(Duration.ofSeconds(2))
                 .requestTimeout(Duration.ofSeconds(10))
                 .uploadChunkBytes(256 * 1024);
+    }
+
+    /** What an operator reads over HTTP ({@code /metrics}, {@code /api/snapshot}). */
+    public String operatorGet(String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(httpUri(path))
+                .header("Authorization", "Bearer " + token("op-district-01", Role.OPERATOR)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) {
+            throw new IOException(path + " answered " + r.statusCode());
+        }
+        return r.body();
+    }
+
+    /** The sum of a Prometheus counter's samples whose series line contains every one of {@code labels}. */
+    public double metric(String name, String... labels) throws IOException, InterruptedException {
+        return operatorGet("/metrics").lines().filter(l -> l.startsWith(name + "{") || l.startsWith(name + " "))
+                .filter(l -> java.util.Arrays.stream(labels).allMatch(l::contains))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     /** The call log lines of one call. */
