@@ -2,6 +2,9 @@ package io.doorstep.client;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.doorstep.documents.DocumentPermission;
+import io.doorstep.documents.DocumentRole;
+import io.doorstep.documents.DocumentTokens;
 import io.doorstep.protocol.Role;
 import io.doorstep.relay.config.RelayConfig;
 import io.doorstep.relay.server.RelayApp;
@@ -15,12 +18,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The whole system in the test JVM, as {@code ./doorstep run} starts it: the real signalling server and the real
@@ -38,12 +44,13 @@ public final class DoorstepSystem implements AutoCloseable {
     private final SignallingApp signalling;
     private final RelayApp relay;
     private final int signallingPort;
+    private final int documentsPort;
 
     private DoorstepSystem(Map<String, String> signallingOverrides) throws Exception {
         dataDir = Files.createTempDirectory("doorstep-sdk-test");
         signallingPort = freePort();
         int turnPort = freePort();
-        int documentsPort = freePort();
+        documentsPort = freePort();
         relay = new RelayApp(RelayConfig.load(null, relayEnvironment(turnPort, documentsPort)));
         relay.start();
         Map<String, String> env = new HashMap<>();
@@ -95,6 +102,17 @@ public final class DoorstepSystem implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    public int documentsPort() {
+        return documentsPort;
+    }
+
+    /** A document token for the relay, as the signalling server issues them, with upload and read. */
+    public String documentToken(String subject, String callId, DocumentRole role) {
+        return new DocumentTokens(DOCUMENT_SECRET.getBytes(StandardCharsets.UTF_8), Clock.systemUTC()).issue(
+                subject, callId, role, Set.of(DocumentPermission.UPLOAD, DocumentPermission.READ),
+                Duration.ofMinutes(30));
     }
 
     public URI wsUri() {

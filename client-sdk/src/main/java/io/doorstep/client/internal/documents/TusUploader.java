@@ -69,6 +69,8 @@ public final class TusUploader {
                     continue;
                 }
                 failures = refused(relay, r, id, failures);
+            } catch (Refused e) {
+                throw e;
             } catch (IOException e) {
                 failures = check(failures, id, "PATCH failed: " + e);
             }
@@ -93,6 +95,8 @@ public final class TusUploader {
                             .orElseThrow(() -> new IOException("the relay created an upload without a Location")));
                 }
                 failures = refused(relay, r, "(new)", failures);
+            } catch (Refused e) {
+                throw e;
             } catch (IOException e) {
                 failures = check(failures, "(new)", "POST failed: " + e);
             }
@@ -112,6 +116,8 @@ public final class TusUploader {
                     return offset;
                 }
                 failures = refused(relay, r, id, failures);
+            } catch (Refused e) {
+                throw e;
             } catch (IOException e) {
                 failures = check(failures, id, "HEAD failed: " + e);
             }
@@ -129,12 +135,19 @@ public final class TusUploader {
         if (status == 409 || status == 460 || status >= 500) {
             return check(failures, id, "relay answered " + status);
         }
-        throw new IOException("document " + id + ": the relay refused the upload with " + status + " " + r.body());
+        throw new Refused("document " + id + ": the relay refused the upload with " + status + " " + r.body());
+    }
+
+    /** The relay's final no (a 4xx that a retry cannot change), as opposed to a network failure. */
+    static final class Refused extends IOException {
+        Refused(String message) {
+            super(message);
+        }
     }
 
     private int check(int failures, String id, String why) throws IOException, InterruptedException {
         if (failures + 1 >= MAX_ATTEMPTS_WITHOUT_PROGRESS) {
-            throw new IOException("document " + id + ": giving up after " + (failures + 1) + " attempts: " + why);
+            throw new Refused("document " + id + ": giving up after " + (failures + 1) + " attempts: " + why);
         }
         Duration wait = backoff.delay(failures, ThreadLocalRandom.current());
         log.info("upload retry document={} attempt={} wait_ms={} why={}", id, failures + 1, wait.toMillis(), why);
