@@ -76,9 +76,8 @@ public final class AgentClient implements AutoCloseable {
     }
 
     public CompletableFuture<ServerMessage.CallEnded> hangUp() {
-        String call = requireCall();
-        return core.request(id -> new ClientMessage.CallHangup(id, call, null))
-                .thenApply(ServerMessage.CallEnded.class::cast);
+        return withCall(call -> core.request(id -> new ClientMessage.CallHangup(id, call, null))
+                .thenApply(ServerMessage.CallEnded.class::cast));
     }
 
     /** Reads a document of the call (while it uploads, if it does); completes when whole and its hash checked. */
@@ -86,7 +85,10 @@ public final class AgentClient implements AutoCloseable {
         return core.read(documentId);
     }
 
-    /** The document's bytes as they arrive, for showing a scan progressively; blocking, close it when done. */
+    /**
+     * The document's bytes as they arrive, for showing a scan progressively; close it when done. Blocking: call it
+     * from the application's own thread, not from a listener.
+     */
     public InputStream open(String documentId) throws IOException, InterruptedException {
         return core.openStream(documentId);
     }
@@ -101,14 +103,14 @@ public final class AgentClient implements AutoCloseable {
         if (type == null) {
             return CompletableFuture.failedFuture(new DoorstepException(null, "only PDF, JPEG and PNG print"));
         }
-        return core.upload(form, filename, type, 1, "agent-form", progress).thenCompose(this::printJob);
+        return core.upload(form, filename, type, 1, "agent-form", progress).thenCompose(d -> printJob(d, copies));
     }
 
-    private CompletableFuture<ServerMessage.PrintResult> printJob(Document form) {
+    private CompletableFuture<ServerMessage.PrintResult> printJob(Document form, int copies) {
         String jobId = "job-" + UUID.randomUUID().toString().substring(0, 8);
         CompletableFuture<ServerMessage.PrintResult> result = new CompletableFuture<>();
         printJobs.put(jobId, result);
-        return core.request(id -> new ClientMessage.PrintRequest(id, form.callId(), jobId, form.id(), 1))
+        return core.request(id -> new ClientMessage.PrintRequest(id, form.callId(), jobId, form.id(), copies))
                 .thenCompose(ok -> result)
                 .whenComplete((r, e) -> printJobs.remove(jobId));
     }
@@ -130,15 +132,14 @@ public final class AgentClient implements AutoCloseable {
 
     /** Completes with the request id (which a {@code device.declined} names) once the station has it. */
     private CompletableFuture<String> requestDevice(Devices.Kind device, String prompt) {
-        String call = requireCall();
         String requestId = "dr-" + UUID.randomUUID().toString().substring(0, 8);
-        return core.request(id -> new ClientMessage.DeviceRequest(id, call, requestId, device, prompt))
-                .thenApply(ok -> requestId);
+        return withCall(call -> core.request(id -> new ClientMessage.DeviceRequest(id, call, requestId, device,
+                prompt)).thenApply(ok -> requestId));
     }
 
     /** The latest media quality sample of the connected call (null before the first, or without a call). */
     public CallStats stats() {
-        return core.lastStats().join();
+        return core.lastStats();
     }
 
     /** The connected call's id, or null. */
@@ -146,12 +147,11 @@ public final class AgentClient implements AutoCloseable {
         return callId;
     }
 
-    private String requireCall() {
+    /** Runs {@code action} for the connected call, or fails without asking the server. */
+    private <T> CompletableFuture<T> withCall(java.util.function.Function<String, CompletableFuture<T>> action) {
         String call = callId;
-        if (call == null) {
-            throw new DoorstepException(ErrorCode.NOT_IN_CALL, "no connected call");
-        }
-        return call;
+        return call == null ? CompletableFuture.failedFuture(new DoorstepException(ErrorCode.NOT_IN_CALL,
+                "no connected call")) : action.apply(call);
     }
 
     /** Signs out and stops. */

@@ -71,15 +71,14 @@ public final class StationClient implements AutoCloseable {
 
     /** Cancels the call before an agent answers. */
     public CompletableFuture<ServerMessage.CallEnded> cancel() {
-        String call = requireCall();
-        return core.request(id -> new ClientMessage.CallCancel(id, call)).thenApply(ServerMessage.CallEnded.class::cast);
+        return withCall(call -> core.request(id -> new ClientMessage.CallCancel(id, call))
+                .thenApply(ServerMessage.CallEnded.class::cast));
     }
 
     /** Ends the call (a call not answered yet is cancelled). */
     public CompletableFuture<ServerMessage.CallEnded> hangUp() {
-        String call = requireCall();
-        return core.request(id -> new ClientMessage.CallHangup(id, call, null))
-                .thenApply(ServerMessage.CallEnded.class::cast);
+        return withCall(call -> core.request(id -> new ClientMessage.CallHangup(id, call, null))
+                .thenApply(ServerMessage.CallEnded.class::cast));
     }
 
     /** Takes a full-resolution still with the document camera and uploads it to the call. */
@@ -98,14 +97,14 @@ public final class StationClient implements AutoCloseable {
 
     /** Sends an ID-card read to the agent. Personal data: forwarded, never logged. */
     public CompletableFuture<Void> sendIdCard(Devices.IdCard card) {
-        String call = requireCall();
-        return core.request(id -> new ClientMessage.IdCardRead(id, call, card)).thenApply(ok -> null);
+        return withCall(call -> core.request(id -> new ClientMessage.IdCardRead(id, call, card))
+                .thenApply(ok -> null));
     }
 
     /** Sends a scanned code to the agent. */
     public CompletableFuture<Void> sendBarcode(Devices.Barcode barcode) {
-        String call = requireCall();
-        return core.request(id -> new ClientMessage.BarcodeScan(id, call, barcode)).thenApply(ok -> null);
+        return withCall(call -> core.request(id -> new ClientMessage.BarcodeScan(id, call, barcode))
+                .thenApply(ok -> null));
     }
 
     /** Reads the card on the kit's reader and sends it. */
@@ -131,7 +130,7 @@ public final class StationClient implements AutoCloseable {
 
     /** The latest media quality sample of the connected call (null before the first, or without a call). */
     public CallStats stats() {
-        return core.lastStats().join();
+        return core.lastStats();
     }
 
     /** The current call's id (queued or connected), or null. */
@@ -139,12 +138,11 @@ public final class StationClient implements AutoCloseable {
         return callId;
     }
 
-    private String requireCall() {
+    /** Runs {@code action} for the current call, or fails without asking the server. */
+    private <T> CompletableFuture<T> withCall(java.util.function.Function<String, CompletableFuture<T>> action) {
         String call = callId;
-        if (call == null) {
-            throw new DoorstepException(ErrorCode.NOT_IN_CALL, "no call");
-        }
-        return call;
+        return call == null ? CompletableFuture.failedFuture(new DoorstepException(ErrorCode.NOT_IN_CALL, "no call"))
+                : action.apply(call);
     }
 
     /** Signs out (a call in progress ends) and stops. */

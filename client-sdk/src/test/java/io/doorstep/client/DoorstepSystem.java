@@ -41,7 +41,8 @@ public final class DoorstepSystem implements AutoCloseable {
     private static final String DOCUMENT_SECRET = "document-secret-for-sdk-tests-0123456789abcdef";
 
     private final Path dataDir;
-    private final SignallingApp signalling;
+    private final Map<String, String> signallingEnv = new HashMap<>();
+    private SignallingApp signalling;
     private final RelayApp relay;
     private final int signallingPort;
     private final int documentsPort;
@@ -67,7 +68,15 @@ public final class DoorstepSystem implements AutoCloseable {
         env.put("DOORSTEP_DOCUMENTS_TOKEN_SECRET", DOCUMENT_SECRET);
         env.put("DOORSTEP_DOCUMENTS_URL", "http://127.0.0.1:" + documentsPort + "/files/");
         env.putAll(signallingOverrides);
+        signallingEnv.putAll(env);
         signalling = new SignallingApp(SignallingConfig.load(null, env));
+        signalling.start();
+    }
+
+    /** Stops the signalling server (draining: calls end) and starts a new one on the same port, knowing nothing. */
+    public void restartSignalling() throws Exception {
+        signalling.close();
+        signalling = new SignallingApp(SignallingConfig.load(null, signallingEnv));
         signalling.start();
     }
 

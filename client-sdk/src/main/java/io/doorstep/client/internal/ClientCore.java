@@ -70,6 +70,9 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
 
     // Event-thread state.
     private ActiveCall call;
+    /** The connected call's latest stats, readable from any thread (also from a listener). */
+    private volatile CallStats latestStats;
+    private volatile Thread eventThread;
     private final Map<String, ServerMessage.DocumentsAccess> access = new HashMap<>();
     private final Map<String, Document> documents = new LinkedHashMap<>();
     private final Map<String, CompletableFuture<Document>> completions = new HashMap<>();
@@ -80,7 +83,6 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
         CallMedia media;
         String remoteSession;
         String iceState = "new";
-        CallStats lastStats;
         CallStatsReporter reporter;
 
         ActiveCall(ServerMessage.CallConnected connected) {
@@ -96,7 +98,7 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
         this.options = options;
         this.mediaFactory = mediaFactory;
         this.listener = listener;
-        this.events = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "doorstep-" + name));
+        this.events = Executors.newSingleThreadScheduledExecutor(r -> eventThread = daemon(r, "doorstep-" + name));
         this.io = Executors.newCachedThreadPool(r -> daemon(r, "doorstep-" + name + "-io"));
         this.http = HttpClient.newBuilder().connectTimeout(options.connectTimeout()).build();
         this.uploader = new TusUploader(http, options.uploadChunkBytes(), options.requestTimeout(),
@@ -162,9 +164,9 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
         });
     }
 
-    /** The latest media quality sample of the connected call, or null. */
-    public CompletableFuture<CallStats> lastStats() {
-        return onEvents(() -> call == null ? null : call.lastStats);
+    /** The latest media quality sample of the connected call, or null (any thread, never blocks). */
+    public CallStats lastStats() {
+        return latestStats;
     }
 
     // ---------------------------------------------------------------- documents (any thread)
@@ -207,6 +209,9 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
 
     /** The document's bytes as they arrive (the caller reads, and closes); blocking. */
     public InputStream openStream(String documentId) throws IOException, InterruptedException {
+        if (Thread.currentThread() == eventThread) {
+            throw new IllegalStateException("opening a document blocks: not from a listener (the event thread)");
+        }
         return open(onEvents(() -> callOf(documentId)).join(), documentId);
     }
 
@@ -364,6 +369,7 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
             call.media.close(); // the call again after a fresh sign-in: new credentials, new media
         }
         call = new ActiveCall(c);
+        latestStats = null;
         openMedia(call);
         log.info("call connected call={} initiator={} policy={}", c.callId(), c.initiator(), c.iceTransportPolicy());
         listener.connected(c);
@@ -397,7 +403,7 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
             @Override
             public void stats(CallStats stats) {
                 events.execute(() -> inCall(callId).filter(a -> a == active).ifPresent(a -> {
-                    a.lastStats = stats;
+                    latestStats = stats;
                     ClientMessage.CallStats report = a.reporter.offer(stats); // for operators' metrics
                     if (report != null) {
                         send(report);
@@ -472,6 +478,7 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
         inCall(e.callId()).ifPresent(c -> {
             c.media.close();
             call = null;
+            latestStats = null;
         });
         log.info("call ended call={} reason={} cause={}", e.callId(), e.reason(), e.cause());
         access.remove(e.callId());

@@ -76,7 +76,8 @@ public final class SignallingConnection implements AutoCloseable {
     private long resumeGraceMs;
     private long droppedAt;
     private int attempt;
-    private boolean stopped;
+    /** Written on the event thread; read anywhere, so a stopped client fails requests at once. */
+    private volatile boolean stopped;
     private boolean forgetSession;
     private long reconnectAfterMs;
     private ScheduledFuture<?> heartbeat;
@@ -105,6 +106,9 @@ public final class SignallingConnection implements AutoCloseable {
      * {@link DoorstepException} carrying the code). Sent at once, or when the connection is back.
      */
     public CompletableFuture<ServerMessage> request(Function<String, ClientMessage> withId) {
+        if (stopped) {
+            return CompletableFuture.failedFuture(new DoorstepException(null, "the client has stopped"));
+        }
         String id = "c" + ids.incrementAndGet();
         CompletableFuture<ServerMessage> reply = new CompletableFuture<>();
         pending.put(id, reply);
@@ -139,10 +143,11 @@ public final class SignallingConnection implements AutoCloseable {
             }
             stopped = true;
             cancelTimers();
-            if (socket != null && signedIn) {
+            WebSocket ws = socket;
+            if (ws != null && signedIn) {
                 write(new ClientMessage.Bye("bye"));
-                sending.whenComplete((r, e) -> socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye"));
-            } else if (socket != null) {
+                sending.whenComplete((r, e) -> ws.sendClose(WebSocket.NORMAL_CLOSURE, "bye"));
+            } else if (ws != null) {
                 socket.abort();
             }
             failPending("the client was closed");
@@ -176,7 +181,14 @@ public final class SignallingConnection implements AutoCloseable {
         boolean resume = sessionId != null && !forgetSession
                 && System.currentTimeMillis() - droppedAt < resumeGraceMs;
         ClientMessage.Resume r = resume ? new ClientMessage.Resume(sessionId, lastSeq) : null;
-        writeTo(ws, new ClientMessage.Hello("hello", options.token().get(), r));
+        String token;
+        try {
+            token = options.token().get();
+        } catch (RuntimeException e) {
+            lost(ws, "no token: " + rootMessage(e)); // the terminal's token source failed: try again later
+            return;
+        }
+        writeTo(ws, new ClientMessage.Hello("hello", token, r));
     }
 
     private void lost(WebSocket ws, String why) {
