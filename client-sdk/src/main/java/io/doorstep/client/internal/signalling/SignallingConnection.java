@@ -312,6 +312,10 @@ public final class SignallingConnection implements AutoCloseable {
             forgetSession = true; // the server ends this session: come back with a fresh hello
             reconnectAfterMs = s.reconnectAfterMs();
         }
+        // The client's state first, then the request's future: whoever waits on it sees the state it led to.
+        if (!(message instanceof ServerMessage.Pong) && !(message instanceof ServerMessage.Ok)) {
+            handler.message(message);
+        }
         String re = Replies.re(message);
         CompletableFuture<ServerMessage> reply = re == null ? null : pending.remove(re);
         if (reply != null) {
@@ -320,9 +324,6 @@ public final class SignallingConnection implements AutoCloseable {
             } else {
                 reply.complete(message);
             }
-        }
-        if (!(message instanceof ServerMessage.Pong) && !(message instanceof ServerMessage.Ok)) {
-            handler.message(message);
         }
     }
 
