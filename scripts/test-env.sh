@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure what the tests use is installed and running, installing from the distribution's packages
 # (Debian/Ubuntu apt) only what is missing: Redis (running on 127.0.0.1:6379), Chromium and ChromeDriver,
-# coturn (turnserver, turnutils_uclient), Prometheus' promtool, and Node.js with npm (the document relay's
+# coturn (turnserver, turnutils_uclient), Prometheus' promtool, the shared libraries webrtc-java links, and Node.js with npm (the document relay's
 # interop test runs tus-js-client, which it installs itself from its package-lock.json). Idempotent; every step is bounded in time.
 set -euo pipefail
 
@@ -14,6 +14,11 @@ command -v turnserver >/dev/null || need+=(coturn)
 command -v promtool >/dev/null || need+=(prometheus)
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
+# webrtc-java's native library (the client SDK's media tests) links these; it needs no sound server or display.
+for lib in libpulse.so.0:libpulse0 libudev.so.1:libudev1 libX11.so.6:libx11-6 libXfixes.so.3:libxfixes3 \
+    libXrandr.so.2:libxrandr2 libXcomposite.so.1:libxcomposite1 libXext.so.6:libxext6; do
+  ldconfig -p | grep -qF "${lib%%:*}" || need+=("${lib##*:}")
+done
 
 if [ ${#need[@]} -gt 0 ]; then
   SUDO=""

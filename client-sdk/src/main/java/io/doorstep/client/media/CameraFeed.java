@@ -81,8 +81,8 @@ public final class CameraFeed implements VideoFeed, NativeVideoFeed {
     private static List<VideoDevice> devices() {
         try {
             return MediaDevices.getVideoCaptureDevices();
-        } catch (RuntimeException | UnsatisfiedLinkError e) {
-            return List.of(); // no video subsystem on this machine
+        } catch (RuntimeException | LinkageError e) {
+            return List.of(); // no video subsystem here, or WebRTC's native library could not be loaded
         }
     }
 }

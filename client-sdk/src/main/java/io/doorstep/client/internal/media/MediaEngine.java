@@ -31,14 +31,16 @@ public final class MediaEngine implements AutoCloseable {
     private final HeadlessAudioDeviceModule audio;
     private final PeerConnectionFactory factory;
     private final ScheduledExecutorService thread;
+    private final Thread mediaThread;
     private final Set<MediaSession> sessions = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
     private MediaEngine(HeadlessAudioDeviceModule audio, PeerConnectionFactory factory,
-                        ScheduledExecutorService thread) {
+                        ScheduledExecutorService thread, Thread mediaThread) {
         this.audio = audio;
         this.factory = factory;
         this.thread = thread;
+        this.mediaThread = mediaThread;
     }
 
     /** Loads the native library (unpacked into java.io.tmpdir on first use) and starts the audio module. */
@@ -59,10 +61,15 @@ public final class MediaEngine implements AutoCloseable {
                 audio.startRecording();
                 audio.setAudioSource(new Tone());
                 log.info("media engine started");
-                return new MediaEngine(audio, factory, thread);
+                return new MediaEngine(audio, factory, thread, Thread.currentThread());
             });
         } catch (RuntimeException e) {
             thread.shutdownNow();
+            if (e.getCause() instanceof LinkageError) {
+                throw new IllegalStateException("WebRTC's native library could not be loaded; on Debian it needs "
+                        + "libpulse0, libudev1, libx11-6, libxfixes3, libxrandr2, libxcomposite1 and libxext6 "
+                        + "(no sound server or display)", e.getCause());
+            }
             throw e;
         }
     }
@@ -75,8 +82,9 @@ public final class MediaEngine implements AutoCloseable {
         return thread;
     }
 
+    /** Whether the caller is this engine's media thread (another engine's has the same name). */
     boolean onMediaThread() {
-        return Thread.currentThread().getName().equals("doorstep-media");
+        return Thread.currentThread() == mediaThread;
     }
 
     void opened(MediaSession session) {

@@ -22,15 +22,18 @@ import dev.onvoid.webrtc.media.MediaStreamTrack;
 import dev.onvoid.webrtc.media.audio.AudioOptions;
 import dev.onvoid.webrtc.media.audio.AudioTrack;
 import dev.onvoid.webrtc.media.video.CustomVideoSource;
+import dev.onvoid.webrtc.media.video.I420Buffer;
 import dev.onvoid.webrtc.media.video.NativeI420Buffer;
 import dev.onvoid.webrtc.media.video.VideoFrame;
 import dev.onvoid.webrtc.media.video.VideoTrack;
 import dev.onvoid.webrtc.media.video.VideoTrackSink;
 import dev.onvoid.webrtc.media.video.VideoTrackSource;
 import io.doorstep.client.media.CallStats;
+import io.doorstep.client.media.I420Picture;
 import io.doorstep.client.media.VideoFeed;
 import io.doorstep.client.media.VideoSink;
 import io.doorstep.protocol.Media.IceServer;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,6 +60,8 @@ import org.slf4j.LoggerFactory;
 public final class MediaSession implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MediaSession.class);
     private static final List<String> STREAM = List.of("doorstep");
+    /** How long WebRTC may take to apply a description before it counts as refused (it takes milliseconds). */
+    static final Duration DESCRIPTION_TIMEOUT = Duration.ofSeconds(5);
 
     /** Where the session's SDP and ICE candidates go: to the peer, through signalling. */
     public interface Signaller {
@@ -77,6 +82,15 @@ public final class MediaSession implements AutoCloseable {
         default void remoteVideo(int width, int height, long timestampNanos) {
         }
 
+        /** Whether to copy the peer's frames out for {@link #remotePicture}; asked once, when the session opens. */
+        default boolean wantsRemotePictures() {
+            return false;
+        }
+
+        /** The pixels of the frame just announced by {@link #remoteVideo}, when {@link #wantsRemotePictures()}. */
+        default void remotePicture(I420Picture picture) {
+        }
+
         /** A periodic sample of the call's quality. */
         default void stats(CallStats s) {
         }
@@ -95,6 +109,7 @@ public final class MediaSession implements AutoCloseable {
     private final AtomicReference<RemoteFrame> latestFrame = new AtomicReference<>();
     private final AtomicLong remoteFrames = new AtomicLong();
     private final Object pushLock = new Object();
+    private final boolean pictures;
     private RTCPeerConnection pc;
     private CustomVideoSource pushedSource;
     private AudioTrack audioTrack;
@@ -104,13 +119,14 @@ public final class MediaSession implements AutoCloseable {
     private VideoTrack remoteVideo;
     private VideoTrackSink remoteSink;
     private ScheduledFuture<?> statsTimer;
-    private boolean initiator;
+    private volatile boolean initiator;
     private boolean remoteDescriptionSet;
     private boolean restartWanted;
     private volatile boolean closed;
     private volatile CallStats lastStats;
 
-    private record RemoteFrame(int width, int height, long timestampNanos) {
+    /** A frame for the listener: its size and time, and its pixels when the listener wants them. */
+    private record RemoteFrame(int width, int height, long timestampNanos, I420Picture picture) {
     }
 
     private MediaSession(MediaEngine engine, VideoFeed local, Signaller out, Listener listener) {
@@ -118,6 +134,7 @@ public final class MediaSession implements AutoCloseable {
         this.local = local;
         this.out = out;
         this.listener = listener;
+        this.pictures = listener.wantsRemotePictures();
     }
 
     /**
@@ -306,23 +323,45 @@ public final class MediaSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Hears whether a description was applied. webrtc-java 0.14.0 answers neither success nor failure for SDP it
+     * cannot parse, which would leave negotiation hanging in silence: without an answer in
+     * {@link #DESCRIPTION_TIMEOUT} the description counts as refused. Created and answered on the media thread.
+     */
     private final class SetObserver implements SetSessionDescriptionObserver {
         private final String what;
         private final Runnable then;
+        private boolean answered;
 
         SetObserver(String what, Runnable then) {
             this.what = what;
             this.then = then;
+            engine.thread().schedule(() -> onMediaThread(this::expire), DESCRIPTION_TIMEOUT.toMillis(),
+                    TimeUnit.MILLISECONDS);
         }
 
         @Override
         public void onSuccess() {
-            onMediaThread(then);
+            onMediaThread(() -> {
+                answered = true;
+                then.run();
+            });
         }
 
         @Override
         public void onFailure(String error) {
-            onMediaThread(() -> fail("the " + what + " description was refused: " + error));
+            onMediaThread(() -> {
+                answered = true;
+                fail("the " + what + " description was refused: " + error);
+            });
+        }
+
+        private void expire() {
+            if (!answered) {
+                answered = true;
+                fail("the " + what + " description was refused: WebRTC did not apply it within "
+                        + DESCRIPTION_TIMEOUT.toSeconds() + " s (it could not parse it)");
+            }
         }
     }
 
@@ -395,8 +434,14 @@ public final class MediaSession implements AutoCloseable {
      * the listener, so a slow listener skips frames instead of queueing them.
      */
     private void remoteFrame(VideoFrame frame) {
-        RemoteFrame f = new RemoteFrame(frame.buffer.getWidth(), frame.buffer.getHeight(), frame.timestampNs);
-        frame.release();
+        RemoteFrame f;
+        try {
+            int width = frame.buffer.getWidth();
+            int height = frame.buffer.getHeight();
+            f = new RemoteFrame(width, height, frame.timestampNs, pictures ? picture(frame) : null);
+        } finally {
+            frame.release();
+        }
         remoteFrames.incrementAndGet();
         if (latestFrame.getAndSet(f) == null) {
             onMediaThread(this::deliverFrame);
@@ -407,7 +452,29 @@ public final class MediaSession implements AutoCloseable {
         RemoteFrame f = latestFrame.getAndSet(null);
         if (f != null) {
             notify(l -> l.remoteVideo(f.width(), f.height(), f.timestampNanos()));
+            if (f.picture() != null) {
+                notify(l -> l.remotePicture(f.picture()));
+            }
         }
+    }
+
+    /** The frame's planes copied into packed arrays, dropping each row's padding. */
+    private static I420Picture picture(VideoFrame frame) {
+        I420Buffer b = frame.buffer.toI420();
+        int w = b.getWidth();
+        int h = b.getHeight();
+        int cw = (w + 1) / 2;
+        int ch = (h + 1) / 2;
+        return new I420Picture(w, h, frame.timestampNs, plane(b.getDataY(), b.getStrideY(), w, h),
+                plane(b.getDataU(), b.getStrideU(), cw, ch), plane(b.getDataV(), b.getStrideV(), cw, ch));
+    }
+
+    private static byte[] plane(ByteBuffer data, int stride, int width, int rows) {
+        byte[] out = new byte[width * rows];
+        for (int r = 0; r < rows; r++) {
+            data.get(r * stride, out, r * width, width);
+        }
+        return out;
     }
 
     // ------------------------------------------------------------------ stats
@@ -424,12 +491,21 @@ public final class MediaSession implements AutoCloseable {
 
     // ------------------------------------------------------------------ plumbing
 
-    /** Runs {@code task} on the media thread unless the session is closed; safe from any thread, never blocks. */
+    /**
+     * Runs {@code task} on the media thread unless the session is closed; safe from any thread, never blocks. What
+     * the task throws (WebRTC refuses some input by throwing, e.g. SDP it cannot parse) is reported as a failure: the
+     * executor would otherwise keep it in a future nobody reads.
+     */
     private void onMediaThread(Runnable task) {
         try {
             engine.thread().execute(() -> {
-                if (!closed) {
+                if (closed) {
+                    return;
+                }
+                try {
                     task.run();
+                } catch (RuntimeException e) {
+                    fail(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
                 }
             });
         } catch (RejectedExecutionException e) {

@@ -1,6 +1,7 @@
 package io.doorstep.client.internal.media;
 
 import io.doorstep.client.media.CallStats;
+import io.doorstep.client.media.I420Picture;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
@@ -18,10 +19,18 @@ final class Party implements MediaSession.Listener, MediaSession.Signaller {
     final List<String> offersSent = new CopyOnWriteArrayList<>();
     final AtomicLong framesHeard = new AtomicLong();
     final AtomicReference<CallStats> stats = new AtomicReference<>();
+    final AtomicReference<I420Picture> picture = new AtomicReference<>();
+    private final boolean wantsPictures;
     volatile MediaSession session;
 
     Party(String name) {
+        this(name, false);
+    }
+
+    /** A party that also takes the pixels of the peer's video. */
+    Party(String name, boolean wantsPictures) {
         this.name = name;
+        this.wantsPictures = wantsPictures;
     }
 
     static void pair(Party a, Party b) {
@@ -50,6 +59,16 @@ final class Party implements MediaSession.Listener, MediaSession.Signaller {
     @Override
     public void remoteVideo(int width, int height, long timestampNanos) {
         framesHeard.incrementAndGet();
+    }
+
+    @Override
+    public boolean wantsRemotePictures() {
+        return wantsPictures;
+    }
+
+    @Override
+    public void remotePicture(I420Picture p) {
+        picture.set(p);
     }
 
     @Override

@@ -50,10 +50,14 @@ final class TurnRelay implements AutoCloseable {
         return new TurnRelay(app);
     }
 
-    /** The ICE servers signalling would hand one party of {@code callId}: this relay over {@code transport}. */
+    /**
+     * The ICE servers signalling would hand one party of {@code callId}, shaped as the shipped config makes them: a
+     * STUN entry without credentials, and this relay over {@code transport} with REST credentials.
+     */
     List<IceServer> iceServers(String callId, Role role, String transport) {
-        String url = "turn:127.0.0.1:" + app.turnAddress().getPort() + "?transport=" + transport;
-        return new IceServerProvider(List.of(url), SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(10),
+        int port = app.turnAddress().getPort();
+        List<String> urls = List.of("stun:127.0.0.1:" + port, "turn:127.0.0.1:" + port + "?transport=" + transport);
+        return new IceServerProvider(urls, SECRET.getBytes(StandardCharsets.UTF_8), Duration.ofMinutes(10),
                 Clock.systemUTC()).forCall(callId, role);
     }
 
