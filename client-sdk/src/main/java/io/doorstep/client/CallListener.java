@@ -2,6 +2,7 @@ package io.doorstep.client;
 
 import io.doorstep.client.documents.Document;
 import io.doorstep.client.media.CallStats;
+import io.doorstep.client.media.I420Picture;
 import io.doorstep.protocol.ServerMessage;
 
 /** What happens to the call, for station and agent alike. Every method has a no-op default. */
@@ -35,6 +36,15 @@ public interface CallListener extends ConnectionListener {
      * media thread rather than the event thread: it must not block.
      */
     default void remoteVideo(String callId, int width, int height, long timestampNanos) {
+    }
+
+    /** Whether to get the peer's pixels too ({@link #remotePicture}); asked once per call. Each frame then costs a copy. */
+    default boolean wantsRemotePictures() {
+        return false;
+    }
+
+    /** The pixels of the frame just announced by {@link #remoteVideo} (I420), on the media thread. Must not block. */
+    default void remotePicture(String callId, I420Picture picture) {
     }
 
     /** The media's ICE connection state ({@code checking}, {@code connected}, {@code disconnected} ...). */

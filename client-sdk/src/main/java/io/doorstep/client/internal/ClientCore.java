@@ -13,6 +13,7 @@ import io.doorstep.client.internal.documents.TusUploader;
 import io.doorstep.client.internal.media.CallStatsReporter;
 import io.doorstep.client.internal.media.MediaSession;
 import io.doorstep.client.media.CallStats;
+import io.doorstep.client.media.I420Picture;
 import io.doorstep.client.internal.signalling.SignallingConnection;
 import io.doorstep.protocol.ClientMessage;
 import io.doorstep.protocol.EndReason;
@@ -418,6 +419,16 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
             }
 
             @Override
+            public boolean wantsRemotePictures() {
+                return listener.wantsRemotePictures();
+            }
+
+            @Override
+            public void remotePicture(I420Picture picture) {
+                listener.remotePicture(callId, picture);
+            }
+
+            @Override
             public void failed(String reason) {
                 log.warn("media failed call={} reason={}", callId, reason);
                 events.execute(() -> inCall(callId).filter(a -> a == active && a.connected.initiator())
@@ -459,16 +470,15 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
     }
 
     /**
-     * The peer is back: it resumed (its media may live on) or signed in afresh (it has none). The station, which
-     * makes the offers, starts a new peer connection: a fresh offer suits both cases.
+     * The peer is back: it resumed (its media may live on) or signed in afresh (a new peer connection waiting for an
+     * offer). The station, which makes the offers, restarts ICE: an offer with fresh ICE credentials serves both,
+     * and media that survived is not interrupted (both cases are tested in the media tests).
      */
     private void peerBack(String callId) {
         inCall(callId).ifPresent(c -> {
             if (c.connected.initiator()) {
-                log.info("peer reconnected call={}: renegotiating media", callId);
-                c.media.close();
-                c.remoteSession = null;
-                openMedia(c);
+                log.info("peer reconnected call={}: restarting ICE", callId);
+                c.media.restartIce();
             }
         });
         listener.peerReconnected(callId);

@@ -2,6 +2,7 @@ package io.doorstep.client.internal.call;
 
 import io.doorstep.client.internal.media.MediaSession;
 import io.doorstep.client.media.CallStats;
+import io.doorstep.client.media.I420Picture;
 import io.doorstep.protocol.Media;
 import java.util.List;
 
@@ -32,6 +33,13 @@ public interface CallMedia extends AutoCloseable {
         }
 
         default void remoteVideo(int width, int height, long timestampNanos) {
+        }
+
+        default boolean wantsRemotePictures() {
+            return false;
+        }
+
+        default void remotePicture(I420Picture picture) {
         }
 
         default void failed(String reason) {

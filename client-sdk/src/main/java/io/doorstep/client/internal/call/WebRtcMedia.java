@@ -3,6 +3,7 @@ package io.doorstep.client.internal.call;
 import io.doorstep.client.internal.media.MediaEngine;
 import io.doorstep.client.internal.media.MediaSession;
 import io.doorstep.client.media.CallStats;
+import io.doorstep.client.media.I420Picture;
 import io.doorstep.client.media.VideoFeed;
 import io.doorstep.protocol.Media;
 import java.time.Duration;
@@ -39,6 +40,16 @@ public final class WebRtcMedia implements CallMedia.Factory {
                     @Override
                     public void remoteVideo(int width, int height, long timestampNanos) {
                         events.remoteVideo(width, height, timestampNanos);
+                    }
+
+                    @Override
+                    public boolean wantsRemotePictures() {
+                        return events.wantsRemotePictures();
+                    }
+
+                    @Override
+                    public void remotePicture(I420Picture picture) {
+                        events.remotePicture(picture);
                     }
 
                     @Override
