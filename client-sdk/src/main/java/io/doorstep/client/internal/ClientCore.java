@@ -373,8 +373,8 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
         latestStats = null;
         openMedia(call);
         log.info("call connected call={} initiator={} policy={}", c.callId(), c.initiator(), c.iceTransportPolicy());
+        role.message(c); // the client's state first, then the application
         listener.connected(c);
-        role.message(c);
     }
 
     private void openMedia(ActiveCall active) {
@@ -496,8 +496,8 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
         completions.values().forEach(f -> f.completeExceptionally(
                 new DoorstepException(null, "the call ended before the document was complete")));
         completions.clear();
-        listener.ended(e);
         role.message(e);
+        listener.ended(e);
     }
 
     // ---------------------------------------------------------------- document events (event thread)
