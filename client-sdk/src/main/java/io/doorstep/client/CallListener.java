@@ -47,6 +47,14 @@ public interface CallListener extends ConnectionListener {
     default void remotePicture(String callId, I420Picture picture) {
     }
 
+    /**
+     * The media broke (ICE failed, a description was refused). The station restarts ICE by itself; if the media does
+     * not come back, end the call with {@code hangUp(ClientMessage.CallHangup.MEDIA_FAILED)} so it is recorded as
+     * failed.
+     */
+    default void mediaFailed(String callId, String reason) {
+    }
+
     /** The media's ICE connection state ({@code checking}, {@code connected}, {@code disconnected} ...). */
     default void mediaState(String callId, String iceConnectionState) {
     }

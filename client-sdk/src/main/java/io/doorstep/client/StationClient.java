@@ -77,7 +77,15 @@ public final class StationClient implements AutoCloseable {
 
     /** Ends the call (a call not answered yet is cancelled). */
     public CompletableFuture<ServerMessage.CallEnded> hangUp() {
-        return withCall(call -> core.request(id -> new ClientMessage.CallHangup(id, call, null))
+        return hangUp(null);
+    }
+
+    /**
+     * Ends the call with a reason: {@link ClientMessage.CallHangup#MEDIA_FAILED} records it as failed (the media
+     * could not be set up or broke for good); anything else as completed.
+     */
+    public CompletableFuture<ServerMessage.CallEnded> hangUp(String reason) {
+        return withCall(call -> core.request(id -> new ClientMessage.CallHangup(id, call, reason))
                 .thenApply(ServerMessage.CallEnded.class::cast));
     }
 

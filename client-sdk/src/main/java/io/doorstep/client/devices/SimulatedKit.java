@@ -73,7 +73,7 @@ public final class SimulatedKit {
     }
 
     /** Scans are JPEG pages of about the configured size, a new picture each time. */
-    public static final class Camera extends Simulated implements DocumentCamera {
+    static final class Camera extends Simulated implements DocumentCamera {
         private final int scanBytes;
         private final AtomicInteger page = new AtomicInteger();
 
@@ -82,10 +82,6 @@ public final class SimulatedKit {
             this.scanBytes = scanBytes;
         }
 
-        @Override
-        public Devices.Kind kind() {
-            return Devices.Kind.DOCUMENT_CAMERA;
-        }
 
         @Override
         public Scan capture() throws DeviceException {
@@ -95,15 +91,11 @@ public final class SimulatedKit {
         }
     }
 
-    public static final class CardReader extends Simulated implements IdCardReader {
+    static final class CardReader extends Simulated implements IdCardReader {
         CardReader() {
             super(Devices.Kind.IDCARD_READER);
         }
 
-        @Override
-        public Devices.Kind kind() {
-            return Devices.Kind.IDCARD_READER;
-        }
 
         @Override
         public Devices.IdCard read(Duration timeout) throws DeviceException {
@@ -113,7 +105,7 @@ public final class SimulatedKit {
     }
 
     /** Reads the scripted codes in order; fails when the script is used up. */
-    public static final class Scanner extends Simulated implements BarcodeScanner {
+    static final class Scanner extends Simulated implements BarcodeScanner {
         private final Deque<Devices.Barcode> script;
 
         Scanner(List<Devices.Barcode> script) {
@@ -121,10 +113,6 @@ public final class SimulatedKit {
             this.script = new ArrayDeque<>(script);
         }
 
-        @Override
-        public Devices.Kind kind() {
-            return Devices.Kind.BARCODE_SCANNER;
-        }
 
         @Override
         public synchronized Devices.Barcode read(Duration timeout) throws DeviceException {
@@ -138,7 +126,7 @@ public final class SimulatedKit {
     }
 
     /** Writes each job to {@code <folder>/<jobId>-<n>.<ext>}, one file per copy, as a printer queue would. */
-    public static final class FolderPrinter extends Simulated implements Printer {
+    static final class FolderPrinter extends Simulated implements Printer {
         private final Path folder;
 
         FolderPrinter(Path folder) {
@@ -146,10 +134,6 @@ public final class SimulatedKit {
             this.folder = folder;
         }
 
-        @Override
-        public Devices.Kind kind() {
-            return Devices.Kind.PRINTER;
-        }
 
         @Override
         public void print(String jobId, byte[] document, String mediaType, int copies) throws DeviceException {

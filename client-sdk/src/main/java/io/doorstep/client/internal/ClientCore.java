@@ -431,8 +431,12 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
             @Override
             public void failed(String reason) {
                 log.warn("media failed call={} reason={}", callId, reason);
-                events.execute(() -> inCall(callId).filter(a -> a == active && a.connected.initiator())
-                        .ifPresent(a -> a.media.restartIce()));
+                events.execute(() -> inCall(callId).filter(a -> a == active).ifPresent(a -> {
+                    if (a.connected.initiator()) {
+                        a.media.restartIce();
+                    }
+                    listener.mediaFailed(callId, reason);
+                }));
             }
         });
         active.media.start(c.initiator());
