@@ -12,7 +12,6 @@ import io.doorstep.client.internal.documents.MediaTypes;
 import io.doorstep.protocol.AgentState;
 import io.doorstep.protocol.ClientMessage;
 import io.doorstep.protocol.Devices;
-import io.doorstep.protocol.ErrorCode;
 import io.doorstep.protocol.ServerMessage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -84,8 +83,7 @@ public final class AgentClient implements AutoCloseable {
      * could not be set up or broke for good); anything else as completed.
      */
     public CompletableFuture<ServerMessage.CallEnded> hangUp(String reason) {
-        return withCall(call -> core.request(id -> new ClientMessage.CallHangup(id, call, reason))
-                .thenApply(ServerMessage.CallEnded.class::cast));
+        return core.hangUp(callId, reason);
     }
 
     /** Reads a document of the call (while it uploads, if it does); completes when whole and its hash checked. */
@@ -141,8 +139,8 @@ public final class AgentClient implements AutoCloseable {
     /** Completes with the request id (which a {@code device.declined} names) once the station has it. */
     private CompletableFuture<String> requestDevice(Devices.Kind device, String prompt) {
         String requestId = "dr-" + UUID.randomUUID().toString().substring(0, 8);
-        return withCall(call -> core.request(id -> new ClientMessage.DeviceRequest(id, call, requestId, device,
-                prompt)).thenApply(ok -> requestId));
+        return ClientCore.withCall(callId, c -> core.request(id -> new ClientMessage.DeviceRequest(id, c, requestId,
+                device, prompt)).thenApply(ok -> requestId));
     }
 
     /** The latest media quality sample of the connected call (null before the first, or without a call). */
@@ -155,12 +153,6 @@ public final class AgentClient implements AutoCloseable {
         return callId;
     }
 
-    /** Runs {@code action} for the connected call, or fails without asking the server. */
-    private <T> CompletableFuture<T> withCall(java.util.function.Function<String, CompletableFuture<T>> action) {
-        String call = callId;
-        return call == null ? CompletableFuture.failedFuture(new DoorstepException(ErrorCode.NOT_IN_CALL,
-                "no connected call")) : action.apply(call);
-    }
 
     /** Signs out and stops. */
     @Override

@@ -38,7 +38,7 @@ public interface CallListener extends ConnectionListener {
     default void remoteVideo(String callId, int width, int height, long timestampNanos) {
     }
 
-    /** Whether to get the peer's pixels too ({@link #remotePicture}); asked once per call. Each frame then costs a copy. */
+    /** Whether to get the peer's pixels too ({@link #remotePicture}); asked once per call; each frame costs a copy. */
     default boolean wantsRemotePictures() {
         return false;
     }

@@ -12,7 +12,6 @@ import io.doorstep.client.media.CallStats;
 import io.doorstep.client.media.VideoFeed;
 import io.doorstep.protocol.ClientMessage;
 import io.doorstep.protocol.Devices;
-import io.doorstep.protocol.ErrorCode;
 import io.doorstep.protocol.PrintStatus;
 import io.doorstep.protocol.ServerMessage;
 import java.time.Duration;
@@ -71,7 +70,7 @@ public final class StationClient implements AutoCloseable {
 
     /** Cancels the call before an agent answers. */
     public CompletableFuture<ServerMessage.CallEnded> cancel() {
-        return withCall(call -> core.request(id -> new ClientMessage.CallCancel(id, call))
+        return ClientCore.withCall(callId, c -> core.request(id -> new ClientMessage.CallCancel(id, c))
                 .thenApply(ServerMessage.CallEnded.class::cast));
     }
 
@@ -85,8 +84,7 @@ public final class StationClient implements AutoCloseable {
      * could not be set up or broke for good); anything else as completed.
      */
     public CompletableFuture<ServerMessage.CallEnded> hangUp(String reason) {
-        return withCall(call -> core.request(id -> new ClientMessage.CallHangup(id, call, reason))
-                .thenApply(ServerMessage.CallEnded.class::cast));
+        return core.hangUp(callId, reason);
     }
 
     /** Takes a full-resolution still with the document camera and uploads it to the call. */
@@ -105,13 +103,13 @@ public final class StationClient implements AutoCloseable {
 
     /** Sends an ID-card read to the agent. Personal data: forwarded, never logged. */
     public CompletableFuture<Void> sendIdCard(Devices.IdCard card) {
-        return withCall(call -> core.request(id -> new ClientMessage.IdCardRead(id, call, card))
+        return ClientCore.withCall(callId, c -> core.request(id -> new ClientMessage.IdCardRead(id, c, card))
                 .thenApply(ok -> null));
     }
 
     /** Sends a scanned code to the agent. */
     public CompletableFuture<Void> sendBarcode(Devices.Barcode barcode) {
-        return withCall(call -> core.request(id -> new ClientMessage.BarcodeScan(id, call, barcode))
+        return ClientCore.withCall(callId, c -> core.request(id -> new ClientMessage.BarcodeScan(id, c, barcode))
                 .thenApply(ok -> null));
     }
 
@@ -146,12 +144,6 @@ public final class StationClient implements AutoCloseable {
         return callId;
     }
 
-    /** Runs {@code action} for the current call, or fails without asking the server. */
-    private <T> CompletableFuture<T> withCall(java.util.function.Function<String, CompletableFuture<T>> action) {
-        String call = callId;
-        return call == null ? CompletableFuture.failedFuture(new DoorstepException(ErrorCode.NOT_IN_CALL, "no call"))
-                : action.apply(call);
-    }
 
     /** Signs out (a call in progress ends) and stops. */
     @Override

@@ -214,7 +214,8 @@ public final class Demo implements Callable<Integer> {
 
         @Override
         public void printed(String jobId, PrintStatus status, String reason) {
-            say("station", "print job " + jobId + ": " + status.wireName() + (reason == null ? "" : " (" + reason + ")"));
+            say("station", "print job " + jobId + ": " + status.wireName()
+                    + (reason == null ? "" : " (" + reason + ")"));
         }
 
         @Override

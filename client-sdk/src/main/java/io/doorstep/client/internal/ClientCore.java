@@ -155,6 +155,18 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
         events.execute(r);
     }
 
+    /** Runs {@code action} for {@code callId}, or fails (NOT_IN_CALL) without asking the server when it is null. */
+    public static <T> CompletableFuture<T> withCall(String callId, Function<String, CompletableFuture<T>> action) {
+        return callId == null ? CompletableFuture.failedFuture(new DoorstepException(ErrorCode.NOT_IN_CALL,
+                "no call")) : action.apply(callId);
+    }
+
+    /** Ends the call ({@code reason} media_failed: as failed). */
+    public CompletableFuture<ServerMessage.CallEnded> hangUp(String callId, String reason) {
+        return withCall(callId, call -> request(id -> new ClientMessage.CallHangup(id, call, reason))
+                .thenApply(ServerMessage.CallEnded.class::cast));
+    }
+
     /** The id of the connected call, or fails. */
     public CompletableFuture<String> connectedCallId() {
         return onEvents(() -> {

@@ -216,7 +216,7 @@ public sealed interface ServerMessage {
         public static final String FINISH_CALL = "finish_call";
     }
 
-    /** To the station: its agent asks for a scan, an ID-card read or a barcode; prompt the staff with {@code prompt}. */
+    /** To the station: its agent asks for a scan, an ID-card read or a barcode; prompt the staff with the prompt. */
     record DeviceRequest(String callId, String requestId, Kind device, String prompt) implements ServerMessage {
     }
 
