@@ -281,12 +281,27 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
         };
     }
 
+    /**
+     * The call's newest document access. It follows {@code call.connected} at once, but an upload started from the
+     * {@code connected} callback may look before it has arrived: wait for it a little (off the event thread).
+     */
     private ServerMessage.DocumentsAccess accessOf(String callId) {
-        ServerMessage.DocumentsAccess a = onEvents(() -> access.get(callId)).join();
-        if (a == null) {
-            throw new UncheckedIOException(new IOException("no document access for call " + callId + " yet"));
+        long deadline = System.nanoTime() + options.requestTimeout().toNanos();
+        while (true) {
+            ServerMessage.DocumentsAccess a = onEvents(() -> access.get(callId)).join();
+            if (a != null) {
+                return a;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new UncheckedIOException(new IOException("no document access for call " + callId));
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UncheckedIOException(new IOException("interrupted", e));
+            }
         }
-        return a;
     }
 
     // ---------------------------------------------------------------- the session (event thread)
