@@ -3,7 +3,9 @@ package io.doorstep.protocol;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.doorstep.protocol.Devices.Barcode;
+import io.doorstep.protocol.Devices.Health;
 import io.doorstep.protocol.Devices.IdCard;
+import io.doorstep.protocol.Devices.Kind;
 import io.doorstep.protocol.Media.IceCandidate;
 import io.doorstep.protocol.Media.SessionDescription;
 import java.util.List;
@@ -33,6 +35,9 @@ import java.util.List;
         @JsonSubTypes.Type(value = ClientMessage.DocumentsToken.class, name = "documents.token"),
         @JsonSubTypes.Type(value = ClientMessage.PrintRequest.class, name = "print.request"),
         @JsonSubTypes.Type(value = ClientMessage.PrintResult.class, name = "print.result"),
+        @JsonSubTypes.Type(value = ClientMessage.DeviceStatus.class, name = "device.status"),
+        @JsonSubTypes.Type(value = ClientMessage.DeviceRequest.class, name = "device.request"),
+        @JsonSubTypes.Type(value = ClientMessage.DeviceDeclined.class, name = "device.declined"),
         @JsonSubTypes.Type(value = ClientMessage.CallStats.class, name = "call.stats"),
 })
 public sealed interface ClientMessage {
@@ -177,6 +182,41 @@ public sealed interface ClientMessage {
             Fields.maxLength(reason, "reason", 256);
             Fields.check(status != PrintStatus.FAILED || (reason != null && !reason.isBlank()),
                     "reason is required when status is failed");
+        }
+    }
+
+    /**
+     * Station: the health of its kit, every device at once; sent after every sign-in and whenever a device changes.
+     * Replaces what the station reported before. Seen by operators; holds no personal data.
+     */
+    record DeviceStatus(String id, List<Health> devices) implements ClientMessage {
+        public DeviceStatus {
+            devices = Devices.kit(devices);
+        }
+    }
+
+    /**
+     * Agent: ask the station of the connected call for a scan (document-camera), an ID-card read (idcard-reader) or
+     * a barcode (barcode-scanner). The station's staff are prompted; the result comes as a document, a
+     * device.idcard or a device.barcode, or as device.declined naming {@code requestId}.
+     */
+    record DeviceRequest(String id, String callId, String requestId, Kind device, String prompt) implements InCall {
+        public DeviceRequest {
+            Fields.requiredText(callId, "callId", 64);
+            Fields.requiredText(requestId, "requestId", 64);
+            Fields.required(device, "device");
+            Fields.check(Kind.REQUESTABLE.contains(device),
+                    "device must be document-camera, idcard-reader or barcode-scanner");
+            Fields.maxLength(prompt, "prompt", 256);
+        }
+    }
+
+    /** Station: a device request of the agent could not be carried out; {@code reason} says why (no personal data). */
+    record DeviceDeclined(String id, String callId, String requestId, String reason) implements InCall {
+        public DeviceDeclined {
+            Fields.requiredText(callId, "callId", 64);
+            Fields.requiredText(requestId, "requestId", 64);
+            Fields.requiredText(reason, "reason", 256);
         }
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import io.doorstep.protocol.Devices.Barcode;
 import io.doorstep.protocol.Devices.IdCard;
+import io.doorstep.protocol.Devices.Kind;
 import io.doorstep.protocol.Media.IceCandidate;
 import io.doorstep.protocol.Media.IceServer;
 import io.doorstep.protocol.Media.SessionDescription;
@@ -44,6 +45,8 @@ import java.util.List;
         @JsonSubTypes.Type(value = ServerMessage.PrintResult.class, name = "print.result"),
         @JsonSubTypes.Type(value = ServerMessage.SessionReplaced.class, name = "session.replaced"),
         @JsonSubTypes.Type(value = ServerMessage.ServerShutdown.class, name = "server.shutdown"),
+        @JsonSubTypes.Type(value = ServerMessage.DeviceRequest.class, name = "device.request"),
+        @JsonSubTypes.Type(value = ServerMessage.DeviceDeclined.class, name = "device.declined"),
 })
 public sealed interface ServerMessage {
 
@@ -211,5 +214,13 @@ public sealed interface ServerMessage {
     record ServerShutdown(String action, long reconnectAfterMs, long deadline) implements ServerMessage {
         public static final String RECONNECT = "reconnect";
         public static final String FINISH_CALL = "finish_call";
+    }
+
+    /** To the station: its agent asks for a scan, an ID-card read or a barcode; prompt the staff with the prompt. */
+    record DeviceRequest(String callId, String requestId, Kind device, String prompt) implements ServerMessage {
+    }
+
+    /** To the agent: the station could not carry out its device request {@code requestId}. */
+    record DeviceDeclined(String callId, String requestId, String reason) implements ServerMessage {
     }
 }

@@ -52,6 +52,12 @@ class ProtocolCodecTest {
                 new ClientMessage.DocumentsToken("t1", "c-abc"),
                 new ClientMessage.PrintRequest("d3", "c-abc", "job-1", "Xq3vT0aLkP9sYw2bE7rN1uHc", 2),
                 new ClientMessage.PrintResult("d4", "c-abc", "job-1", PrintStatus.FAILED, "paper jam"),
+                new ClientMessage.DeviceStatus("k1", List.of(
+                        new Devices.Health(Devices.Kind.DOCUMENT_CAMERA, Devices.State.READY, "simulated", null),
+                        new Devices.Health(Devices.Kind.PRINTER, Devices.State.OUT_OF_PAPER, "HP", "media-empty"))),
+                new ClientMessage.DeviceRequest("q1", "c-abc", "req-1", Devices.Kind.DOCUMENT_CAMERA,
+                        "请扫描身份证背面"),
+                new ClientMessage.DeviceDeclined("q2", "c-abc", "req-1", "no card in the reader"),
                 new ClientMessage.CallStats("q1", "c-abc", 42.5, 3.25, 17L, 0.01, 812.0, 790.5, 1234L, "relay",
                         "udp"));
     }
@@ -97,7 +103,9 @@ class ProtocolCodecTest {
                         null),
                 new ServerMessage.SessionReplaced("signed in on another connection"),
                 new ServerMessage.ServerShutdown(ServerMessage.ServerShutdown.FINISH_CALL, 5_000,
-                        1_700_000_300_000L));
+                        1_700_000_300_000L),
+                new ServerMessage.DeviceRequest("c-abc", "req-1", Devices.Kind.IDCARD_READER, "read the card"),
+                new ServerMessage.DeviceDeclined("c-abc", "req-1", "staff declined"));
     }
 
     private static Set<Class<?>> subtypes(Class<?> base) {
@@ -154,7 +162,8 @@ class ProtocolCodecTest {
         assertThat(clientMessages().stream().map(ProtocolCodec::typeOf)).containsExactly("hello", "ping", "bye",
                 "call.request", "call.cancel", "call.accept", "call.reject", "call.hangup", "agent.state",
                 "signal.sdp", "signal.ice", "device.idcard", "device.barcode", "documents.token",
-                "print.request", "print.result", "call.stats");
+                "print.request", "print.result", "device.status", "device.request", "device.declined",
+                "call.stats");
     }
 
     @Test
@@ -202,6 +211,16 @@ class ProtocolCodecTest {
         assertThat(ended.get("reason").asText()).isEqualTo("rejected_by_all");
         assertThat(ended.get("by").asText()).isEqualTo("agent");
         assertThat(ended.has("cause")).isFalse();
+        JsonNode kit = JSON.readTree(CODEC.encode(new ClientMessage.DeviceStatus(null, List.of(
+                new Devices.Health(Devices.Kind.BARCODE_SCANNER, Devices.State.NOT_READY, null, null),
+                new Devices.Health(Devices.Kind.IDCARD_READER, Devices.State.OUT_OF_PAPER, null, null)))));
+        assertThat(kit.get("devices").get(0).get("device").asText()).isEqualTo("barcode-scanner");
+        assertThat(kit.get("devices").get(0).get("state").asText()).isEqualTo("not_ready");
+        assertThat(kit.get("devices").get(1).get("device").asText()).isEqualTo("idcard-reader");
+        assertThat(kit.get("devices").get(1).get("state").asText()).isEqualTo("out_of_paper");
+        for (Devices.Kind k : Devices.Kind.values()) {
+            assertThat(JSON.writeValueAsString(k)).isEqualTo('"' + k.wireName() + '"');
+        }
     }
 
     @Test
@@ -314,6 +333,15 @@ class ProtocolCodecTest {
                         "status"),
                 Arguments.of("{\"type\":\"print.request\",\"id\":\"m\",\"callId\":\"c\",\"jobId\":\"j\",\"copies\":1}",
                         "documentId"),
+                Arguments.of("{\"type\":\"device.status\",\"id\":\"m\"}", "devices"),
+                Arguments.of("{\"type\":\"device.status\",\"id\":\"m\",\"devices\":[{\"device\":\"printer\"}]}",
+                        "devices.state"),
+                Arguments.of("{\"type\":\"device.request\",\"id\":\"m\",\"callId\":\"c\",\"device\":\"idcard-reader\"}",
+                        "requestId"),
+                Arguments.of("{\"type\":\"device.request\",\"id\":\"m\",\"callId\":\"c\",\"requestId\":\"q\"}",
+                        "device"),
+                Arguments.of("{\"type\":\"device.declined\",\"id\":\"m\",\"callId\":\"c\",\"requestId\":\"q\"}",
+                        "reason"),
                 Arguments.of("{\"type\":\"call.stats\",\"id\":\"m\",\"rttMs\":40}", "callId"));
     }
 
@@ -359,6 +387,17 @@ class ProtocolCodecTest {
                 Arguments.of("{\"type\":\"hello\",\"id\":\"v\",\"token\":\"t\","
                         + "\"resume\":{\"sessionId\":\"s\",\"lastSeq\":-3}}"),
                 Arguments.of("{\"type\":\"hello\",\"id\":\"v\",\"token\":\"" + "t".repeat(8193) + "\"}"),
+                Arguments.of("{\"type\":\"device.status\",\"id\":\"v\",\"devices\":[{\"device\":\"fax\",\"state\":\"ready\"}]}"),
+                Arguments.of("{\"type\":\"device.status\",\"id\":\"v\",\"devices\":[{\"device\":\"printer\",\"state\":\"READY\"}]}"),
+                Arguments.of("{\"type\":\"device.status\",\"id\":\"v\",\"devices\":[{\"device\":\"printer\",\"state\":\"ready\"},"
+                        + "{\"device\":\"printer\",\"state\":\"error\"}]}"),
+                Arguments.of("{\"type\":\"device.status\",\"id\":\"v\",\"devices\":[{\"device\":\"printer\",\"state\":\"ready\","
+                        + "\"detail\":\"" + "d".repeat(129) + "\"}]}"),
+                Arguments.of("{\"type\":\"device.status\",\"id\":\"v\",\"devices\":{\"device\":\"printer\"}}"),
+                Arguments.of("{\"type\":\"device.request\",\"id\":\"v\",\"callId\":\"c\",\"requestId\":\"q\","
+                        + "\"device\":\"printer\"}"),
+                Arguments.of("{\"type\":\"device.request\",\"id\":\"v\",\"callId\":\"c\",\"requestId\":\"q\","
+                        + "\"device\":\"document-camera\",\"prompt\":\"" + "p".repeat(257) + "\"}"),
                 Arguments.of(stats("\"rttMs\":-1")),
                 Arguments.of(stats("\"rttMs\":60001")),
                 Arguments.of(stats("\"rttMs\":\"40\"")),

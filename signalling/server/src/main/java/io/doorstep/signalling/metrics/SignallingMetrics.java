@@ -2,6 +2,7 @@ package io.doorstep.signalling.metrics;
 
 import io.doorstep.protocol.AgentState;
 import io.doorstep.protocol.ClientMessage;
+import io.doorstep.protocol.Devices;
 import io.doorstep.protocol.EndReason;
 import io.doorstep.protocol.ErrorCode;
 import io.doorstep.protocol.Role;
@@ -62,6 +63,7 @@ public final class SignallingMetrics {
     private final Map<AgentState, AtomicLong> agentsByState = new EnumMap<>(AgentState.class);
     private final Map<Role, AtomicLong> sessionsByRole = new EnumMap<>(Role.class);
     private final AtomicLong callsInProgress = new AtomicLong();
+    private final Map<Devices.Kind, Map<Devices.State, AtomicLong>> stationDevices = new EnumMap<>(Devices.Kind.class);
     private final Map<String, Counter> messagesIn = new ConcurrentHashMap<>();
     private final Counter messagesOut;
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
@@ -96,6 +98,17 @@ public final class SignallingMetrics {
             Gauge.builder("doorstep.sessions", v, AtomicLong::get)
                     .description("Open sessions (connected or within the resume grace period) by role")
                     .tag("role", r.wireName()).register(registry);
+        }
+        for (Devices.Kind k : Devices.Kind.values()) {
+            Map<Devices.State, AtomicLong> byState = new EnumMap<>(Devices.State.class);
+            stationDevices.put(k, byState);
+            for (Devices.State st : Devices.State.values()) {
+                AtomicLong v = new AtomicLong();
+                byState.put(st, v);
+                Gauge.builder("doorstep.station.devices", v, AtomicLong::get)
+                        .description("Devices of signed-in stations' kits, by device and state as last reported")
+                        .tag("device", k.wireName()).tag("state", st.wireName()).register(registry);
+            }
         }
         Gauge.builder("doorstep.calls.in.progress", callsInProgress, AtomicLong::get)
                 .description("Calls queued, ringing or connected").register(registry);
@@ -311,6 +324,11 @@ public final class SignallingMetrics {
 
     public void sessions(ToIntFunction<Role> count) {
         sessionsByRole.forEach((r, v) -> v.set(count.applyAsInt(r)));
+    }
+
+    /** Sets the station device gauges: how many signed-in stations report {@code device} in {@code state}. */
+    public void stationDevices(java.util.function.ToIntBiFunction<Devices.Kind, Devices.State> count) {
+        stationDevices.forEach((k, byState) -> byState.forEach((st, v) -> v.set(count.applyAsInt(k, st))));
     }
 
     public void callsInProgress(long n) {

@@ -15,6 +15,7 @@ import io.doorstep.signalling.call.CallState;
 import io.doorstep.signalling.call.CallState.IllegalTransitionException;
 import io.doorstep.signalling.call.CallStore;
 import io.doorstep.signalling.config.SignallingConfig;
+import io.doorstep.signalling.devices.StationKits;
 import io.doorstep.signalling.directory.Directory;
 import io.doorstep.signalling.directory.ServiceCatalogue;
 import io.doorstep.signalling.directory.ServiceItem;
@@ -570,6 +571,7 @@ public final class Dispatcher implements SessionListener {
     private void refreshGauges() {
         metrics.agents(agents::count);
         metrics.sessions(sessions::count);
+        StationKits.refreshGauge(sessions, metrics);
     }
 
     /** Sends a station its call's place in line, now (the reply to its request, or after a resume). */
@@ -796,6 +798,7 @@ public final class Dispatcher implements SessionListener {
             }
             return m;
         }).toList());
+        out.put("stations", StationKits.snapshot(sessions.all()));
         out.put("sessions", sessions.all().size());
         out.put("draining", draining);
         return out;

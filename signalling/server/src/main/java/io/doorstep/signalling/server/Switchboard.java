@@ -8,6 +8,7 @@ import io.doorstep.protocol.Role;
 import io.doorstep.protocol.ServerMessage;
 import io.doorstep.signalling.auth.Principal;
 import io.doorstep.signalling.config.SignallingConfig;
+import io.doorstep.signalling.devices.StationKits;
 import io.doorstep.signalling.documents.DocumentDesk;
 import io.doorstep.signalling.metrics.SignallingMetrics;
 import io.doorstep.signalling.routing.Dispatcher;
@@ -164,6 +165,7 @@ public final class Switchboard {
 
     private Map<Class<?>, Route> routes() {
         Map<Class<?>, Route> t = new HashMap<>();
+        StationKits kits = new StationKits(sessions, metrics);
         route(t, ClientMessage.Hello.class, ANYONE, (s, m, b) -> {
             throw new Dispatcher.Rejection(ErrorCode.ALREADY_SIGNED_IN, "this connection is already signed in");
         });
@@ -186,6 +188,11 @@ public final class Switchboard {
         route(t, ClientMessage.DocumentsToken.class, PARTIES, (s, m, b) -> documents.token(s, m));
         route(t, ClientMessage.PrintRequest.class, AGENT, (s, m, b) -> documents.printRequest(s, m));
         route(t, ClientMessage.PrintResult.class, STATION, (s, m, b) -> documents.printResult(s, m));
+        route(t, ClientMessage.DeviceStatus.class, STATION, (s, m, b) -> kits.report(s, m));
+        route(t, ClientMessage.DeviceRequest.class, AGENT, (s, m, b) -> device(s, m, b,
+                new ServerMessage.DeviceRequest(m.callId(), m.requestId(), m.device(), m.prompt())));
+        route(t, ClientMessage.DeviceDeclined.class, STATION, (s, m, b) -> device(s, m, b,
+                new ServerMessage.DeviceDeclined(m.callId(), m.requestId(), m.reason())));
         route(t, ClientMessage.CallStats.class, PARTIES, (s, m, b) -> dispatcher.callStats(s, m));
         return Map.copyOf(t);
     }

@@ -1,5 +1,6 @@
 package io.doorstep.signalling.session;
 
+import io.doorstep.protocol.Devices;
 import io.doorstep.protocol.ProtocolCodec;
 import io.doorstep.protocol.Role;
 import io.doorstep.protocol.ServerMessage;
@@ -27,6 +28,7 @@ public final class Session {
     private long seq;
     private ScheduledFuture<?> graceTimer;
     private boolean closed;
+    private List<Devices.Health> kit = List.of();
 
     Session(String id, Principal principal, ProtocolCodec codec, int replayCapacity) {
         this.id = id;
@@ -138,6 +140,15 @@ public final class Session {
     /** Sends a WebSocket close frame, then closes the connection. */
     public static void closeChannel(Channel ch, WebSocketCloseStatus status, String reason) {
         ch.writeAndFlush(new CloseWebSocketFrame(status, reason)).addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** A station's kit as it last reported it (empty until it does). */
+    public List<Devices.Health> kit() {
+        return kit;
+    }
+
+    public void kit(List<Devices.Health> devices) {
+        kit = List.copyOf(devices);
     }
 
     int pendingReplay() {

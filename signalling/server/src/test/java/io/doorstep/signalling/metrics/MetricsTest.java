@@ -251,7 +251,9 @@ class MetricsTest {
                 "doorstep_call_quality_reports_total", "doorstep_call_video_stalled_total",
                 "doorstep_call_rtt_seconds", "doorstep_call_rtt_seconds_max", "doorstep_call_jitter_seconds",
                 "doorstep_call_jitter_seconds_max", "doorstep_call_loss_percent", "doorstep_call_loss_percent_max",
-                "doorstep_call_bitrate_bytes_per_second", "doorstep_call_bitrate_bytes_per_second_max");
+                "doorstep_call_bitrate_bytes_per_second", "doorstep_call_bitrate_bytes_per_second_max",
+                // Stations' kits as they report them (device.status).
+                "doorstep_station_devices");
         for (String family : families) {
             assertThat(scrape).as("HELP of " + family).containsPattern("(?m)^# HELP " + family + " \\S");
         }
