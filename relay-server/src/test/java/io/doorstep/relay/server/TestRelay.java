@@ -54,6 +54,10 @@ public final class TestRelay implements AutoCloseable {
         env.put("DOORSTEP_TURN_TLS_PORT", "0");
         env.put("DOORSTEP_TURN_EXTERNAL_ADDRESS", "127.0.0.1");
         env.put("DOORSTEP_TURN_RELAY_ADDRESS", "127.0.0.1");
+        // Above Linux's ephemeral ports (32768-60999): a peer tool's own socket (turnutils_uclient's, say) can then
+        // never sit on a port the relay reserved for an RTCP allocation (EVEN-PORT), which would answer 508.
+        env.put("DOORSTEP_TURN_RELAY_PORT_MIN", "61000");
+        env.put("DOORSTEP_TURN_RELAY_PORT_MAX", "65535");
         env.put("DOORSTEP_TURN_IO_THREADS", "2");
         env.put("DOORSTEP_TURN_UDP_SOCKETS", "2");
         env.put("DOORSTEP_POLICY_ALLOW", "127.0.0.0/8");
