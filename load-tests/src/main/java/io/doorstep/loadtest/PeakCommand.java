@@ -147,12 +147,14 @@ final class PeakCommand implements Callable<Integer> {
         r.counts().forEach((name, n) -> b.metric("calls " + name.replace('_', ' '), n, "", RunReport.Kind.INFO));
         b.metric("errors", r.errors().values().stream().mapToLong(Long::longValue).sum(), "", RunReport.Kind.FAULTS);
         b.metric("calls incomplete at the end", r.incomplete(), "", RunReport.Kind.FAULTS);
-        double serverCpu = r.intervals().stream().mapToDouble(i -> i.cpu().serverCpu().toNanos()).sum();
-        b.metric("server CPU per completed call", r.count("completed") == 0 ? Double.NaN
-                : serverCpu / 1e3 / r.count("completed"), "us", RunReport.Kind.LATENCY);
-        if (heapBefore >= 0) {
+        if (target.serverPid != null) {
+            double serverCpu = r.intervals().stream().mapToDouble(i -> i.cpu().serverCpu().toNanos()).sum();
+            b.metric("server CPU per completed call", r.count("completed") == 0 ? Double.NaN
+                    : serverCpu / 1e3 / r.count("completed"), "us", RunReport.Kind.LATENCY);
             b.metric("server heap after full GC, before", heapBefore / 1e6, "MB", RunReport.Kind.INFO);
             b.metric("server heap after full GC, after", heapAfter / 1e6, "MB", RunReport.Kind.INFO);
+        } else {
+            b.note("server CPU and heap not read: give --server-pid");
         }
         r.errors().forEach((kind, n) -> b.note("error: " + kind + " x " + n));
         charts(b, r);
@@ -166,11 +168,11 @@ final class PeakCommand implements Callable<Integer> {
         b.chart(Series.latencyChart("request -> connected (ms) per interval", "s", r.intervals(),
                 PeakLoad.Interval::endSeconds, PeakLoad.Interval::connected));
         Map<String, java.util.function.ToDoubleFunction<PeakLoad.Interval>> calls = new LinkedHashMap<>();
-        calls.put("requested", i -> i.requested());
-        calls.put("completed", i -> i.completed());
-        calls.put("abandoned", i -> i.abandoned());
-        b.chart(Series.chart("calls per interval", "s", "calls", r.intervals(), PeakLoad.Interval::endSeconds,
-                calls));
+        calls.put("requested", i -> i.perSecond(i.requested()));
+        calls.put("completed", i -> i.perSecond(i.completed()));
+        calls.put("abandoned", i -> i.perSecond(i.abandoned()));
+        b.chart(Series.chart("throughput (calls/s, run time)", "s", "calls/s", r.intervals(),
+                PeakLoad.Interval::endSeconds, calls));
         b.chart(Series.cpuChart(r.intervals(), PeakLoad.Interval::endSeconds, PeakLoad.Interval::cpu));
     }
 

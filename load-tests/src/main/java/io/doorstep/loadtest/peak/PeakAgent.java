@@ -5,6 +5,7 @@ import io.doorstep.loadtest.client.BenchConnection;
 import io.doorstep.loadtest.client.ConnectionListener;
 import io.doorstep.protocol.AgentState;
 import io.doorstep.protocol.ClientMessage;
+import io.doorstep.protocol.ErrorCode;
 import io.doorstep.protocol.ServerMessage;
 import java.util.SplittableRandom;
 import java.util.concurrent.CompletableFuture;
@@ -14,6 +15,8 @@ import java.util.concurrent.CompletableFuture;
  * handling time, then does its after-call work before it is available again. Its state lives on its event loop.
  */
 final class PeakAgent implements ConnectionListener {
+    private static final String ACCEPT_ID = "accept";
+
     private final PeakStats stats;
     private final OfferMatcher offers;
     private final HumanTimes times;
@@ -61,7 +64,7 @@ final class PeakAgent implements ConnectionListener {
         } else if (message instanceof ServerMessage.PeerReconnecting) {
             stats.count(PeakStats.Count.PEER_RECONNECTING);
         } else if (message instanceof ServerMessage.Error error) {
-            stats.error("agent: error " + error.code());
+            failed(error);
         }
     }
 
@@ -76,7 +79,17 @@ final class PeakAgent implements ConnectionListener {
     private void accept(BenchConnection c, String callId) {
         if (callId.equals(ringing)) {
             ringing = null;
-            c.send(new ClientMessage.CallAccept(null, callId));
+            c.send(new ClientMessage.CallAccept(ACCEPT_ID, callId));
+        }
+    }
+
+    /** An accept that crossed the station's cancel finds no call: a race of the people, not a fault. */
+    private void failed(ServerMessage.Error error) {
+        if (ACCEPT_ID.equals(error.re())
+                && (error.code() == ErrorCode.NOT_IN_CALL || error.code() == ErrorCode.INVALID_STATE)) {
+            stats.count(PeakStats.Count.ACCEPT_TOO_LATE);
+        } else {
+            stats.error("agent: error " + error.code());
         }
     }
 

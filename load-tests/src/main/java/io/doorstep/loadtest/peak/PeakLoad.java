@@ -39,9 +39,13 @@ public final class PeakLoad implements AutoCloseable {
                    Duration serviceLevel) {
     }
 
-    /** One interval of the run: its latencies, and what happened in it. */
-    public record Interval(double endSeconds, Histogram offered, Histogram connected, long requested,
+    /** One interval of the run (ending {@code endSeconds} after the start): its latencies, what happened in it. */
+    public record Interval(double endSeconds, double seconds, Histogram offered, Histogram connected, long requested,
                            long completed, long abandoned, CpuAccount.Usage cpu) {
+        /** Calls per second of the interval. */
+        public double perSecond(long calls) {
+            return seconds <= 0 ? 0 : calls / seconds;
+        }
     }
 
     /** The whole run: totals over the intervals, counts and errors. */
@@ -145,7 +149,8 @@ public final class PeakLoad implements AutoCloseable {
         cpu.start();
         long[] now = {stats.total(PeakStats.Count.REQUESTED), stats.total(PeakStats.Count.COMPLETED),
                 stats.total(PeakStats.Count.ABANDONED)};
-        Interval out = new Interval((System.nanoTime() - start) / 1e9, h.offered(), h.connected(),
+        Interval out = new Interval((System.nanoTime() - start) / 1e9, usage.wall().toNanos() / 1e9, h.offered(),
+                h.connected(),
                 now[0] - previous[0], now[1] - previous[1], now[2] - previous[2], usage);
         System.arraycopy(now, 0, previous, 0, now.length);
         return out;

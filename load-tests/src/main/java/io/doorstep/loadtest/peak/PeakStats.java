@@ -22,7 +22,9 @@ final class PeakStats {
         /** The station gave up waiting and cancelled: an abandoned call. */
         ABANDONED,
         /** A station's cancel crossed the agent's accept: the call went on. */
-        CANCEL_TOO_LATE, WITHIN_SERVICE_LEVEL, DROPPED, RESUMED, PEER_RECONNECTING, OFFERS_WITHDRAWN
+        CANCEL_TOO_LATE,
+        /** An agent's accept crossed the station's cancel: the call was gone. */
+        ACCEPT_TOO_LATE, WITHIN_SERVICE_LEVEL, DROPPED, RESUMED, PEER_RECONNECTING, OFFERS_WITHDRAWN
     }
 
     private final Recorder offered = new Recorder(SIGNIFICANT_DIGITS);

@@ -53,12 +53,12 @@ public record RunReport(String scenario, String startedAt, Map<String, String> e
         }
 
         public Builder config(String name, Object value) {
-            config.put(name, String.valueOf(value));
+            config.put(name, text(value));
             return this;
         }
 
         public Builder load(String name, Object value) {
-            load.put(name, String.valueOf(value));
+            load.put(name, text(value));
             return this;
         }
 
@@ -75,6 +75,14 @@ public record RunReport(String scenario, String startedAt, Map<String, String> e
         public Builder note(String note) {
             notes.add(note);
             return this;
+        }
+
+        /** Durations as the command line takes them (90s, 500ms), not ISO-8601's PT1M30S. */
+        private static String text(Object value) {
+            if (value instanceof java.time.Duration d) {
+                return d.toMillis() % 1000 != 0 ? d.toMillis() + "ms" : d.toSeconds() + "s";
+            }
+            return String.valueOf(value);
         }
 
         public RunReport build(String verdict) {
