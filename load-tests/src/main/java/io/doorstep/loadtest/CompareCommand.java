@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 
-@Command(name = "compare", mixinStandardHelpOptions = true,
+@Command(abbreviateSynopsis = true, name = "compare", mixinStandardHelpOptions = true,
         description = {"Compare a run's JSON report with an earlier one of the same scenario and flag regressions: "
                 + "a latency up by more than --latency-margin, a throughput down by more than --throughput-margin, "
                 + "any rise in errors, leaks or lost records.",

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "district", mixinStandardHelpOptions = true,
+@Command(abbreviateSynopsis = true, name = "district", mixinStandardHelpOptions = true,
         description = "A district's stations and agents signed in, calls arriving at a fixed rate: set-up latency.")
 final class DistrictCommand implements Callable<Integer> {
     @Mixin

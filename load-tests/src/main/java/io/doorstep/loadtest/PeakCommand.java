@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "district-peak", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(abbreviateSynopsis = true, name = "district-peak", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"A district's peak hour, compressed: every station calls as a Poisson process across the "
                 + "catalogue's skill groups, agents answer after a human delay, talk for the item's handling time and "
                 + "wrap up; some stations give up while queued, some drop and resume. Reports request -> offer, "
@@ -23,12 +23,6 @@ import picocli.CommandLine.Option;
                 "Run the server with its shipped routing (wrap-up, ring timeout, resume grace): the load scales "
                         + "human times by --time-scale, the server's own timers are not scaled."})
 final class PeakCommand implements Callable<Integer> {
-    @Mixin
-    TargetOptions target;
-
-    @Mixin
-    ReportOptions report;
-
     @Option(names = "--stations", defaultValue = "1310", description = "Stations (default ${DEFAULT-VALUE}).")
     int stations;
 
@@ -100,6 +94,12 @@ final class PeakCommand implements Callable<Integer> {
 
     @Option(names = "--seed", defaultValue = "7", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
+
+    @Mixin
+    TargetOptions target;
+
+    @Mixin
+    ReportOptions report;
 
     @Override
     public Integer call() throws Exception {

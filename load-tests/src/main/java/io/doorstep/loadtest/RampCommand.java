@@ -15,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "ramp", mixinStandardHelpOptions = true,
+@Command(abbreviateSynopsis = true, name = "ramp", mixinStandardHelpOptions = true,
         description = "Raise the call arrival rate step by step and find the knee: the first rate where p99 "
                 + "request-to-offer exceeds a threshold.")
 final class RampCommand implements Callable<Integer> {

@@ -22,7 +22,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "soak", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(abbreviateSynopsis = true, name = "soak", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"A bounded long run at a steady rate (half the knee): the server's heap after a full GC at "
                 + "every checkpoint (needs --server-pid), sessions and calls left in the server when everyone has "
                 + "signed out (its /metrics, with metrics.require-auth: false), and whether the call log holds a "
@@ -31,15 +31,6 @@ import picocli.CommandLine.Option;
 final class SoakCommand implements Callable<Integer> {
     private static final Duration SETTLE_TIMEOUT = Duration.ofSeconds(10);
     private static final long SETTLE_POLL_MS = 100;
-
-    @Mixin
-    TargetOptions target;
-
-    @Mixin
-    CallOptions calls;
-
-    @Mixin
-    ReportOptions report;
 
     @Option(names = "--rate", defaultValue = "300",
             description = "Calls per second; half the measured knee (default ${DEFAULT-VALUE}).")
@@ -62,6 +53,15 @@ final class SoakCommand implements Callable<Integer> {
     /** One checkpoint: the calls since the previous one, and the server's heap after a full GC (-1: not read). */
     record Checkpoint(double seconds, CallReport calls, CpuAccount.Usage cpu, double heapMb) {
     }
+
+    @Mixin
+    TargetOptions target;
+
+    @Mixin
+    CallOptions calls;
+
+    @Mixin
+    ReportOptions report;
 
     @Override
     public Integer call() throws Exception {
