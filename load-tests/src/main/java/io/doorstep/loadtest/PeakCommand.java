@@ -116,7 +116,11 @@ final class PeakCommand implements Callable<Integer> {
                     + "(%.1f per station-hour x %.0f), offered agent occupancy %.0f %% before wrap-up", stations,
                     agents, settings.arrivalsPerSecond(), callsPerStationHour, timeScale, 100 * occupancy));
             long heapBefore = memory == null ? -1 : memory.heapUsedAfterFullGc();
-            PeakLoad.Result result = load.run(duration, interval, drainTimeout, target.cpuAccount());
+            PeakLoad.Result result = load.run(duration, interval, drainTimeout, target.cpuAccount(),
+                    i -> System.out.println(Reports.format("  %6.0f s: requested %d, completed %d, abandoned %d, "
+                                    + "p99 request -> offer %.1f ms, in progress %d", i.endSeconds(), i.requested(),
+                            i.completed(), i.abandoned(), i.offered().getValueAtPercentile(99) / 1e6,
+                            load.inFlight())));
             long heapAfter = memory == null ? -1 : memory.heapUsedAfterFullGc();
             RunReport run = report(settings, load.mix(), result, heapBefore, heapAfter);
             run.metrics().forEach((name, m) -> System.out.println(Reports.format("  %-40s %12.3f %s", name,

@@ -15,6 +15,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import org.HdrHistogram.Histogram;
 
 /**
@@ -66,6 +67,11 @@ public final class PeakLoad implements AutoCloseable {
     private final List<PeakStation> stations = new ArrayList<>();
     private final List<BenchConnection> agentConnections = new ArrayList<>();
 
+    /** Calls requested and not yet ended. */
+    public int inFlight() {
+        return stats.inFlight();
+    }
+
     public PeakLoad(Fleet fleet, Credentials credentials, Settings settings) {
         this.fleet = fleet;
         this.credentials = credentials;
@@ -107,10 +113,10 @@ public final class PeakLoad implements AutoCloseable {
 
     /**
      * Arrivals for {@code duration}, sampled every {@code interval}; then waits (up to {@code drainTimeout}, still
-     * sampling) for the calls in progress to end.
+     * sampling) for the calls in progress to end. {@code progress} hears of each interval as it ends.
      */
-    public Result run(Duration duration, Duration interval, Duration drainTimeout, CpuAccount cpu)
-            throws InterruptedException {
+    public Result run(Duration duration, Duration interval, Duration drainTimeout, CpuAccount cpu,
+                      Consumer<Interval> progress) throws InterruptedException {
         SplittableRandom arrivals = random.split();
         long start = System.nanoTime();
         CountDownLatch done = Pacer.poisson(fleet.timer(), settings.arrivalsPerSecond(), duration, arrivals.split(),
@@ -131,6 +137,7 @@ public final class PeakLoad implements AutoCloseable {
                 pollDrain(sleep);
             }
             intervals.add(sample(start, previous, cpu));
+            progress.accept(intervals.get(intervals.size() - 1));
         }
         return result(intervals);
     }
