@@ -89,7 +89,8 @@ final class PeakCommand implements Callable<Integer> {
     Map<String, Double> groupShares;
 
     @Option(names = "--drain-timeout", defaultValue = "2m",
-            description = "How long to wait for the calls in progress after the last arrival (default ${DEFAULT-VALUE}).")
+            description = "How long to wait for the calls in progress after the last arrival "
+                    + "(default ${DEFAULT-VALUE}).")
     Duration drainTimeout;
 
     @Option(names = "--seed", defaultValue = "7", description = "Random seed (default ${DEFAULT-VALUE}).")

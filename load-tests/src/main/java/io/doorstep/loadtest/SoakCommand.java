@@ -23,8 +23,9 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(abbreviateSynopsis = true, name = "soak", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"A bounded long run at a steady rate (half the knee): the server's heap after a full GC at "
-                + "every checkpoint (needs --server-pid), sessions and calls left in the server when everyone has "
+        description = {"A bounded long run at a steady rate (half the knee): the server's live heap (jcmd "
+                + "GC.class_histogram: a full GC and the count in one pause) at every checkpoint (needs "
+                + "--server-pid), sessions and calls left in the server when everyone has "
                 + "signed out (its /metrics, with metrics.require-auth: false), and whether the call log holds a "
                 + "complete record of every call placed (--call-log).",
                 "Exit code 0: clean; 1: errors, leaks, heap growth or lost records; 3: regression (--compare-with)."})
@@ -40,7 +41,7 @@ final class SoakCommand implements Callable<Integer> {
     Duration duration;
 
     @Option(names = "--checkpoint", defaultValue = "1m",
-            description = "How often the server's heap is read after a full GC (default ${DEFAULT-VALUE}).")
+            description = "How often the server's live heap is read (default ${DEFAULT-VALUE}).")
     Duration checkpoint;
 
     @Option(names = "--max-heap-growth-mb", defaultValue = "10",
@@ -50,7 +51,7 @@ final class SoakCommand implements Callable<Integer> {
     @Option(names = "--call-log", description = "The server's call log file (default: not audited).")
     Path callLog;
 
-    /** One checkpoint: the calls since the previous one, and the server's heap after a full GC (-1: not read). */
+    /** One checkpoint: the calls since the previous one, and the server's live heap (NaN: not read). */
     record Checkpoint(double seconds, CallReport calls, CpuAccount.Usage cpu, double heapMb) {
     }
 
@@ -101,11 +102,11 @@ final class SoakCommand implements Callable<Integer> {
             cpu.start();
             CallReport calls = load.run(rate, checkpoint.compareTo(duration) < 0 ? checkpoint : duration);
             CpuAccount.Usage usage = cpu.usage();
-            double heap = memory == null ? Double.NaN : memory.heapUsedAfterFullGc() / 1e6;
+            double heap = memory == null ? Double.NaN : memory.liveBytes() / 1e6;
             checkpoints.add(new Checkpoint((System.nanoTime() - start) / 1e9, calls, usage, heap));
             placed += calls.requested();
             System.out.println(Reports.format("  %6.0f s: %d calls, p99 request -> offer %.3f ms, errors %d, "
-                    + "server heap after GC %.1f MB", checkpoints.get(checkpoints.size() - 1).seconds(),
+                    + "server live heap %.1f MB", checkpoints.get(checkpoints.size() - 1).seconds(),
                     calls.completed(), calls.offered().p99(), calls.errorCount(), heap));
         }
         return placed;
@@ -154,9 +155,9 @@ final class SoakCommand implements Callable<Integer> {
             b.note("heap not read: give --server-pid");
             return;
         }
-        b.metric("server heap after GC, first checkpoint", first, "MB", RunReport.Kind.INFO);
-        b.metric("server heap after GC, last checkpoint", last, "MB", RunReport.Kind.INFO);
-        b.metric("server heap growth", last - first, "MB", RunReport.Kind.INFO);
+        b.metric("server live heap, first checkpoint", first, "MB", RunReport.Kind.INFO);
+        b.metric("server live heap, last checkpoint", last, "MB", RunReport.Kind.INFO);
+        b.metric("server live heap growth", last - first, "MB", RunReport.Kind.INFO);
         if (last - first > maxHeapGrowthMb) {
             faults.add(Reports.format("heap grew %.1f MB", last - first));
         }
@@ -196,8 +197,8 @@ final class SoakCommand implements Callable<Integer> {
         b.chart(Series.latencyChart("request -> offer (ms) per checkpoint", "s", points, Checkpoint::seconds,
                 p -> p.calls().histograms().offered()));
         Map<String, ToDoubleFunction<Checkpoint>> heap = new LinkedHashMap<>();
-        heap.put("heap after full GC", Checkpoint::heapMb);
-        b.chart(Series.chart("server heap after GC (MB)", "s", "MB", points, Checkpoint::seconds, heap));
+        heap.put("live objects after a full GC", Checkpoint::heapMb);
+        b.chart(Series.chart("server live heap (MB)", "s", "MB", points, Checkpoint::seconds, heap));
         Map<String, ToDoubleFunction<Checkpoint>> throughput = new LinkedHashMap<>();
         throughput.put("completed", p -> p.calls().completedPerSecond());
         b.chart(Series.chart("throughput (calls/s)", "s", "calls/s", points, Checkpoint::seconds, throughput));

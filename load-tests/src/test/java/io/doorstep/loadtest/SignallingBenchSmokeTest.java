@@ -30,7 +30,8 @@ class SignallingBenchSmokeTest {
             CallLoad.Settings settings = new CallLoad.Settings(STATIONS, AGENTS, Duration.ZERO, Duration.ofMillis(20),
                     Duration.ofSeconds(5));
             CallReport report;
-            try (Fleet fleet = new Fleet(options); CallLoad load = new CallLoad(fleet, server.credentials(), settings)) {
+            try (Fleet fleet = new Fleet(options);
+                 CallLoad load = new CallLoad(fleet, server.credentials(), settings)) {
                 load.signIn(Duration.ofSeconds(20));
                 report = load.run(RATE, RUN);
             }

@@ -48,7 +48,8 @@ public final class Pacer {
         long end = start + duration.toNanos();
         double meanGapNanos = 1e9 / ratePerSecond;
         return start(loop, previous -> {
-            long due = (previous == DONE ? start : previous) + (long) (-meanGapNanos * Math.log(1 - random.nextDouble()));
+            long gap = (long) (-meanGapNanos * Math.log(1 - random.nextDouble()));
+            long due = (previous == DONE ? start : previous) + gap;
             return due < end ? due : DONE;
         }, arrival);
     }

@@ -86,7 +86,8 @@ public record RunReport(String scenario, String startedAt, Map<String, String> e
         }
 
         public RunReport build(String verdict) {
-            return new RunReport(scenario, startedAt, Environment.describe(), config, load, metrics, charts, notes, verdict);
+            return new RunReport(scenario, startedAt, Environment.describe(), config, load, metrics, charts, notes,
+                    verdict);
         }
     }
 }
