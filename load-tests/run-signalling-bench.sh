@@ -5,10 +5,14 @@
 #
 #   load-tests/run-signalling-bench.sh                 # district, ramp and idle
 #   load-tests/run-signalling-bench.sh ramp            # only some scenarios
+#   load-tests/run-signalling-bench.sh district-peak   # the peak hour in 3 minutes (not in the default set)
+#   SOAK_ARGS="--duration 30m" load-tests/run-signalling-bench.sh soak   # the soak (default 10m; not in the default set)
+#
+# Every scenario also writes JSON, Markdown and HTML reports to load-tests/target/reports/ (see docs/benchmarks.md).
 #
 # Environment: BENCH_PORT (18080), BENCH_SERVER_CPU (0), BENCH_CLIENT_CPU (1), SERVER_JAVA_OPTS, BENCH_JAVA_OPTS,
-# DISTRICT_ARGS, RAMP_ARGS, IDLE_ARGS (extra generator options, e.g. RAMP_ARGS="--step-duration 20s"),
-# BENCH_QUIET_WAIT (300: seconds to wait for other work on the machine to stop before each scenario),
+# DISTRICT_ARGS, RAMP_ARGS, IDLE_ARGS, PEAK_ARGS, SOAK_ARGS (extra generator options, e.g. RAMP_ARGS="--step-duration 20s"),
+# SERVER_TIMEOUT (2400: seconds the server may run), BENCH_QUIET_WAIT (300: seconds to wait for other work on the machine to stop before each scenario),
 # BENCH_NICE (-10: priority of the server and the generator over other work on a shared machine; needs root,
 # otherwise nice warns and runs them at normal priority), BENCH_LOCK (/tmp/doorstep-bench.lock), BENCH_GATE (/tmp/doorstep-gate.lock).
 set -euo pipefail
@@ -61,19 +65,22 @@ SERVER_PID=""
 
 start_server() {
     local name=$1
+    local wrap_up=0s
     rm -rf "$OUT/data-$name"
     # Wrap-up 0 and a generous per-connection rate limit: the bench measures the call path, not those policies.
+    # The peak hour keeps the shipped wrap-up: its agents end their own (scaled) after-call work before it.
+    [ "$name" = district-peak ] && wrap_up=30s
     env DOORSTEP_SERVER_HOST=127.0.0.1 \
         DOORSTEP_SERVER_PORT="$PORT" \
         DOORSTEP_DIRECTORY_FILE="$OUT/directory.yaml" \
         DOORSTEP_DATA_DIR="$OUT/data-$name" \
-        DOORSTEP_ROUTING_WRAP_UP=0s \
+        DOORSTEP_ROUTING_WRAP_UP="$wrap_up" \
         DOORSTEP_LIMITS_MESSAGES_PER_SECOND=1000 \
         DOORSTEP_LIMITS_BURST=2000 \
         DOORSTEP_AUTH_DEMO_TOKENS=false \
         DOORSTEP_SHUTDOWN_DRAIN_TIMEOUT=5s \
         DOORSTEP_METRICS_REQUIRE_AUTH=false \
-        timeout 2400 nice -n "$NICE" taskset -c "$SERVER_CPU" \
+        timeout "${SERVER_TIMEOUT:-2400}" nice -n "$NICE" taskset -c "$SERVER_CPU" \
         java -Xlog:gc:file="$OUT/gc-$name.log" ${SERVER_JAVA_OPTS:-} -jar "$OUT/server.jar" serve \
         > "$OUT/server-$name.log" 2>&1 8>&- 9>&- &
     SERVER_WRAPPER=$!
@@ -143,7 +150,12 @@ for scenario in "${SCENARIOS[@]}"; do
         # run's TIME_WAIT leftovers on top.
         idle)     bench 600 idle --sessions "$IDLE_SESSIONS" --hold 25s \
                       --source-addresses 127.0.0.1,127.0.0.2 ${IDLE_ARGS:-} ;;
-        *)        echo "unknown scenario $scenario (district, ramp, idle)" >&2; exit 2 ;;
+        district-peak) bench 900 district-peak --stations 1310 --agents 300 --time-scale 20 --duration 3m \
+                      ${PEAK_ARGS:-} ;;
+        # Half the knee (600/s); the call log is audited against the calls placed.
+        soak)     bench 2300 soak --stations 1310 --agents 300 --rate 300 --duration 10m --checkpoint 1m \
+                      --call-log "$OUT/data-soak/calls.jsonl" ${SOAK_ARGS:-} ;;
+        *)        echo "unknown scenario $scenario (district, ramp, idle, district-peak, soak)" >&2; exit 2 ;;
     esac
     log "$(gc_pauses server "$OUT/gc-$scenario.log"); $(gc_pauses generator "$OUT/gc-generator-$scenario.log")"
     stop_server

@@ -32,24 +32,6 @@ final class CallOptions {
                     + "call path (default ${DEFAULT-VALUE}).")
     Duration warmup;
 
-    @Option(names = "--slice", defaultValue = "10s",
-            description = "Measured phases run in slices of this length (default ${DEFAULT-VALUE}).")
-    Duration slice;
-
-    @Option(names = "--max-other-cores", defaultValue = "0.25",
-            description = "A slice during which other work on the machine used more CPU than this is left out and "
-                    + "made up for (default ${DEFAULT-VALUE}).")
-    double maxOtherCores;
-
-    @Option(names = "--reruns", defaultValue = "2",
-            description = "Slices run to make up for left-out ones, as a multiple of those asked for "
-                    + "(default ${DEFAULT-VALUE}).")
-    int reruns;
-
-    MeasuredPhases measuredPhases(CallLoad load, TargetOptions target) {
-        return new MeasuredPhases(load, target.cpuAccount(), slice, maxOtherCores, reruns);
-    }
-
     CallLoad.Settings settings() {
         return new CallLoad.Settings(stations, agents, answerDelay, talkTime, drainTimeout);
     }

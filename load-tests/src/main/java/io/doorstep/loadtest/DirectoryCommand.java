@@ -6,7 +6,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "directory", mixinStandardHelpOptions = true,
+@Command(abbreviateSynopsis = true, name = "directory", mixinStandardHelpOptions = true,
         description = "Write a directory file with generated stations and agents for the server to load.")
 final class DirectoryCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, description = "The file to write.")

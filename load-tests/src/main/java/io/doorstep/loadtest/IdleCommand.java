@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "idle", mixinStandardHelpOptions = true,
+@Command(abbreviateSynopsis = true, name = "idle", mixinStandardHelpOptions = true,
         description = "Many signed-in sessions that only keep their heartbeat: the server's memory per session "
                 + "(needs --server-pid to measure it).")
 final class IdleCommand implements Callable<Integer> {

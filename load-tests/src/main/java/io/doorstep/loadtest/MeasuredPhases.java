@@ -4,6 +4,8 @@ import io.doorstep.loadtest.calls.CallLoad;
 import io.doorstep.loadtest.calls.CallReport;
 import io.doorstep.loadtest.probe.CpuAccount;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Runs the measured phases of a call load in slices and accounts the CPU of each. On a machine shared with other
@@ -12,11 +14,18 @@ import java.time.Duration;
  * has its full length of undisturbed ones. If it never gets any, it reports every slice it ran, and says so.
  */
 final class MeasuredPhases {
-    /** A phase's calls and where the CPU went meanwhile, over {@code kept} of the {@code run} slices. */
-    record Phase(CallReport calls, CpuAccount.Usage cpu, int kept, int run) {
+    /**
+     * A phase's calls and where the CPU went meanwhile, over {@code kept} of the {@code run} slices; {@code slices}
+     * are all of them in order, for the report's charts.
+     */
+    record Phase(CallReport calls, CpuAccount.Usage cpu, int kept, int run, List<Slice> slices) {
         boolean disturbed() {
             return kept == 0;
         }
+    }
+
+    /** One slice: its calls, its CPU, and whether it counted (the machine was quiet). */
+    record Slice(CallReport calls, CpuAccount.Usage cpu, boolean quiet) {
     }
 
     private final CallLoad load;
@@ -38,11 +47,13 @@ final class MeasuredPhases {
         long wanted = (duration.toNanos() + slice.toNanos() - 1) / slice.toNanos();
         Phase kept = null;
         Phase all = null;
+        List<Slice> slices = new ArrayList<>();
         for (int run = 1; run <= wanted * (1 + reruns) && (kept == null || kept.kept() < wanted); run++) {
             cpu.start();
             CallReport calls = load.run(rate, slice);
             CpuAccount.Usage usage = cpu.usage();
             boolean quiet = !(usage.other() > maxOtherCores); // NaN (not known) counts as quiet
+            slices.add(new Slice(calls, usage, quiet));
             all = add(all, calls, usage, quiet);
             if (quiet) {
                 kept = add(kept, calls, usage, true);
@@ -51,12 +62,14 @@ final class MeasuredPhases {
                         + "left out)", rate, usage.other(), slice.toSeconds()));
             }
         }
-        return kept != null ? new Phase(kept.calls(), kept.cpu(), kept.kept(), all.run()) : all;
+        Phase phase = kept != null ? kept : all;
+        return new Phase(phase.calls(), phase.cpu(), phase.kept(), all.run(), List.copyOf(slices));
     }
 
     private static Phase add(Phase phase, CallReport calls, CpuAccount.Usage usage, boolean quiet) {
         int kept = quiet ? 1 : 0;
-        return phase == null ? new Phase(calls, usage, kept, 1)
-                : new Phase(phase.calls().plus(calls), phase.cpu().plus(usage), phase.kept() + kept, phase.run() + 1);
+        return phase == null ? new Phase(calls, usage, kept, 1, List.of())
+                : new Phase(phase.calls().plus(calls), phase.cpu().plus(usage), phase.kept() + kept, phase.run() + 1,
+                List.of());
     }
 }

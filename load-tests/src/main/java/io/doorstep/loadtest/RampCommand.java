@@ -3,7 +3,11 @@ package io.doorstep.loadtest;
 import io.doorstep.loadtest.calls.CallLoad;
 import io.doorstep.loadtest.calls.CallReport;
 import io.doorstep.loadtest.client.Fleet;
+import io.doorstep.loadtest.report.RunReport;
+import io.doorstep.loadtest.report.Series;
 import java.time.Duration;
+import java.util.Map;
+import java.util.function.ToDoubleFunction;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -11,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "ramp", mixinStandardHelpOptions = true,
+@Command(abbreviateSynopsis = true, name = "ramp", mixinStandardHelpOptions = true,
         description = "Raise the call arrival rate step by step and find the knee: the first rate where p99 "
                 + "request-to-offer exceeds a threshold.")
 final class RampCommand implements Callable<Integer> {
@@ -20,6 +24,12 @@ final class RampCommand implements Callable<Integer> {
 
     @Mixin
     CallOptions calls;
+
+    @Mixin
+    SliceOptions slices;
+
+    @Mixin
+    ReportOptions report;
 
     @Option(names = "--rates", split = ",", defaultValue = "50,100,200,300,400,500,600,800,1000",
             description = "Calls per second of each step (default ${DEFAULT-VALUE}).")
@@ -41,10 +51,37 @@ final class RampCommand implements Callable<Integer> {
                     + "only pile up (default ${DEFAULT-VALUE}).")
     Duration giveUp;
 
+    /** Per step: its p99 and throughput as metrics; the knee; charts with the rate on the x axis. */
+    private RunReport report(List<MeasuredPhases.Phase> phases) {
+        RunReport.Builder b = new RunReport.Builder("ramp");
+        b.config("url", target.url).config("stations", calls.stations).config("agents", calls.agents)
+                .config("talk time", calls.talkTime).config("step", stepDuration).config("knee threshold", knee)
+                .config("warm-up", calls.warmup + " at " + warmupRate + "/s");
+        b.load("rates", rates);
+        double thresholdMs = knee.toNanos() / 1e6;
+        b.metric("knee", phases.stream().map(MeasuredPhases.Phase::calls).filter(s -> s.offered().p99() > thresholdMs)
+                .mapToDouble(CallReport::rate).findFirst().orElse(Double.NaN), "calls/s", RunReport.Kind.THROUGHPUT);
+        for (MeasuredPhases.Phase p : phases) {
+            String step = Reports.format("at %.0f/s: ", p.calls().rate());
+            b.metric(step + "request -> offer p99", p.calls().offered().p99(), "ms", RunReport.Kind.LATENCY);
+            b.metric(step + "completed calls per second", p.calls().completedPerSecond(), "/s",
+                    RunReport.Kind.THROUGHPUT);
+            b.metric(step + "errors", p.calls().errorCount(), "", RunReport.Kind.FAULTS);
+        }
+        ToDoubleFunction<MeasuredPhases.Phase> rate = p -> p.calls().rate();
+        b.chart(Series.latencyChart("request -> offer (ms) by rate", "calls/s offered", phases, rate,
+                p -> p.calls().histograms().offered()));
+        b.chart(Series.chart("throughput (calls/s) by rate", "calls/s offered", "calls/s", phases, rate,
+                Map.of("completed", p -> p.calls().completedPerSecond())));
+        b.chart(Series.cpuChart(phases, rate, MeasuredPhases.Phase::cpu));
+        return b.build(phases.stream().allMatch(p -> p.calls().errorCount() == 0) ? "ok" : "errors");
+    }
+
     @Override
     public Integer call() throws Exception {
         Credentials credentials = target.credentials();
         List<CallReport> steps = new ArrayList<>();
+        List<MeasuredPhases.Phase> measured = new ArrayList<>();
         try (Fleet fleet = target.fleet(); CallLoad load = new CallLoad(fleet, credentials, calls.settings())) {
             load.signIn(target.signInTimeout);
             System.out.println(Reports.format("ramp: %d stations, %d agents; %d s per step; talk time %d ms, "
@@ -53,12 +90,13 @@ final class RampCommand implements Callable<Integer> {
             if (!calls.warmup.isZero()) {
                 System.out.print(Reports.warmup(load.run(warmupRate, calls.warmup)));
             }
-            MeasuredPhases phases = calls.measuredPhases(load, target);
+            MeasuredPhases phases = slices.measuredPhases(load, target);
             System.out.println(Reports.rampHeader());
             for (double rate : rates) {
                 MeasuredPhases.Phase phase = phases.run(rate, stepDuration);
                 CallReport step = phase.calls();
                 steps.add(step);
+                measured.add(phase);
                 System.out.println(Reports.rampRow(phase));
                 step.errors().forEach((kind, n) -> System.out.println("          error: " + kind + " x " + n));
                 if (step.offered().p99() > giveUp.toNanos() / 1e6) {
@@ -68,6 +106,6 @@ final class RampCommand implements Callable<Integer> {
             }
         }
         System.out.println(Reports.knee(steps, knee.toNanos() / 1e6));
-        return 0;
+        return report.publish(report(measured), 0);
     }
 }

@@ -3,6 +3,8 @@ package io.doorstep.loadtest;
 import io.doorstep.loadtest.calls.CallReport;
 import io.doorstep.loadtest.calls.Latency;
 import io.doorstep.loadtest.probe.CpuAccount;
+import io.doorstep.loadtest.report.RunReport;
+import io.doorstep.loadtest.report.Series;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -106,6 +108,27 @@ final class Reports {
                 cpu.stolen(),
                 phase.kept(), phase.run(), phase.disturbed() ? " (ALL DISTURBED by other work: not a clean figure)"
                         : phase.kept() < phase.run() ? " (the others were disturbed by other work)" : "");
+    }
+
+    /** A phase's figures as a report's metrics: its latencies, throughput, faults and the server's CPU. */
+    static void metrics(RunReport.Builder report, MeasuredPhases.Phase phase) {
+        CallReport r = phase.calls();
+        Series.latency(report, "request -> queued", r.histograms().queued());
+        Series.latency(report, "request -> offer", r.histograms().offered());
+        Series.latency(report, "request -> connected", r.histograms().connected());
+        Series.latency(report, "generator send lag", r.histograms().sendLag());
+        Series.latency(report, "heartbeat ping -> pong", r.histograms().heartbeat());
+        report.metric("completed calls per second", r.completedPerSecond(), "/s", RunReport.Kind.THROUGHPUT);
+        report.metric("errors", r.errorCount(), "", RunReport.Kind.FAULTS);
+        report.metric("calls incomplete", r.incomplete(), "", RunReport.Kind.FAULTS);
+        report.metric("server cores", phase.cpu().server(), "cores", RunReport.Kind.LATENCY);
+        report.metric("other work on the machine", phase.cpu().other(), "cores", RunReport.Kind.INFO);
+        report.metric("slices measured", phase.kept(), "", RunReport.Kind.INFO);
+        report.metric("slices run", phase.run(), "", RunReport.Kind.INFO);
+        r.errors().forEach((kind, n) -> report.note("error: " + kind + " x " + n));
+        if (phase.disturbed()) {
+            report.note("every slice was disturbed by other work on the machine: not a clean figure");
+        }
     }
 
     static String format(String pattern, Object... args) {

@@ -12,7 +12,8 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "signalling-bench", mixinStandardHelpOptions = true, version = "signalling-bench 0.1.0",
         description = "Load generator for the Doorstep signalling server.",
-        subcommands = {DirectoryCommand.class, DistrictCommand.class, RampCommand.class, IdleCommand.class})
+        subcommands = {DirectoryCommand.class, DistrictCommand.class, PeakCommand.class, RampCommand.class,
+                IdleCommand.class, SoakCommand.class, CompareCommand.class})
 public final class SignallingBench {
 
     public static void main(String[] args) {

@@ -45,7 +45,7 @@ final class TargetOptions {
 
     @Option(names = "--server-pid",
             description = "The server's process id, when it runs on this machine: its CPU use (and so that of other "
-                    + "work) is reported, and the idle scenario reads its memory.")
+                    + "work) is reported, and idle, soak and district-peak read its heap (jcmd).")
     Long serverPid;
 
     Fleet fleet() {

@@ -7,10 +7,7 @@ import io.doorstep.protocol.Role;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -31,7 +28,7 @@ public final class CallLoad implements AutoCloseable {
     private final Settings settings;
     private final List<String> serviceItems;
     private final CallStats stats = new CallStats();
-    private final OfferMatcher offers = new OfferMatcher(stats);
+    private final OfferMatcher offers = new OfferMatcher(stats::offered);
     private final IdlePool<StationClient> idle = new IdlePool<>();
     private final List<BenchConnection> connections = new ArrayList<>();
 
@@ -53,12 +50,8 @@ public final class CallLoad implements AutoCloseable {
             agentLogins.add(new Fleet.Login(credentials.token(id, Role.AGENT), agent));
         }
         connections.addAll(fleet.signIn(agentLogins));
-        try {
-            CompletableFuture.allOf(agents.stream().map(AgentClient::available).toArray(CompletableFuture[]::new))
-                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("an agent could not become available", e.getCause());
-        }
+        Fleet.awaitAll(agents.stream().map(AgentClient::available).toList(), timeout,
+                "an agent could not become available");
 
         List<StationClient> stations = new ArrayList<>();
         List<Fleet.Login> stationLogins = new ArrayList<>();

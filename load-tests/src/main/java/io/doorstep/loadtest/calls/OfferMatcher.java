@@ -2,30 +2,32 @@ package io.doorstep.loadtest.calls;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongConsumer;
 
 /**
  * Pairs the two ends of request-to-offer latency by call id: the station learns the id from its call.queued (and
  * knows when it meant to ask), the agent sees the call.offer. They arrive on different connections, so either may
  * be first.
  */
-final class OfferMatcher {
+public final class OfferMatcher {
     private record Half(boolean fromStation, long nanos) {
     }
 
     private final Map<String, Half> waiting = new ConcurrentHashMap<>();
-    private final CallStats stats;
+    private final LongConsumer requestToOffer;
 
-    OfferMatcher(CallStats stats) {
-        this.stats = stats;
+    /** {@code requestToOffer} gets each matched call's latency in nanoseconds. */
+    public OfferMatcher(LongConsumer requestToOffer) {
+        this.requestToOffer = requestToOffer;
     }
 
     /** The station's half: the call's id and the time it was meant to be requested. */
-    void requested(String callId, long intendedNanos) {
+    public void requested(String callId, long intendedNanos) {
         match(callId, new Half(true, intendedNanos));
     }
 
     /** The agent's half: when the offer arrived. */
-    void offered(String callId, long arrivedNanos) {
+    public void offered(String callId, long arrivedNanos) {
         match(callId, new Half(false, arrivedNanos));
     }
 
@@ -38,6 +40,6 @@ final class OfferMatcher {
         waiting.remove(callId);
         Half request = half.fromStation() ? half : other;
         Half offer = half.fromStation() ? other : half;
-        stats.offered(offer.nanos() - request.nanos());
+        requestToOffer.accept(offer.nanos() - request.nanos());
     }
 }

@@ -26,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 public final class BenchConnection extends SimpleChannelInboundHandler<TextWebSocketFrame> {
     private final ProtocolCodec codec;
     private final String token;
+    private final ClientMessage.Resume resume;
     private final ConnectionListener listener;
     private final CompletableFuture<BenchConnection> signedIn = new CompletableFuture<>();
     private volatile Channel channel;
@@ -35,9 +36,10 @@ public final class BenchConnection extends SimpleChannelInboundHandler<TextWebSo
     /** When the outstanding ping was sent; 0 when none is. */
     private long pingSentNanos;
 
-    BenchConnection(ProtocolCodec codec, String token, ConnectionListener listener) {
+    BenchConnection(ProtocolCodec codec, String token, ClientMessage.Resume resume, ConnectionListener listener) {
         this.codec = codec;
         this.token = token;
+        this.resume = resume;
         this.listener = listener;
     }
 
@@ -78,6 +80,20 @@ public final class BenchConnection extends SimpleChannelInboundHandler<TextWebSo
         return ch.closeFuture();
     }
 
+    /** The last seq heard from the server: what a resume asks to be replayed after. On the event loop only. */
+    public long lastSeq() {
+        return lastSeq;
+    }
+
+    /**
+     * Drops the connection without a {@code bye}, as a village network does: the server keeps the session for its
+     * resume grace and tells the peer of a call that this party is reconnecting.
+     */
+    public void drop() {
+        leaving = true;
+        channel.close();
+    }
+
     void connectFailed(Throwable cause) {
         signedIn.completeExceptionally(cause);
     }
@@ -90,7 +106,7 @@ public final class BenchConnection extends SimpleChannelInboundHandler<TextWebSo
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-            send(new ClientMessage.Hello("hello", token, null));
+            send(new ClientMessage.Hello("hello", token, resume));
         } else if (evt == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
             signedIn.completeExceptionally(new IOException("WebSocket handshake timed out"));
             ctx.close();

@@ -1,5 +1,6 @@
 package io.doorstep.loadtest.client;
 
+import io.doorstep.protocol.ClientMessage;
 import io.doorstep.protocol.ProtocolCodec;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.ChannelFuture;
@@ -39,8 +40,11 @@ public final class Fleet implements AutoCloseable {
                           Duration signInTimeout) {
     }
 
-    /** One connection to open: its token and who listens to it. */
-    public record Login(String token, ConnectionListener listener) {
+    /** One connection to open: its token, who listens to it, and the session it resumes (null: a fresh one). */
+    public record Login(String token, ConnectionListener listener, ClientMessage.Resume resume) {
+        public Login(String token, ConnectionListener listener) {
+            this(token, listener, null);
+        }
     }
 
     private final Options options;
@@ -73,7 +77,6 @@ public final class Fleet implements AutoCloseable {
                 .build();
     }
 
-    /** Opens one connection; it signs in by itself. */
     /**
      * An event loop of the clients, to time work on: with one I/O thread (the default) it is the loop every
      * connection writes from.
@@ -82,8 +85,9 @@ public final class Fleet implements AutoCloseable {
         return group.next();
     }
 
+    /** Opens one connection; it signs in (or resumes) by itself. */
     public BenchConnection connect(Login login) {
-        BenchConnection connection = new BenchConnection(codec, login.token(), login.listener());
+        BenchConnection connection = new BenchConnection(codec, login.token(), login.resume(), login.listener());
         InetSocketAddress source = sources.get(Math.floorMod(nextSource.getAndIncrement(), sources.size()));
         bootstrap.clone()
                 .handler(new BenchChannelInitializer(websocket, connection))
@@ -131,6 +135,20 @@ public final class Fleet implements AutoCloseable {
         long done = connections.stream().filter(c -> c.signedIn().isDone()).count();
         return new TimeoutException("only " + done + " of " + wanted + " connections signed in within "
                 + options.signInTimeout());
+    }
+
+    /**
+     * Waits until every client has reached a state (an agent available, say), or fails with {@code what} as the
+     * message when one cannot, or with a timeout.
+     */
+    public static void awaitAll(List<? extends CompletableFuture<?>> futures, Duration timeout, String what)
+            throws InterruptedException, TimeoutException {
+        try {
+            CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new))
+                    .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(what, e.getCause());
+        }
     }
 
     /** Signs every connection out and waits (bounded) for the server to close them. */

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.doorstep.documents.DocumentPermission;
 import io.doorstep.documents.DocumentRole;
 import io.doorstep.documents.DocumentTokens;
+import io.doorstep.loadtest.report.ReportFiles;
+import io.doorstep.loadtest.report.RunReport;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
@@ -71,6 +73,10 @@ public final class DocumentBench implements Callable<Integer> {
     @Option(names = "--out", description = "JSON report file (default: stdout only).")
     Path out;
 
+    @Option(names = "--report-dir", description = "Where the run's JSON, Markdown and HTML reports are written, as "
+            + "the signalling scenarios write theirs (default: ${DEFAULT-VALUE}).")
+    Path reportDir = Path.of("load-tests", "target", "reports");
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new DocumentBench()).execute(args));
     }
@@ -89,7 +95,26 @@ public final class DocumentBench implements Callable<Integer> {
         if (out != null) {
             Files.writeString(out, json);
         }
+        ReportFiles.Written files = ReportFiles.write(reportDir, runReport(r));
+        System.out.println("report: " + files.markdown() + ", " + files.html() + ", " + files.json());
         return r.concurrentFailures() == 0 ? 0 : 1;
+    }
+
+    /** The run as a report that {@code signalling-bench compare} can hold against an earlier one. */
+    RunReport runReport(Report r) {
+        return new RunReport.Builder("documents")
+                .config("relay", relay).config("warm-up uploads", warmup).config("rounds", rounds)
+                .config("chunk bytes", chunk).config("pace ms", paceMillis)
+                .load("scan bytes", size).load("concurrent uploads", concurrent)
+                .metric("upload", r.uploadMibPerSecond(), "MiB/s", RunReport.Kind.THROUGHPUT)
+                .metric("socket copy on this machine", r.socketCopyMibPerSecond(), "MiB/s", RunReport.Kind.INFO)
+                .metric("upload / socket copy", r.uploadToCopyRatio(), "", RunReport.Kind.THROUGHPUT)
+                .metric("first byte p50", r.firstByteP50Millis(), "ms", RunReport.Kind.LATENCY)
+                .metric("first byte p99", r.firstByteP99Millis(), "ms", RunReport.Kind.LATENCY)
+                .metric("first byte max", r.firstByteMaxMillis(), "ms", RunReport.Kind.INFO)
+                .metric("concurrent uploads failed", r.concurrentFailures(), "", RunReport.Kind.FAULTS)
+                .metric("concurrent uploads, all done in", r.concurrentSeconds(), "s", RunReport.Kind.LATENCY)
+                .build(r.concurrentFailures() == 0 ? "ok" : "uploads failed");
     }
 
     Report run() throws Exception {

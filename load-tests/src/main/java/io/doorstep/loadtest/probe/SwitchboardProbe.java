@@ -1,11 +1,7 @@
 package io.doorstep.loadtest.probe;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.math.BigDecimal;
-import java.net.HttpURLConnection;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
@@ -31,8 +27,7 @@ public final class SwitchboardProbe {
 
     /** {@code server} is the WebSocket URL; the metrics are on the same port. */
     public SwitchboardProbe(URI server) {
-        String scheme = "wss".equals(server.getScheme()) ? "https" : "http";
-        this.metrics = URI.create(scheme + "://" + server.getRawAuthority() + "/metrics");
+        this.metrics = MetricsEndpoint.of(server);
     }
 
     /** Cumulative bucket counts: histogram ("wait", or "work " + type) to upper bound (seconds) to count. */
@@ -61,31 +56,9 @@ public final class SwitchboardProbe {
         }
     }
 
-    /**
-     * The histograms now, or empty ones when the server's metrics cannot be read (the report says so). The connection
-     * is closed at once: one left open would sit idle in the server until its heartbeat timeout closes it, in the
-     * middle of the measurement, and that unusual path would set the server's JIT recompiling.
-     */
+    /** The histograms now, or empty ones when the server's metrics cannot be read (the report says so). */
     public Snapshot snapshot() {
-        HttpURLConnection c = null;
-        try {
-            c = (HttpURLConnection) metrics.toURL().openConnection();
-            c.setConnectTimeout(2_000);
-            c.setReadTimeout(5_000);
-            c.setRequestProperty("Connection", "close");
-            if (c.getResponseCode() != 200) {
-                return new Snapshot(Map.of());
-            }
-            try (InputStream in = c.getInputStream()) {
-                return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8));
-            }
-        } catch (IOException e) {
-            return new Snapshot(Map.of());
-        } finally {
-            if (c != null) {
-                c.disconnect();
-            }
-        }
+        return MetricsEndpoint.scrape(metrics).map(SwitchboardProbe::parse).orElseGet(() -> new Snapshot(Map.of()));
     }
 
     /** Scrapes the server's metrics every {@code interval} (results unused) until closed. */

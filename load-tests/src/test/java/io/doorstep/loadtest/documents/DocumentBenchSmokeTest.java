@@ -2,6 +2,8 @@ package io.doorstep.loadtest.documents;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.doorstep.loadtest.report.ReportFiles;
+import io.doorstep.loadtest.report.RunReport;
 import io.doorstep.relay.config.RelayConfig;
 import io.doorstep.relay.server.RelayApp;
 import java.nio.file.Path;
@@ -46,6 +48,8 @@ class DocumentBenchSmokeTest {
             assertThat(r.socketCopyMibPerSecond()).isPositive();
             assertThat(r.chunks()).isEqualTo(15);
             assertThat(r.concurrentFailures()).isZero();
+            RunReport report = ReportFiles.read(ReportFiles.write(dir.resolve("reports"), bench.runReport(r)).json());
+            assertThat(report.metrics()).containsKeys("upload", "first byte p99");
         }
     }
 }

@@ -37,4 +37,17 @@ class MemoryProbeTest {
         assertThatThrownBy(() -> MemoryProbe.heapUsedBytes("12345:\nUnknown diagnostic command\n"))
                 .isInstanceOf(IllegalStateException.class);
     }
+
+    @Test
+    void readsLiveBytesFromTheHistogramsTotal() {
+        String histogram = """
+                2366:
+                 num     #instances         #bytes  class name (module)
+                -------------------------------------------------------
+                   1:         13050         794720  [B (java.base@17.0.15)
+                 699:             1             16  sun.nio.fs.UnixFileAttributes$UnixAsBasicFileAttributes
+                Total         59044        2819464
+                """;
+        assertThat(MemoryProbe.liveBytes(histogram)).isEqualTo(2819464L);
+    }
 }

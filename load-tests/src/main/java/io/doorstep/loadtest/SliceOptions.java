@@ -1,0 +1,26 @@
+package io.doorstep.loadtest;
+
+import io.doorstep.loadtest.calls.CallLoad;
+import java.time.Duration;
+import picocli.CommandLine.Option;
+
+/** How measured phases are cut into slices, and when a slice counts as disturbed by other work on the machine. */
+final class SliceOptions {
+    @Option(names = "--slice", defaultValue = "10s",
+            description = "Measured phases run in slices of this length (default ${DEFAULT-VALUE}).")
+    Duration slice;
+
+    @Option(names = "--max-other-cores", defaultValue = "0.25",
+            description = "A slice during which other work on the machine used more CPU than this is left out and "
+                    + "made up for (default ${DEFAULT-VALUE}).")
+    double maxOtherCores;
+
+    @Option(names = "--reruns", defaultValue = "2",
+            description = "Slices run to make up for left-out ones, as a multiple of those asked for "
+                    + "(default ${DEFAULT-VALUE}).")
+    int reruns;
+
+    MeasuredPhases measuredPhases(CallLoad load, TargetOptions target) {
+        return new MeasuredPhases(load, target.cpuAccount(), slice, maxOtherCores, reruns);
+    }
+}
