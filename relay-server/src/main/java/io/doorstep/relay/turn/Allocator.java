@@ -8,9 +8,15 @@ import io.doorstep.relay.metrics.RelayMetrics;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DatagramChannel;
+import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.Promise;
 import java.net.InetSocketAddress;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -67,9 +73,15 @@ public final class Allocator {
     /** RFC 8656 §14.9: a reserved port is held for about 30 seconds. */
     private static final long RESERVATION_SECONDS = 30;
 
+    /**
+     * A port kept for a later Allocate with its token, bound meanwhile by a socket that drops what it receives, so
+     * that no other socket of the machine (an ephemeral port, say) can take it before the token is used.
+     */
+    private record Reservation(int port, Channel placeholder) {
+    }
+
     /** Reserved ports by token (8 bytes as a long); shared by all event loops. */
-    private final java.util.concurrent.ConcurrentHashMap<Long, Integer> reservations =
-            new java.util.concurrent.ConcurrentHashMap<>();
+    private final ConcurrentHashMap<Long, Reservation> reservations = new ConcurrentHashMap<>();
 
     public int active() {
         return active.get();
@@ -81,84 +93,133 @@ public final class Allocator {
         switch (quotas.reserve(username)) {
             case USER_QUOTA -> result.setSuccess(new Outcome(null, Failure.USER_QUOTA, null));
             case CAPACITY -> result.setSuccess(new Outcome(null, Failure.CAPACITY, null));
-            default -> bind(client, username, key, lifetimeSeconds, wanted, ipv6, table, result, BIND_ATTEMPTS);
+            default -> bind(new Request(client, username, key, lifetimeSeconds, wanted, ipv6, table, result),
+                    BIND_ATTEMPTS);
         }
     }
 
-    /** The port for the request, and the token of a port reserved alongside (null if none); port -1 on failure. */
-    private record Port(int port, byte[] token, Failure failure) {
+    /** One Allocate on its way to a bound relay socket. */
+    private record Request(ClientLink client, String username, byte[] key, long lifetimeSeconds, PortRequest wanted,
+                           boolean ipv6, AllocationTable table, Promise<Outcome> result) {
+        boolean reservesNext() {
+            return wanted instanceof PortRequest.Even e && e.reserveNext();
+        }
+    }
+
+    /** The port for the request (the reservation's placeholder to close first, if any); port -1 on failure. */
+    private record Port(int port, Channel placeholder, Failure failure) {
     }
 
     private Port takePort(PortRequest wanted) {
         if (wanted instanceof PortRequest.Reserved r) {
-            Integer port = r.token().length == 8 ? reservations.remove(tokenKey(r.token())) : null;
-            return port == null ? new Port(-1, null, Failure.BAD_TOKEN) : new Port(port, null, null);
+            Reservation kept = r.token().length == 8 ? reservations.remove(tokenKey(r.token())) : null;
+            return kept == null ? new Port(-1, null, Failure.BAD_TOKEN)
+                    : new Port(kept.port(), kept.placeholder(), null);
         }
-        if (wanted instanceof PortRequest.Even e) {
-            int port = ports.takeEven(e.reserveNext());
-            if (port < 0) {
-                return new Port(-1, null, Failure.CAPACITY);
-            }
-            return new Port(port, e.reserveNext() ? reserve(port + 1) : null, null);
-        }
-        int port = ports.take();
+        int port = wanted instanceof PortRequest.Even e ? ports.takeEven(e.reserveNext()) : ports.take();
         return new Port(port, null, port < 0 ? Failure.CAPACITY : null);
-    }
-
-    private byte[] reserve(int port) {
-        byte[] token = new byte[8];
-        java.util.concurrent.ThreadLocalRandom.current().nextBytes(token);
-        long key = tokenKey(token);
-        reservations.put(key, port);
-        group.schedule(() -> {
-            if (reservations.remove(key, port)) {
-                ports.release(port); // never claimed
-            }
-        }, RESERVATION_SECONDS, TimeUnit.SECONDS);
-        return token;
     }
 
     private static long tokenKey(byte[] token) {
         return java.nio.ByteBuffer.wrap(token).getLong();
     }
 
-    private void bind(ClientLink client, String username, byte[] key, long lifetimeSeconds, PortRequest wanted,
-                      boolean ipv6, AllocationTable table, Promise<Outcome> result, int attemptsLeft) {
-        Port taken = attemptsLeft == 0 ? new Port(-1, null, Failure.CAPACITY) : takePort(wanted);
-        int port = taken.port();
-        if (port < 0) {
-            quotas.release(username);
-            result.setSuccess(new Outcome(null, taken.failure(), null));
-            return;
+    private void bind(Request q, int attemptsLeft) {
+        Port taken = attemptsLeft == 0 ? new Port(-1, null, Failure.CAPACITY) : takePort(q.wanted());
+        if (taken.port() < 0) {
+            fail(q, taken.failure());
+        } else if (taken.placeholder() != null) {
+            // the reserved port is free again once its placeholder is closed; it is bound again at once
+            taken.placeholder().close().addListener(c -> bindRelay(q, taken.port(), 0));
+        } else {
+            bindRelay(q, taken.port(), attemptsLeft);
         }
+    }
+
+    private void fail(Request q, Failure failure) {
+        quotas.release(q.username());
+        q.result().setSuccess(new Outcome(null, failure, null));
+    }
+
+    /** Binds the relay socket on {@code port}; if another socket holds it, tries another port of the same kind. */
+    private void bindRelay(Request q, int port, int attemptsLeft) {
         PeerHandler peers = new PeerHandler(metrics);
-        Bootstrap bootstrap = UdpSockets.configure(new Bootstrap().group(client.channel().eventLoop()), datagramType,
-                1 << 20).handler(peers);
-        ChannelFuture registered = bootstrap.register();
+        ChannelFuture registered = register(q.client(), peers);
         Channel relay = registered.channel();
-        Allocation allocation = new Allocation(username, key, client, relay,
-                new InetSocketAddress(settings.external(ipv6), port),
-                System.nanoTime() + TimeUnit.SECONDS.toNanos(lifetimeSeconds), settings.bytesPerSecond());
+        Allocation allocation = new Allocation(q.username(), q.key(), q.client(), relay,
+                new InetSocketAddress(settings.external(q.ipv6()), port),
+                System.nanoTime() + TimeUnit.SECONDS.toNanos(q.lifetimeSeconds()), settings.bytesPerSecond());
         peers.attach(allocation); // before bind: no datagram can arrive earlier
-        registered.addListener(r -> relay.bind(new InetSocketAddress(settings.relayBind(ipv6), port))
-                .addListener(f -> {
-                    if (!f.isSuccess()) { // taken by another process: try another port of the same kind
-                        ports.release(port);
-                        if (taken.token() != null && reservations.remove(tokenKey(taken.token())) != null) {
-                            ports.release(port + 1);
-                        }
-                        relay.close();
-                        bind(client, username, key, lifetimeSeconds, wanted, ipv6, table, result,
-                                wanted instanceof PortRequest.Reserved ? 0 : attemptsLeft - 1);
-                        return;
-                    }
-                    active.incrementAndGet();
-                    metrics.allocationCreated();
-                    relay.closeFuture().addListener(c -> ports.release(port));
-                    table.put(client.clientAddress(), allocation);
-                    scheduleExpiry(allocation, table);
-                    result.setSuccess(new Outcome(allocation, null, taken.token()));
-                }));
+        bindWhenRegistered(registered, q.ipv6(), port, f -> {
+            if (!f.isSuccess()) { // taken by another process
+                ports.release(port);
+                if (q.reservesNext()) {
+                    ports.release(port + 1);
+                }
+                relay.close();
+                bind(q, attemptsLeft == 0 ? 0 : attemptsLeft - 1);
+            } else if (q.reservesNext()) {
+                reserveNext(q, allocation, port, attemptsLeft);
+            } else {
+                created(q, allocation, null);
+            }
+        });
+    }
+
+    /** EVEN-PORT with R: binds the placeholder of the odd port above, or gives up this pair and tries another. */
+    private void reserveNext(Request q, Allocation allocation, int port, int attemptsLeft) {
+        ChannelFuture registered = register(q.client(), new ChannelInboundHandlerAdapter() {
+            @Override
+            public void channelRead(ChannelHandlerContext ctx, Object msg) {
+                ReferenceCountUtil.release(msg); // nobody's allocation yet
+            }
+        });
+        Channel placeholder = registered.channel();
+        bindWhenRegistered(registered, q.ipv6(), port + 1, f -> {
+            if (!f.isSuccess()) {
+                placeholder.close();
+                allocation.relay().close();
+                ports.release(port);
+                ports.release(port + 1);
+                bind(q, attemptsLeft == 0 ? 0 : attemptsLeft - 1);
+                return;
+            }
+            created(q, allocation, reserve(new Reservation(port + 1, placeholder)));
+        });
+    }
+
+    private byte[] reserve(Reservation reservation) {
+        byte[] token = new byte[8];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(token);
+        long key = tokenKey(token);
+        reservations.put(key, reservation);
+        group.schedule(() -> {
+            if (reservations.remove(key, reservation)) { // never claimed
+                reservation.placeholder().close().addListener(c -> ports.release(reservation.port()));
+            }
+        }, RESERVATION_SECONDS, TimeUnit.SECONDS);
+        return token;
+    }
+
+    /** A UDP socket on the client's own event loop, so both sides of an allocation run on one thread. */
+    private ChannelFuture register(ClientLink client, ChannelHandler handler) {
+        return UdpSockets.configure(new Bootstrap().group(client.channel().eventLoop()), datagramType, 1 << 20)
+                .handler(handler).register();
+    }
+
+    private void bindWhenRegistered(ChannelFuture registered, boolean ipv6, int port, ChannelFutureListener then) {
+        registered.addListener(r -> registered.channel().bind(new InetSocketAddress(settings.relayBind(ipv6), port))
+                .addListener(then));
+    }
+
+    private void created(Request q, Allocation allocation, byte[] token) {
+        active.incrementAndGet();
+        metrics.allocationCreated();
+        int port = allocation.relayedAddress().getPort();
+        allocation.relay().closeFuture().addListener(c -> ports.release(port));
+        q.table().put(q.client().clientAddress(), allocation);
+        scheduleExpiry(allocation, q.table());
+        q.result().setSuccess(new Outcome(allocation, null, token));
     }
 
     /** Extends an allocation's life (Refresh). */

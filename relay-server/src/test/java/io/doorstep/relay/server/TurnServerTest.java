@@ -10,6 +10,7 @@ import static io.doorstep.relay.server.TestRelay.LOOPBACK;
 import static io.doorstep.relay.server.TurnClient.errorCode;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import io.doorstep.relay.server.StunClient.Frame;
@@ -521,6 +522,20 @@ class TurnServerTest {
             assertThat(errorCode(alice().allocate())).as("the odd port is reserved, not free")
                     .isEqualTo(ErrorCodes.INSUFFICIENT_CAPACITY);
             assertThat(alice().allocateOk(new StunAttribute.ReservationToken(token)).getPort()).isEqualTo(even + 1);
+        }
+
+        @Test
+        void aReservedPortStaysBoundUntilItsTokenClaimsIt() throws IOException {
+            relay();
+            TurnClient rtp = alice();
+            Frame first = rtp.ok(rtp.allocate(new StunAttribute.EvenPort(true)));
+            byte[] token = first.stun().first(StunAttribute.ReservationToken.class).orElseThrow().token();
+            int reserved = relayed(first).getPort() + 1;
+
+            assertThatThrownBy(() -> new DatagramSocket(new InetSocketAddress(LOOPBACK, reserved)).close())
+                    .as("no other socket of the machine can take the reserved port")
+                    .isInstanceOf(java.net.BindException.class);
+            assertThat(alice().allocateOk(new StunAttribute.ReservationToken(token)).getPort()).isEqualTo(reserved);
         }
 
         @Test
