@@ -34,6 +34,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = ClientMessage.PrintRequest.class, name = "print.request"),
         @JsonSubTypes.Type(value = ClientMessage.PrintResult.class, name = "print.result"),
         @JsonSubTypes.Type(value = ClientMessage.CallStats.class, name = "call.stats"),
+        @JsonSubTypes.Type(value = ClientMessage.DashboardSubscribe.class, name = "dashboard.subscribe"),
 })
 public sealed interface ClientMessage {
 
@@ -214,5 +215,12 @@ public sealed interface ClientMessage {
             Fields.check(relayProtocol == null || "relay".equals(candidateType),
                     "relayProtocol is only for candidateType relay");
         }
+    }
+
+    /**
+     * Operator: send me the live dashboard: a {@code dashboard.snapshot} now, then a {@code dashboard.update} at most
+     * once a second whenever something changed, for as long as this session lasts.
+     */
+    record DashboardSubscribe(String id) implements ClientMessage {
     }
 }

@@ -44,6 +44,8 @@ import java.util.List;
         @JsonSubTypes.Type(value = ServerMessage.PrintResult.class, name = "print.result"),
         @JsonSubTypes.Type(value = ServerMessage.SessionReplaced.class, name = "session.replaced"),
         @JsonSubTypes.Type(value = ServerMessage.ServerShutdown.class, name = "server.shutdown"),
+        @JsonSubTypes.Type(value = ServerMessage.DashboardSnapshot.class, name = "dashboard.snapshot"),
+        @JsonSubTypes.Type(value = ServerMessage.DashboardUpdate.class, name = "dashboard.update"),
 })
 public sealed interface ServerMessage {
 
@@ -211,5 +213,21 @@ public sealed interface ServerMessage {
     record ServerShutdown(String action, long reconnectAfterMs, long deadline) implements ServerMessage {
         public static final String RECONNECT = "reconnect";
         public static final String FINISH_CALL = "finish_call";
+    }
+
+    /**
+     * The answer to {@code dashboard.subscribe}: the station directory, the last hours of per-minute history (oldest
+     * first, minutes without calls left out) and the live view.
+     */
+    record DashboardSnapshot(String re, long serverTime, List<Dashboard.Station> stations,
+                             List<Dashboard.Minute> history, Dashboard.Live live) implements ServerMessage {
+    }
+
+    /**
+     * What changed since the last snapshot or update: the live view when it differs ({@code live} absent when not),
+     * and the minutes of history that changed (usually the current one).
+     */
+    record DashboardUpdate(long serverTime, List<Dashboard.Minute> history, Dashboard.Live live)
+            implements ServerMessage {
     }
 }

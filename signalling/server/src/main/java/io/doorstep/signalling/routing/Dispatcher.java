@@ -355,6 +355,10 @@ public final class Dispatcher implements SessionListener {
         live.forEach(call -> end(call, CallEvent.FAIL, cause, null, null));
     }
 
+    public boolean draining() {
+        return draining;
+    }
+
     public boolean hasCalls() {
         return !calls.all().isEmpty();
     }

@@ -8,6 +8,7 @@ import io.doorstep.protocol.Role;
 import io.doorstep.protocol.ServerMessage;
 import io.doorstep.signalling.auth.Principal;
 import io.doorstep.signalling.config.SignallingConfig;
+import io.doorstep.signalling.dashboard.DashboardFeed;
 import io.doorstep.signalling.documents.DocumentDesk;
 import io.doorstep.signalling.metrics.SignallingMetrics;
 import io.doorstep.signalling.routing.Dispatcher;
@@ -41,6 +42,7 @@ public final class Switchboard {
     private static final Set<Role> STATION = EnumSet.of(Role.STATION);
     private static final Set<Role> AGENT = EnumSet.of(Role.AGENT);
     private static final Set<Role> PARTIES = EnumSet.of(Role.STATION, Role.AGENT);
+    private static final Set<Role> OPERATOR = EnumSet.of(Role.OPERATOR);
     private static final Set<Role> ANYONE = EnumSet.allOf(Role.class);
 
     private final EventExecutor executor;
@@ -52,12 +54,13 @@ public final class Switchboard {
     private final SignallingMetrics metrics;
     private final ProtocolCodec codec;
     private final Clock clock;
+    private final DashboardFeed dashboard;
     private final Map<Class<?>, Route> routes;
     private volatile boolean draining;
 
     public Switchboard(EventExecutor executor, SessionManager sessionManager, Dispatcher dispatcher,
                        DocumentDesk documents, SessionDirectory sessions, SignallingConfig config,
-                       SignallingMetrics metrics, ProtocolCodec codec, Clock clock) {
+                       SignallingMetrics metrics, ProtocolCodec codec, Clock clock, DashboardFeed dashboard) {
         this.executor = executor;
         this.sessionManager = sessionManager;
         this.dispatcher = dispatcher;
@@ -67,6 +70,7 @@ public final class Switchboard {
         this.metrics = metrics;
         this.codec = codec;
         this.clock = clock;
+        this.dashboard = dashboard;
         this.routes = routes();
     }
 
@@ -187,6 +191,7 @@ public final class Switchboard {
         route(t, ClientMessage.PrintRequest.class, AGENT, (s, m, b) -> documents.printRequest(s, m));
         route(t, ClientMessage.PrintResult.class, STATION, (s, m, b) -> documents.printResult(s, m));
         route(t, ClientMessage.CallStats.class, PARTIES, (s, m, b) -> dispatcher.callStats(s, m));
+        route(t, ClientMessage.DashboardSubscribe.class, OPERATOR, (s, m, b) -> dashboard.subscribe(s, m));
         return Map.copyOf(t);
     }
 
