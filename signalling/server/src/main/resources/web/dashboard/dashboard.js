@@ -220,7 +220,7 @@ function renderCalls(calls) {
       const p = document.createElement('span');
       p.className = 'chip priority';
       p.textContent = t('calls.priority');
-      tr.cells[0].append(' ', p);
+      tr.cells[0].prepend(p, ' ');
     }
     if (station) tr.cells[0].title = `${station.town} ${station.village}`;
     return tr;

@@ -104,7 +104,7 @@ public final class SignallingApp implements AutoCloseable {
                 history.tap(callLog)), directory, catalogue, config, ice, metrics, switchboardThread, clock,
                 documents);
         DashboardFeed dashboard = new DashboardFeed(new LiveView.Sources(calls, queue, agents, sessions, directory,
-                catalogue, dispatcher::draining), history, switchboardThread, clock);
+                catalogue, dispatcher::draining, dispatcher::quality), history, switchboardThread, clock);
         SessionManager sessionManager = new SessionManager(sessions, dispatcher, config, codec, switchboardThread,
                 clock);
         this.switchboard = new Switchboard(switchboardThread, sessionManager, dispatcher, documents, sessions, config,

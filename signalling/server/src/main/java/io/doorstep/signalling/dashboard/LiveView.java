@@ -20,15 +20,20 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
+import java.util.function.Function;
 
 /** Reads the switchboard's state into the dashboard's values. Switchboard thread only, like the state it reads. */
 public final class LiveView {
     private final Sources sources;
     private final CallHistory history;
 
-    /** Where the live state is: the switchboard's stores and the directory; {@code draining} from the dispatcher. */
+    /**
+     * Where the live state is: the switchboard's stores and the directory; whether it drains and each call's latest
+     * quality from the dispatcher.
+     */
     public record Sources(CallStore calls, CallQueue queue, AgentRegistry agents, SessionDirectory sessions,
-                          Directory directory, ServiceCatalogue catalogue, BooleanSupplier draining) {
+                          Directory directory, ServiceCatalogue catalogue, BooleanSupplier draining,
+                          Function<String, Dashboard.Quality> quality) {
     }
 
     LiveView(Sources sources, CallHistory history) {
@@ -77,7 +82,8 @@ public final class LiveView {
         ServiceItem item = sources.catalogue().item(c.serviceItem()).orElseThrow();
         return new Dashboard.Call(c.id(), c.state().name().toLowerCase(Locale.ROOT), c.stationId(),
                 new ServerMessage.ServiceItemInfo(item.code(), item.nameZh(), item.nameEn(), item.skillGroup()),
-                c.priority(), c.queuedAt(), c.connectedAt() > 0 ? c.connectedAt() : null, c.currentAgent(), null);
+                c.priority(), c.queuedAt(), c.connectedAt() > 0 ? c.connectedAt() : null, c.currentAgent(),
+                c.state() == CallState.CONNECTED ? sources.quality().apply(c.id()) : null);
     }
 
     private List<String> stationsOnline() {

@@ -86,6 +86,16 @@ class DashboardFeedTest {
             assertThat(connected.today().answered()).isEqualTo(1);
             assertThat(connected.today().answeredWithinTarget()).isEqualTo(1);
             assertThat(connected.today().serviceLevel()).isEqualTo(1.0);
+            assertThat(connected.calls().get(0).quality()).as("no report yet").isNull();
+
+            station.send(new ClientMessage.CallStats(null, callId, 120.0, 4.0, 3L, 0.01, 800.0, 750.0, 300L, "relay",
+                    "udp"));
+            agent.send(new ClientMessage.CallStats(null, callId, 95.0, 3.0, 9L, 0.04, 760.0, 790.0, 290L, "host",
+                    null));
+            Dashboard.Live reported = awaitLive(operator, l -> l.calls().get(0).quality() != null
+                    && l.calls().get(0).quality().fractionLost() == 0.04);
+            assertThat(reported.calls().get(0).quality()).as("the worse of the two parties' reports")
+                    .isEqualTo(new Dashboard.Quality(120.0, 0.04, false));
 
             station.send(new ClientMessage.CallHangup(null, callId, null));
             Dashboard.Live ended = awaitLive(operator, l -> l.calls().isEmpty());

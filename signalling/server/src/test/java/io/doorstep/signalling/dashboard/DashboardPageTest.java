@@ -71,9 +71,9 @@ class DashboardPageTest {
     @Test
     void operatorWatchesACallFromQueueToHangUp() throws Exception {
         signIn(server.token("op-test-01", Role.OPERATOR));
-        waitFor(By.cssSelector("body[data-status='live']"));
+        waitFor("body[data-status='live']");
         assertThat(text("h1")).isEqualTo("远程视频受理 · 运营看板");
-        waitFor(By.id("queues-empty"));
+        waitFor("#queues-empty");
         try (WsClient mi1 = server.signIn("ag-mi-01", Role.AGENT);
              WsClient mi2 = server.signIn("ag-mi-02", Role.AGENT);
              WsClient pe1 = server.signIn("ag-pe-01", Role.AGENT);
@@ -81,62 +81,67 @@ class DashboardPageTest {
              WsClient second = server.signIn("st-test-02", Role.STATION);
              WsClient third = server.signIn("st-test-03", Role.STATION);
              WsClient fourth = server.signIn("st-test-04", Role.STATION)) {
-            waitFor(By.cssSelector("#agents li[data-agent='ag-mi-02'][data-state='away']"));
+            waitFor("#agents li[data-agent='ag-mi-02'][data-state='away']");
             pe1.setAvailable();
-            waitFor(By.cssSelector("#agents li[data-agent='ag-pe-01'][data-state='available']"));
-            waitFor(By.cssSelector("#queues tr[data-group='pensions'][data-waiting='0']"));
+            waitFor("#agents li[data-agent='ag-pe-01'][data-state='available']");
+            waitFor("#queues tr[data-group='pensions'][data-waiting='0']");
             assertThat(text("#kpi-stations .value")).isEqualTo("4");
 
             String callId = request(lianmin, "MI-001", false);
-            waitFor(By.cssSelector("#calls tr[data-call='" + callId + "'][data-state='queued']"));
-            waitFor(By.cssSelector("#queues tr[data-group='medical-insurance'][data-waiting='1']"));
+            waitFor("#calls tr[data-call='" + callId + "'][data-state='queued']");
+            waitFor("#queues tr[data-group='medical-insurance'][data-waiting='1']");
             assertThat(text("#calls tr[data-call='" + callId + "'] td")).startsWith("测试一村家门口服务站");
 
             mi1.setAvailable();
             mi1.send(new ClientMessage.CallAccept(null, mi1.await(ServerMessage.CallOffer.class).callId()));
-            waitFor(By.cssSelector("#calls tr[data-call='" + callId + "'][data-state='connected']"));
-            waitFor(By.cssSelector("#agents li[data-agent='ag-mi-01'][data-state='busy']"));
+            waitFor("#calls tr[data-call='" + callId + "'][data-state='connected']");
+            waitFor("#agents li[data-agent='ag-mi-01'][data-state='busy']");
+            lianmin.send(new ClientMessage.CallStats(null, callId, 80.0, 4.0, 0L, 0.0, 900.0, 850.0, 400L, "relay",
+                    "udp"));
+            await("quality shown").atMost(WAIT).until(() ->
+                    "良好".equals(text("#calls tr[data-call='" + callId + "'] td:last-child")));
 
             // a busier district for the screenshot: a call ringing, one waiting, one abandoned
             String ringing = request(second, "PE-001", false);
-            waitFor(By.cssSelector("#calls tr[data-call='" + ringing + "'][data-state='offered']"));
+            waitFor("#calls tr[data-call='" + ringing + "'][data-state='offered']");
             request(third, "MI-003", true);
             String gaveUp = request(fourth, "MI-001", false);
             fourth.send(new ClientMessage.CallCancel(null, gaveUp));
             fourth.await(ServerMessage.CallEnded.class);
-            waitFor(By.cssSelector("#kpi-abandoned[data-tone='warn']"));
+            waitFor("#kpi-abandoned[data-tone='warn']");
             assertThat(text("#kpi-abandoned .value")).isEqualTo("1");
             assertThat(text("#kpi-answered .value")).isEqualTo("1");
-            assertThat(driver.findElements(By.cssSelector("#calls tbody tr"))).hasSize(3);
+            assertThat((Long) driver.executeScript("return document.querySelectorAll('#calls tbody tr').length;"))
+                    .isEqualTo(3);
             screenshot();
 
             lianmin.send(new ClientMessage.CallHangup(null, callId, null));
-            waitGone(By.cssSelector("#calls tr[data-call='" + callId + "']"));
-            waitFor(By.cssSelector("#agents li[data-agent='ag-mi-01'][data-state='offered']")); // the next call rings
+            waitGone("#calls tr[data-call='" + callId + "']");
+            waitFor("#agents li[data-agent='ag-mi-01'][data-state='offered']"); // the next call rings
         }
         // dropped connections: the stations are offline at once; the agents stay listed, offline, for the grace period
-        await("stations offline").atMost(WAIT).until(() -> text("#kpi-stations .value").equals("0"));
-        waitFor(By.cssSelector("#fleet span.offline[data-station='st-test-01']"));
+        await("stations offline").atMost(WAIT).until(() -> "0".equals(text("#kpi-stations .value")));
+        waitFor("#fleet span.offline[data-station='st-test-01']");
     }
 
     @Test
     void tokensOfOtherRolesAreRefused() {
         for (var who : List.of(Map.entry("st-test-05", Role.STATION), Map.entry("ag-mi-02", Role.AGENT))) {
             signIn(server.token(who.getKey(), who.getValue()));
-            waitFor(By.cssSelector("body[data-status='refused']"));
+            waitFor("body[data-status='refused']");
             assertThat(text("#signin-error")).contains("仅限运营人员");
-            assertThat(driver.findElement(By.id("board")).isDisplayed()).isFalse();
+            assertThat(shown("#board")).isFalse();
             driver.findElement(By.id("signin-token")).clear();
         }
         signIn("not-a-token-at-all");
-        waitFor(By.cssSelector("body[data-status='refused']"));
+        waitFor("body[data-status='refused']");
         assertThat(text("#signin-error")).contains("令牌无效");
     }
 
     @Test
     void englishOnRequestAndReadableOnAWallScreen() {
         signIn(server.token("op-test-01", Role.OPERATOR));
-        waitFor(By.cssSelector("body[data-status='live']"));
+        waitFor("body[data-status='live']");
         driver.findElement(By.id("lang")).click();
         assertThat(text("h1")).isEqualTo("Remote video services · Operations");
         assertThat(text("#kpi-sl .label")).isEqualTo("Service level today");
@@ -145,7 +150,7 @@ class DashboardPageTest {
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
         assertThat(overflow).as("no sideways scrolling on a wall screen").isLessThanOrEqualTo(0);
         driver.navigate().refresh(); // the choice of language and the sign-in survive a reload of the tab
-        waitFor(By.cssSelector("body[data-status='live']"));
+        waitFor("body[data-status='live']");
         assertThat(text("h1")).isEqualTo("Remote video services · Operations");
     }
 
@@ -160,18 +165,27 @@ class DashboardPageTest {
         driver.findElement(By.id("signin-button")).click();
     }
 
+    /**
+     * The rendered text of the first element matching {@code css}, read in one script: the page redraws every
+     * second, so an element found by one WebDriver call may be gone by the next.
+     */
     private static String text(String css) {
-        return driver.findElement(By.cssSelector(css)).getText();
+        return (String) driver.executeScript("const e = document.querySelector(arguments[0]);"
+                + " return e ? e.innerText.trim() : null;", css);
     }
 
-    private static void waitFor(By what) {
-        await("shown: " + what).atMost(WAIT).pollInterval(Duration.ofMillis(100))
-                .until(() -> driver.findElements(what).stream().anyMatch(WebElement::isDisplayed));
+    private static boolean shown(String css) {
+        return (Boolean) driver.executeScript("const e = document.querySelector(arguments[0]);"
+                + " return !!e && e.getClientRects().length > 0;", css);
     }
 
-    private static void waitGone(By what) {
-        await("gone: " + what).atMost(WAIT).pollInterval(Duration.ofMillis(100))
-                .until(() -> driver.findElements(what).isEmpty());
+    private static void waitFor(String css) {
+        await("shown: " + css).atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> shown(css));
+    }
+
+    private static void waitGone(String css) {
+        await("gone: " + css).atMost(WAIT).pollInterval(Duration.ofMillis(100))
+                .until(() -> driver.findElements(By.cssSelector(css)).isEmpty());
     }
 
     /** The page as the run left it, into the docs (the repository root is found from the module's directory). */
