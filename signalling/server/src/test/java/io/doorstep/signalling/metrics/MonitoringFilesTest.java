@@ -122,6 +122,15 @@ class MonitoringFilesTest {
         assertExposed(names(exprs));
     }
 
+    @Test
+    void metricNamesAreReadFromQueriesButNotFromFunctionsOrLabels() {
+        assertThat(names(List.of("sum by (skill_group) (rate(doorstep_calls_answered_total{within_target=\"true\"}[5m]))"
+                + " / on() up{job=\"doorstep-signalling\"} and histogram_quantile(0.9, doorstep_x_seconds_bucket)")))
+                .containsExactly("doorstep_calls_answered_total", "doorstep_x_seconds_bucket", "up");
+        assertThat(exposed).contains("doorstep_queue_length", "doorstep_relay_allocations_active",
+                "doorstep_switchboard_wait_seconds_bucket").doesNotContain("doorstep_x_seconds_bucket");
+    }
+
     private static void assertExposed(Set<String> names) throws IOException {
         String relayDocs = Files.readString(repositoryRoot().resolve("docs/relay.md"))
                 + Files.readString(repositoryRoot().resolve("docs/documents.md"));
