@@ -62,7 +62,7 @@ const WORDS = {
     'kpi.abandonRate': '{p} abandoned', 'kpi.available': '{n} available', 'kpi.ofTotal': 'of {n}',
     'kpi.noCalls': 'no calls yet today',
     'queues.title': 'Queues by skill group', 'queues.group': 'Skill group', 'queues.waiting': 'Waiting',
-    'queues.ringing': 'Ringing', 'queues.oldest': 'Oldest wait', 'queues.agents': 'Free/staffed',
+    'queues.ringing': 'Ringing', 'queues.oldest': 'Oldest', 'queues.agents': 'Free/on',
     'queues.empty': 'No agents on duty and nobody waiting.',
     'calls.title': 'Calls in progress', 'calls.station': 'Station', 'calls.item': 'Service item',
     'calls.state': 'State', 'calls.wait': 'Wait', 'calls.talk': 'Talk', 'calls.agent': 'Agent',

@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.doorstep.protocol.Dashboard;
 import io.doorstep.protocol.EndReason;
 import io.doorstep.signalling.call.CallLogEntry;
-import java.time.Clock;
+import io.doorstep.testsupport.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
-import java.time.ZoneOffset;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** The dashboard's per-minute history and today's figures, on a clock the test moves. */
@@ -19,28 +17,12 @@ class CallHistoryTest {
     /** 2026-12-07 09:00:00 in Shanghai. */
     private static final long NINE = Instant.parse("2026-12-07T01:00:00Z").toEpochMilli();
 
-    private final AtomicLong now = new AtomicLong(NINE);
-    private final Clock clock = new Clock() {
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(now.get());
-        }
-    };
+    private final MutableClock clock = new MutableClock(Instant.ofEpochMilli(NINE));
     private final CallHistory history = new CallHistory(Duration.ofSeconds(20), Duration.ofHours(12), clock,
             SHANGHAI);
 
     private void at(long ts, String callId, String event, EndReason reason) {
-        now.set(ts);
+        clock.set(Instant.ofEpochMilli(ts));
         history.record(new CallLogEntry(ts, callId, event, event, "st-1", null, "MI-001", "medical-insurance", false,
                 reason, null, null, null, null));
     }
@@ -81,7 +63,7 @@ class CallHistoryTest {
         at(NINE, "c-1", "queued", null);
         at(NINE + Duration.ofHours(11).toMillis(), "c-2", "queued", null);
         assertThat(history.minutes()).hasSize(2);
-        now.set(NINE + Duration.ofHours(12).toMillis());
+        clock.set(Instant.ofEpochMilli(NINE + Duration.ofHours(12).toMillis()));
         assertThat(history.minutes()).extracting(Dashboard.Minute::start)
                 .containsExactly(NINE + Duration.ofHours(11).toMillis());
     }
@@ -91,7 +73,7 @@ class CallHistoryTest {
         at(NINE, "c-1", "queued", null);
         at(NINE + 1_000, "c-1", "ended", EndReason.CANCELLED);
         assertThat(history.today().serviceLevel()).isZero();
-        now.set(Instant.parse("2026-12-07T16:00:00Z").toEpochMilli()); // 00:00 on the 8th in Shanghai
+        clock.set(Instant.parse("2026-12-07T16:00:00Z")); // 00:00 on the 8th in Shanghai
         Dashboard.Today next = history.today();
         assertThat(next.date()).isEqualTo("2026-12-08");
         assertThat(next.requested()).isZero();
