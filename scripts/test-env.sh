@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure what the tests use is installed and running, installing from the distribution's packages
 # (Debian/Ubuntu apt) only what is missing: Redis (running on 127.0.0.1:6379), Chromium and ChromeDriver,
-# coturn (turnserver, turnutils_uclient), Prometheus' promtool, the shared libraries webrtc-java links, and Node.js with npm (the document relay's
+# coturn (turnserver, turnutils_uclient), Prometheus' promtool, a Chinese font for the pages' screenshots, the shared libraries webrtc-java links, and Node.js with npm (the document relay's
 # interop test runs tus-js-client, which it installs itself from its package-lock.json). Idempotent; every step is bounded in time.
 set -euo pipefail
 
@@ -12,6 +12,8 @@ command -v chromium >/dev/null || need+=(chromium)
 command -v chromedriver >/dev/null || need+=(chromium-driver)
 command -v turnserver >/dev/null || need+=(coturn)
 command -v promtool >/dev/null || need+=(prometheus)
+# A Chinese font, so the web pages' screenshots (docs/screenshots) show Chinese rather than empty boxes.
+fc-list :lang=zh 2>/dev/null | grep -q . || need+=(fonts-wqy-microhei)
 command -v node >/dev/null || need+=(nodejs)
 command -v npm >/dev/null || need+=(npm)
 # webrtc-java's native library (the client SDK's media tests) links these; it needs no sound server or display.

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import io.doorstep.documents.DocumentTokens;
 import io.doorstep.relay.config.RelayConfig;
 import io.doorstep.relay.server.LeakCheck;
+import io.doorstep.testsupport.MutableClock;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

@@ -4,6 +4,7 @@ import io.doorstep.documents.DocumentPermission;
 import io.doorstep.documents.DocumentRole;
 import io.doorstep.documents.DocumentTokens;
 import io.doorstep.relay.config.RelayConfig;
+import io.doorstep.testsupport.MutableClock;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.doorstep.testsupport.HeadlessChromium;
+import io.doorstep.testsupport.TestPages;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,7 +49,7 @@ class ChromiumRelayTest {
         assumeTrue(HeadlessChromium.installed(), "skipped: no Chromium at " + HeadlessChromium.CHROMIUM
                 + " (Debian/Ubuntu: apt-get install chromium chromium-driver; the project's test command,"
                 + " ./doorstep test, installs both)");
-        pages = TestPages.serve();
+        pages = TestPages.serve("/webrtc/");
         chromium = HeadlessChromium.start(dir.resolve("chromium"), Path.of(resource("/tls/relay-test.crt")));
     }
 

@@ -39,6 +39,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = ClientMessage.DeviceRequest.class, name = "device.request"),
         @JsonSubTypes.Type(value = ClientMessage.DeviceDeclined.class, name = "device.declined"),
         @JsonSubTypes.Type(value = ClientMessage.CallStats.class, name = "call.stats"),
+        @JsonSubTypes.Type(value = ClientMessage.DashboardSubscribe.class, name = "dashboard.subscribe"),
 })
 public sealed interface ClientMessage {
 
@@ -254,5 +255,12 @@ public sealed interface ClientMessage {
             Fields.check(relayProtocol == null || "relay".equals(candidateType),
                     "relayProtocol is only for candidateType relay");
         }
+    }
+
+    /**
+     * Operator: send me the live dashboard: a {@code dashboard.snapshot} now, then a {@code dashboard.update} at most
+     * once a second whenever something changed, for as long as this session lasts.
+     */
+    record DashboardSubscribe(String id) implements ClientMessage {
     }
 }

@@ -47,6 +47,8 @@ import java.util.List;
         @JsonSubTypes.Type(value = ServerMessage.ServerShutdown.class, name = "server.shutdown"),
         @JsonSubTypes.Type(value = ServerMessage.DeviceRequest.class, name = "device.request"),
         @JsonSubTypes.Type(value = ServerMessage.DeviceDeclined.class, name = "device.declined"),
+        @JsonSubTypes.Type(value = ServerMessage.DashboardSnapshot.class, name = "dashboard.snapshot"),
+        @JsonSubTypes.Type(value = ServerMessage.DashboardUpdate.class, name = "dashboard.update"),
 })
 public sealed interface ServerMessage {
 
@@ -222,5 +224,21 @@ public sealed interface ServerMessage {
 
     /** To the agent: the station could not carry out its device request {@code requestId}. */
     record DeviceDeclined(String callId, String requestId, String reason) implements ServerMessage {
+    }
+
+    /**
+     * The answer to {@code dashboard.subscribe}: the station directory, the last hours of per-minute history (oldest
+     * first, minutes without calls left out) and the live view.
+     */
+    record DashboardSnapshot(String re, long serverTime, List<Dashboard.Station> stations,
+                             List<Dashboard.Minute> history, Dashboard.Live live) implements ServerMessage {
+    }
+
+    /**
+     * What changed since the last snapshot or update: the live view when it differs ({@code live} absent when not),
+     * and the minutes of history that changed (usually the current one).
+     */
+    record DashboardUpdate(long serverTime, List<Dashboard.Minute> history, Dashboard.Live live)
+            implements ServerMessage {
     }
 }

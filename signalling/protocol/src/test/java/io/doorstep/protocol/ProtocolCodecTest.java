@@ -59,7 +59,8 @@ class ProtocolCodecTest {
                         "请扫描身份证背面"),
                 new ClientMessage.DeviceDeclined("q2", "c-abc", "req-1", "no card in the reader"),
                 new ClientMessage.CallStats("q1", "c-abc", 42.5, 3.25, 17L, 0.01, 812.0, 790.5, 1234L, "relay",
-                        "udp"));
+                        "udp"),
+                new ClientMessage.DashboardSubscribe("ds1"));
     }
 
     /** One instance of every server message type, with every field set. */
@@ -105,8 +106,23 @@ class ProtocolCodecTest {
                 new ServerMessage.ServerShutdown(ServerMessage.ServerShutdown.FINISH_CALL, 5_000,
                         1_700_000_300_000L),
                 new ServerMessage.DeviceRequest("c-abc", "req-1", Devices.Kind.IDCARD_READER, "read the card"),
-                new ServerMessage.DeviceDeclined("c-abc", "req-1", "staff declined"));
+                new ServerMessage.DeviceDeclined("c-abc", "req-1", "staff declined"),
+                new ServerMessage.DashboardSnapshot("ds1", 1_700_000_000_000L,
+                        List.of(new Dashboard.Station("st-1", "连民村家门口服务站", "川沙新镇", "连民村")),
+                        List.of(MINUTE), LIVE),
+                new ServerMessage.DashboardUpdate(1_700_000_001_000L, List.of(MINUTE), LIVE));
     }
+
+    private static final Dashboard.Minute MINUTE = new Dashboard.Minute(1_699_999_980_000L, 3, 2, 1, 95_000, 60_000);
+    private static final Dashboard.Live LIVE = new Dashboard.Live(
+            List.of(new Dashboard.Queue("medical-insurance", "医疗保险", "Medical insurance", 2, 1,
+                    1_699_999_900_000L, 0, 3)),
+            List.of(new Dashboard.Agent("ag-1", AgentState.BUSY, true, 1_699_999_950_000L,
+                    List.of("medical-insurance"), "c-abc")),
+            List.of(new Dashboard.Call("c-abc", "connected", "st-1", ITEM, true, 1_699_999_900_000L,
+                    1_699_999_950_000L, "ag-1", new Dashboard.Quality(42.0, 0.01, false))),
+            new Dashboard.Today("2023-11-14", 10, 8, 7, 1, 7 / 9.0, 60),
+            List.of("st-1"), false);
 
     private static Set<Class<?>> subtypes(Class<?> base) {
         return Arrays.stream(base.getAnnotation(JsonSubTypes.class).value()).map(JsonSubTypes.Type::value)
@@ -163,7 +179,7 @@ class ProtocolCodecTest {
                 "call.request", "call.cancel", "call.accept", "call.reject", "call.hangup", "agent.state",
                 "signal.sdp", "signal.ice", "device.idcard", "device.barcode", "documents.token",
                 "print.request", "print.result", "device.status", "device.request", "device.declined",
-                "call.stats");
+                "call.stats", "dashboard.subscribe");
     }
 
     @Test
@@ -199,6 +215,23 @@ class ProtocolCodecTest {
         assertThat(ping.has("id")).isFalse();
         assertThat(new String(CODEC.encode(new ClientMessage.Bye(null)), StandardCharsets.UTF_8))
                 .isEqualTo("{\"type\":\"bye\"}");
+    }
+
+    @Test
+    void dashboardTimesAreInstantsAndEmptyQueuesHaveNoOldest() throws Exception {
+        Dashboard.Live idle = new Dashboard.Live(List.of(new Dashboard.Queue("pensions", "养老保险", "Pensions", 0, 0,
+                null, 1, 1)), List.of(), List.of(), new Dashboard.Today("2023-11-14", 0, 0, 0, 0, null, 60),
+                List.of(), false);
+        JsonNode update = JSON.readTree(CODEC.encode(new ServerMessage.DashboardUpdate(5, List.of(), idle), 9));
+        assertThat(update.get("type").asText()).isEqualTo("dashboard.update");
+        assertThat(update.at("/live/queues/0").has("oldestSince")).isFalse();
+        assertThat(update.at("/live/today").has("serviceLevel")).as("no service level before the first call")
+                .isFalse();
+        JsonNode snapshot = JSON.readTree(CODEC.encode(serverMessages().stream()
+                .filter(m -> m instanceof ServerMessage.DashboardSnapshot).findFirst().orElseThrow(), 4));
+        assertThat(snapshot.at("/live/agents/0/state").asText()).isEqualTo("busy");
+        assertThat(snapshot.at("/live/calls/0/serviceItem/nameZh").asText()).isEqualTo(ITEM.nameZh());
+        assertThat(snapshot.at("/re").asText()).isEqualTo("ds1");
     }
 
     @Test

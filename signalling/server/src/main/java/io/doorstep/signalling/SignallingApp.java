@@ -12,6 +12,9 @@ import io.doorstep.signalling.call.JsonLinesCallLog;
 import io.doorstep.config.ConfigException;
 import io.doorstep.config.Secrets;
 import io.doorstep.signalling.config.SignallingConfig;
+import io.doorstep.signalling.dashboard.CallHistory;
+import io.doorstep.signalling.dashboard.DashboardFeed;
+import io.doorstep.signalling.dashboard.LiveView;
 import io.doorstep.signalling.directory.Directory;
 import io.doorstep.signalling.directory.DirectoryLoader;
 import io.doorstep.signalling.directory.ServiceCatalogue;
@@ -93,13 +96,19 @@ public final class SignallingApp implements AutoCloseable {
         DocumentDesk documents = new DocumentDesk(new DocumentAccess(new DocumentTokens(documentSecret, clock),
                 config.documents().url(), config.documents().tokenTtl(), clock), calls, sessions, callLog,
                 config.documents().progressInterval(), switchboardThread, clock);
-        Dispatcher dispatcher = new Dispatcher(new Dispatcher.Stores(calls, new InMemoryCallQueue(),
-                new InMemoryAgentRegistry(), sessions, callLog), directory, catalogue, config, ice, metrics,
-                switchboardThread, clock, documents);
+        InMemoryCallQueue queue = new InMemoryCallQueue();
+        InMemoryAgentRegistry agents = new InMemoryAgentRegistry();
+        CallHistory history = new CallHistory(config.routing().serviceLevelTarget(), DashboardFeed.HISTORY, clock,
+                ZoneId.systemDefault());
+        Dispatcher dispatcher = new Dispatcher(new Dispatcher.Stores(calls, queue, agents, sessions,
+                history.tap(callLog)), directory, catalogue, config, ice, metrics, switchboardThread, clock,
+                documents);
+        DashboardFeed dashboard = new DashboardFeed(new LiveView.Sources(calls, queue, agents, sessions, directory,
+                catalogue, dispatcher::draining, dispatcher::quality), history, switchboardThread, clock);
         SessionManager sessionManager = new SessionManager(sessions, dispatcher, config, codec, switchboardThread,
                 clock);
         this.switchboard = new Switchboard(switchboardThread, sessionManager, dispatcher, documents, sessions, config,
-                metrics, codec, clock);
+                metrics, codec, clock, dashboard);
         this.server = new SignallingServer(config, Tls.serverContext(config.server().tls()), codec, tokens,
                 switchboard, prometheus, catalogue, metrics, new EventSignature(documentSecret, clock));
     }

@@ -1,6 +1,7 @@
 package io.doorstep.signalling.quality;
 
 import io.doorstep.protocol.ClientMessage;
+import io.doorstep.protocol.Dashboard;
 import io.doorstep.protocol.ErrorCode;
 import io.doorstep.protocol.Role;
 import io.doorstep.signalling.metrics.SignallingMetrics;
@@ -10,6 +11,7 @@ import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The parties' reports of their calls' media quality (call.stats), turned into the operators' aggregate metrics. A
@@ -27,8 +29,8 @@ public final class CallQuality {
     private final Map<String, Last> parties = new HashMap<>();
     private long lastSweep;
 
-    /** What a party reported last: when, and how many frames it had decoded then. */
-    private record Last(long atMs, Long framesDecoded) {
+    /** What a party reported last: when, how many frames it had decoded then, and what the dashboard shows. */
+    private record Last(long atMs, Long framesDecoded, Double rttMs, Double fractionLost, boolean stalled) {
     }
 
     public CallQuality(SignallingMetrics metrics, Clock clock) {
@@ -48,8 +50,28 @@ public final class CallQuality {
         }
         boolean stalled = last != null && last.framesDecoded() != null && m.framesDecoded() != null
                 && m.framesDecoded() <= last.framesDecoded();
-        parties.put(key, new Last(now, m.framesDecoded()));
+        parties.put(key, new Last(now, m.framesDecoded(), m.rttMs(), m.fractionLost(), stalled));
         metrics.callQuality(role, m.candidateType(), m, stalled);
+    }
+
+    /**
+     * The call's quality as the parties last reported it, the worse of the two for each measure; null before any
+     * report (or once both have been silent for a while).
+     */
+    public Dashboard.Quality latest(String callId) {
+        Last station = parties.get(callId + "/" + Role.STATION.wireName());
+        Last agent = parties.get(callId + "/" + Role.AGENT.wireName());
+        if (station == null && agent == null) {
+            return null;
+        }
+        return new Dashboard.Quality(worst(station, agent, Last::rttMs), worst(station, agent, Last::fractionLost),
+                (station != null && station.stalled()) || (agent != null && agent.stalled()));
+    }
+
+    private static Double worst(Last a, Last b, Function<Last, Double> measure) {
+        Double x = a == null ? null : measure.apply(a);
+        Double y = b == null ? null : measure.apply(b);
+        return x == null ? y : y == null ? x : Double.valueOf(Math.max(x, y));
     }
 
     /** Forgets parties that have not reported for a while, at most once a minute. */

@@ -2,6 +2,7 @@ package io.doorstep.signalling.routing;
 
 import io.doorstep.protocol.AgentState;
 import io.doorstep.protocol.ClientMessage;
+import io.doorstep.protocol.Dashboard;
 import io.doorstep.protocol.ErrorCode;
 import io.doorstep.protocol.Role;
 import io.doorstep.protocol.ServerMessage;
@@ -354,6 +355,15 @@ public final class Dispatcher implements SessionListener {
     public void failAllCalls(String cause) {
         List<Call> live = List.copyOf(calls.all());
         live.forEach(call -> end(call, CallEvent.FAIL, cause, null, null));
+    }
+
+    public boolean draining() {
+        return draining;
+    }
+
+    /** The parties' latest media quality of a connected call, for the dashboard; null before any report. */
+    public Dashboard.Quality quality(String callId) {
+        return quality.latest(callId);
     }
 
     public boolean hasCalls() {

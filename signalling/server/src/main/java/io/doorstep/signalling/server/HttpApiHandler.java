@@ -42,10 +42,11 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final ServiceCatalogue catalogue;
     private final boolean metricsRequireAuth;
     private final ObjectMapper json;
+    private final WebPages pages;
 
     HttpApiHandler(String websocketPath, List<String> allowedOrigins, TokenService tokens, Switchboard switchboard,
                    PrometheusMeterRegistry prometheus, ServiceCatalogue catalogue, boolean metricsRequireAuth,
-                   ObjectMapper json) {
+                   ObjectMapper json, WebPages pages) {
         super(false);
         this.websocketPath = websocketPath;
         this.allowedOrigins = Set.copyOf(allowedOrigins);
@@ -55,6 +56,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         this.catalogue = catalogue;
         this.metricsRequireAuth = metricsRequireAuth;
         this.json = json;
+        this.pages = pages;
     }
 
     @Override
@@ -75,10 +77,16 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 case "/metrics" -> metrics(ctx, req);
                 case "/api/snapshot" -> snapshot(ctx, req);
                 case "/api/catalogue" -> catalogue(ctx, req);
-                default -> respondJson(ctx, req, HttpResponseStatus.NOT_FOUND, Map.of("error", "no such endpoint"));
+                default -> pageOrNotFound(ctx, req, path);
             }
         } finally {
             req.release();
+        }
+    }
+
+    private void pageOrNotFound(ChannelHandlerContext ctx, FullHttpRequest req, String path) {
+        if (!pages.serve(ctx, req, path)) {
+            respondJson(ctx, req, HttpResponseStatus.NOT_FOUND, Map.of("error", "no such endpoint"));
         }
     }
 

@@ -39,6 +39,7 @@ final class SignallingServerInitializer extends ChannelInitializer<SocketChannel
     private final SignallingMetrics metrics;
     private final WebSocketServerProtocolConfig websocket;
     private final EventSignature documentEvents;
+    private final WebPages pages = new WebPages();
 
     SignallingServerInitializer(SignallingConfig config, SslContext ssl, ProtocolCodec codec, TokenService tokens,
                                 Switchboard switchboard, PrometheusMeterRegistry prometheus,
@@ -77,7 +78,7 @@ final class SignallingServerInitializer extends ChannelInitializer<SocketChannel
         p.addLast("http-aggregator", new HttpObjectAggregator(16 * 1024));
         p.addLast("document-events", new DocumentEventsHandler(documentEvents, switchboard, metrics));
         p.addLast("http-api", new HttpApiHandler(config.server().websocketPath(), config.server().allowedOrigins(),
-                tokens, switchboard, prometheus, catalogue, config.metrics().requireAuth(), codec.mapper()));
+                tokens, switchboard, prometheus, catalogue, config.metrics().requireAuth(), codec.mapper(), pages));
         p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));
         p.addLast("frame-aggregator", new WebSocketFrameAggregator(maxFrame * HARD_FRAME_LIMIT_FACTOR));
         p.addLast("heartbeat", new IdleStateHandler(config.session().heartbeatTimeout().toMillis(), 0, 0,

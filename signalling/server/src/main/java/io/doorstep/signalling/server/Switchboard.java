@@ -8,6 +8,7 @@ import io.doorstep.protocol.Role;
 import io.doorstep.protocol.ServerMessage;
 import io.doorstep.signalling.auth.Principal;
 import io.doorstep.signalling.config.SignallingConfig;
+import io.doorstep.signalling.dashboard.DashboardFeed;
 import io.doorstep.signalling.devices.StationKits;
 import io.doorstep.signalling.documents.DocumentDesk;
 import io.doorstep.signalling.metrics.SignallingMetrics;
@@ -42,6 +43,7 @@ public final class Switchboard {
     private static final Set<Role> STATION = EnumSet.of(Role.STATION);
     private static final Set<Role> AGENT = EnumSet.of(Role.AGENT);
     private static final Set<Role> PARTIES = EnumSet.of(Role.STATION, Role.AGENT);
+    private static final Set<Role> OPERATOR = EnumSet.of(Role.OPERATOR);
     private static final Set<Role> ANYONE = EnumSet.allOf(Role.class);
 
     private final EventExecutor executor;
@@ -53,12 +55,13 @@ public final class Switchboard {
     private final SignallingMetrics metrics;
     private final ProtocolCodec codec;
     private final Clock clock;
+    private final DashboardFeed dashboard;
     private final Map<Class<?>, Route> routes;
     private volatile boolean draining;
 
     public Switchboard(EventExecutor executor, SessionManager sessionManager, Dispatcher dispatcher,
                        DocumentDesk documents, SessionDirectory sessions, SignallingConfig config,
-                       SignallingMetrics metrics, ProtocolCodec codec, Clock clock) {
+                       SignallingMetrics metrics, ProtocolCodec codec, Clock clock, DashboardFeed dashboard) {
         this.executor = executor;
         this.sessionManager = sessionManager;
         this.dispatcher = dispatcher;
@@ -68,6 +71,7 @@ public final class Switchboard {
         this.metrics = metrics;
         this.codec = codec;
         this.clock = clock;
+        this.dashboard = dashboard;
         this.routes = routes();
     }
 
@@ -194,6 +198,7 @@ public final class Switchboard {
         route(t, ClientMessage.DeviceDeclined.class, STATION, (s, m, b) -> device(s, m, b,
                 new ServerMessage.DeviceDeclined(m.callId(), m.requestId(), m.reason())));
         route(t, ClientMessage.CallStats.class, PARTIES, (s, m, b) -> dispatcher.callStats(s, m));
+        route(t, ClientMessage.DashboardSubscribe.class, OPERATOR, (s, m, b) -> dashboard.subscribe(s, m));
         return Map.copyOf(t);
     }
 

@@ -14,6 +14,7 @@ import io.doorstep.protocol.Role;
 import io.doorstep.protocol.ServerMessage;
 import io.doorstep.relay.config.RelayConfig;
 import io.doorstep.relay.server.RelayApp;
+import io.doorstep.signalling.RelayEnvironment;
 import io.doorstep.signalling.TestServer;
 import io.doorstep.signalling.WsClient;
 import java.net.ServerSocket;
@@ -26,7 +27,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -66,20 +66,7 @@ class DocumentRelayTest {
     }
 
     private static Map<String, String> relayEnvironment(int documentsPort) {
-        Map<String, String> env = new HashMap<>();
-        env.put("DOORSTEP_DATA_DIR", relayDir.toString());
-        env.put("DOORSTEP_TURN_LISTEN_ADDRESS", "127.0.0.1");
-        env.put("DOORSTEP_TURN_PORT", "0");
-        env.put("DOORSTEP_TURN_TLS_PORT", "0");
-        env.put("DOORSTEP_TURN_EXTERNAL_ADDRESS", "127.0.0.1");
-        env.put("DOORSTEP_TURN_RELAY_ADDRESS", "127.0.0.1");
-        env.put("DOORSTEP_TURN_IO_THREADS", "1");
-        env.put("DOORSTEP_TURN_UDP_SOCKETS", "1");
-        env.put("DOORSTEP_METRICS_PORT", "0");
-        env.put("DOORSTEP_AUTH_REST_SECRET", "relay-test-rest-secret-0123456789abcdef");
-        env.put("DOORSTEP_DOCUMENTS_LISTEN_ADDRESS", "127.0.0.1");
-        env.put("DOORSTEP_DOCUMENTS_PORT", String.valueOf(documentsPort));
-        env.put("DOORSTEP_DOCUMENTS_TOKEN_SECRET", SECRET);
+        Map<String, String> env = RelayEnvironment.of(relayDir.toString(), documentsPort, SECRET);
         env.put("DOORSTEP_DOCUMENTS_EVENTS_URL", server.httpUri("/internal/documents/events").toString());
         return env;
     }

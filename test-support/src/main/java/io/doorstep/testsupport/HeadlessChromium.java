@@ -1,4 +1,4 @@
-package io.doorstep.relay.server;
+package io.doorstep.testsupport;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
@@ -128,6 +129,15 @@ public final class HeadlessChromium implements AutoCloseable {
 
     public ChromeDriver driver() {
         return driver;
+    }
+
+    /**
+     * Makes the page's viewport exactly {@code width} x {@code height} CSS pixels at scale 1, as on a screen of that
+     * size (the window size would include the browser's frame), over the DevTools protocol through chromedriver.
+     */
+    public void viewport(int width, int height) {
+        driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of("width", width, "height", height,
+                "deviceScaleFactor", 1, "mobile", false));
     }
 
     @Override

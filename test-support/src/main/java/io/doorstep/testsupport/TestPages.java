@@ -1,4 +1,4 @@
-package io.doorstep.relay.server;
+package io.doorstep.testsupport;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -6,36 +6,41 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
 
 /**
- * Serves this module's test resources under {@code /webrtc/} over plain HTTP on 127.0.0.1, a secure context for
- * the browser (so getUserMedia works), on a port the OS picks.
+ * Serves the test class path's resources under one folder (e.g. {@code /webrtc/}) over plain HTTP on 127.0.0.1, a
+ * secure context for the browser (so getUserMedia works), on a port the OS picks.
  */
 public final class TestPages implements AutoCloseable {
-    private static final String ROOT = "/webrtc/";
-
     private final HttpServer server;
+    private final String root;
 
-    private TestPages(HttpServer server) {
+    private TestPages(HttpServer server, String root) {
         this.server = server;
+        this.root = root;
     }
 
-    public static TestPages serve() {
+    /** Serves the resources under {@code root}, a class path folder such as {@code /webrtc/}. */
+    public static TestPages serve(String root) {
+        if (!root.startsWith("/") || !root.endsWith("/")) {
+            throw new IllegalArgumentException("root must start and end with '/': " + root);
+        }
         try {
-            HttpServer server = HttpServer.create(new InetSocketAddress(TestRelay.LOOPBACK, 0), 16);
-            server.createContext(ROOT, TestPages::handle);
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 16);
+            server.createContext(root, TestPages::handle);
             server.start();
-            return new TestPages(server);
+            return new TestPages(server, root);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    /** The address of {@code name}, a file under src/test/resources/webrtc. */
+    /** The address of {@code name}, a file under the root folder. */
     public URI page(String name) {
-        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + ROOT + name);
+        return URI.create("http://127.0.0.1:" + server.getAddress().getPort() + root + name);
     }
 
     private static void handle(HttpExchange exchange) throws IOException {

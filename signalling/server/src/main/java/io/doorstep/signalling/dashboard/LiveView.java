@@ -1,0 +1,94 @@
+package io.doorstep.signalling.dashboard;
+
+import io.doorstep.protocol.Dashboard;
+import io.doorstep.protocol.ServerMessage;
+import io.doorstep.signalling.call.Call;
+import io.doorstep.signalling.call.CallState;
+import io.doorstep.signalling.call.CallStore;
+import io.doorstep.signalling.directory.Directory;
+import io.doorstep.signalling.directory.ServiceCatalogue;
+import io.doorstep.signalling.directory.ServiceItem;
+import io.doorstep.signalling.directory.SkillGroup;
+import io.doorstep.signalling.routing.AgentRegistry;
+import io.doorstep.signalling.routing.AgentStatus;
+import io.doorstep.signalling.routing.CallQueue;
+import io.doorstep.signalling.routing.QueueEntry;
+import io.doorstep.signalling.routing.Staffing;
+import io.doorstep.signalling.session.Session;
+import io.doorstep.signalling.session.SessionDirectory;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.BooleanSupplier;
+import java.util.function.Function;
+
+/** Reads the switchboard's state into the dashboard's values. Switchboard thread only, like the state it reads. */
+public final class LiveView {
+    private final Sources sources;
+    private final CallHistory history;
+
+    /**
+     * Where the live state is: the switchboard's stores and the directory; whether it drains and each call's latest
+     * quality from the dispatcher.
+     */
+    public record Sources(CallStore calls, CallQueue queue, AgentRegistry agents, SessionDirectory sessions,
+                          Directory directory, ServiceCatalogue catalogue, BooleanSupplier draining,
+                          Function<String, Dashboard.Quality> quality) {
+    }
+
+    LiveView(Sources sources, CallHistory history) {
+        this.sources = sources;
+        this.history = history;
+    }
+
+    List<Dashboard.Station> stations() {
+        return sources.directory().stations().stream()
+                .map(s -> new Dashboard.Station(s.id(), s.name(), s.town(), s.village())).toList();
+    }
+
+    Dashboard.Live live() {
+        return new Dashboard.Live(queues(), agents(), calls(), history.today(), stationsOnline(),
+                sources.draining().getAsBoolean());
+    }
+
+    private List<Dashboard.Queue> queues() {
+        return sources.catalogue().skillGroups().stream().map(this::queue).toList();
+    }
+
+    private Dashboard.Queue queue(SkillGroup group) {
+        List<QueueEntry> entries = sources.queue().entries(group.code());
+        int ringing = (int) entries.stream().map(e -> sources.calls().get(e.callId()))
+                .filter(c -> c.map(call -> call.state() == CallState.OFFERED).orElse(false)).count();
+        Long oldest = entries.stream().map(QueueEntry::enqueuedAt).min(Long::compare).orElse(null);
+        Staffing staffing = sources.agents().staffing(group.code());
+        return new Dashboard.Queue(group.code(), group.nameZh(), group.nameEn(), entries.size() - ringing, ringing,
+                oldest, staffing.available(), staffing.staffed());
+    }
+
+    private List<Dashboard.Agent> agents() {
+        return sources.agents().all().stream().sorted(Comparator.comparing(AgentStatus::agentId))
+                .map(a -> new Dashboard.Agent(a.agentId(), a.state(), a.online(), a.stateSince(),
+                        a.skillGroups().stream().sorted().toList(), a.callId()))
+                .toList();
+    }
+
+    private List<Dashboard.Call> calls() {
+        return sources.calls().all().stream()
+                .sorted(Comparator.comparingLong(Call::queuedAt).thenComparing(Call::id))
+                .map(this::call).toList();
+    }
+
+    private Dashboard.Call call(Call c) {
+        ServiceItem item = sources.catalogue().item(c.serviceItem()).orElseThrow();
+        return new Dashboard.Call(c.id(), c.state().name().toLowerCase(Locale.ROOT), c.stationId(),
+                new ServerMessage.ServiceItemInfo(item.code(), item.nameZh(), item.nameEn(), item.skillGroup()),
+                c.priority(), c.queuedAt(), c.connectedAt() > 0 ? c.connectedAt() : null, c.currentAgent(),
+                c.state() == CallState.CONNECTED ? sources.quality().apply(c.id()) : null);
+    }
+
+    private List<String> stationsOnline() {
+        return sources.directory().stations().stream().map(s -> s.id())
+                .filter(id -> sources.sessions().byIdentity(id).map(Session::online).orElse(false))
+                .toList();
+    }
+}
