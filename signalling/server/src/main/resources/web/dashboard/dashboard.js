@@ -137,7 +137,7 @@ function render() {
   renderQueues(state.live.queues);
   renderCalls(state.live.calls);
   renderAgents(state.live.agents);
-  renderFleet(state.live.stationsOnline);
+  renderFleet(state.live.stationsOnline, state.live.kitFaults || []);
   renderCharts();
   $('updated').textContent = t('foot.updated', { t: clock(state.updatedAt) });
 }
@@ -269,8 +269,11 @@ function renderAgents(agents) {
   $('agents-empty').hidden = agents.length > 0;
 }
 
-function renderFleet(online) {
+function renderFleet(online, kitFaults) {
   const on = new Set(online);
+  const faults = new Map(); // station id -> "printer: out of paper, ..."
+  kitFaults.forEach(f => faults.set(f.stationId,
+    [faults.get(f.stationId), `${t('device.' + f.device)}: ${t('deviceState.' + f.state)}`].filter(Boolean).join(', ')));
   const towns = new Map();
   state.stations.forEach(s => {
     if (!towns.has(s.town)) towns.set(s.town, []);
@@ -287,16 +290,18 @@ function renderFleet(online) {
     list.className = small ? 'station-chips' : 'station-dots';
     list.append(...stations.map(s => {
       const item = document.createElement('span');
-      item.className = on.has(s.id) ? 'online' : 'offline';
+      item.className = (on.has(s.id) ? 'online' : 'offline') + (faults.has(s.id) ? ' fault' : '');
       item.dataset.station = s.id;
-      item.title = `${s.name} · ${t(on.has(s.id) ? 'fleet.online' : 'fleet.offline')}`;
+      item.title = `${s.name} · ${t(on.has(s.id) ? 'fleet.online' : 'fleet.offline')}`
+        + (faults.has(s.id) ? ` · ${t('fleet.fault')} ${faults.get(s.id)}` : '');
       if (small) item.textContent = s.village || s.name;
       return item;
     }));
     box.append(head, list);
     return box;
   }));
-  $('fleet-count').textContent = `${on.size}/${state.stations.size}`;
+  $('fleet-count').textContent = `${on.size}/${state.stations.size}`
+    + (faults.size ? ` · ${t('fleet.faults', { n: faults.size })}` : '');
 }
 
 /** The history in slots of a few minutes over the chosen range, oldest first. */

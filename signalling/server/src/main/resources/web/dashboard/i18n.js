@@ -38,6 +38,11 @@ const WORDS = {
     'series.answered': '接通', 'series.abandoned': '放弃', 'series.requested': '呼叫',
     'charts.empty': '该时段暂无数据',
     'fleet.title': '服务站', 'fleet.online': '在线', 'fleet.offline': '离线',
+    'fleet.fault': '设备异常', 'fleet.faults': '{n} 站设备异常',
+    'device.document-camera': '高拍仪', 'device.idcard-reader': '读卡器', 'device.barcode-scanner': '扫描枪',
+    'device.printer': '打印机', 'device.camera': '摄像头',
+    'deviceState.not_ready': '未就绪', 'deviceState.out_of_paper': '缺纸', 'deviceState.error': '故障',
+    'deviceState.absent': '未连接',
     'foot.live': '数据由信令服务器实时推送', 'foot.updated': '更新于 {t}',
   },
   en: {
@@ -77,6 +82,11 @@ const WORDS = {
     'series.answered': 'Answered', 'series.abandoned': 'Abandoned', 'series.requested': 'Requested',
     'charts.empty': 'No calls in this period',
     'fleet.title': 'Stations', 'fleet.online': 'online', 'fleet.offline': 'offline',
+    'fleet.fault': 'kit fault', 'fleet.faults': '{n} with kit faults',
+    'device.document-camera': 'document camera', 'device.idcard-reader': 'ID-card reader',
+    'device.barcode-scanner': 'barcode scanner', 'device.printer': 'printer', 'device.camera': 'camera',
+    'deviceState.not_ready': 'not ready', 'deviceState.out_of_paper': 'out of paper', 'deviceState.error': 'error',
+    'deviceState.absent': 'absent',
     'foot.live': 'Pushed live by the signalling server', 'foot.updated': 'updated {t}',
   },
 };

@@ -14,13 +14,21 @@ public final class Dashboard {
 
     /** Everything that changes from second to second. */
     public record Live(List<Queue> queues, List<Agent> agents, List<Call> calls, Today today,
-                       List<String> stationsOnline, boolean draining) {
+                       List<String> stationsOnline, List<KitFault> kitFaults, boolean draining) {
         public Live {
             queues = List.copyOf(queues);
             agents = List.copyOf(agents);
             calls = List.copyOf(calls);
             stationsOnline = List.copyOf(stationsOnline);
+            kitFaults = List.copyOf(kitFaults);
         }
+    }
+
+    /**
+     * A device of a signed-in station's kit that is not ready, as the station last reported it ({@code device.status}),
+     * so operators see it before a villager arrives.
+     */
+    public record KitFault(String stationId, Devices.Kind device, Devices.State state) {
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.doorstep.signalling.dashboard;
 
 import io.doorstep.protocol.Dashboard;
+import io.doorstep.protocol.Devices;
 import io.doorstep.protocol.ServerMessage;
 import io.doorstep.signalling.call.Call;
 import io.doorstep.signalling.call.CallState;
@@ -47,7 +48,7 @@ public final class LiveView {
     }
 
     Dashboard.Live live() {
-        return new Dashboard.Live(queues(), agents(), calls(), history.today(), stationsOnline(),
+        return new Dashboard.Live(queues(), agents(), calls(), history.today(), stationsOnline(), kitFaults(),
                 sources.draining().getAsBoolean());
     }
 
@@ -84,6 +85,15 @@ public final class LiveView {
                 new ServerMessage.ServiceItemInfo(item.code(), item.nameZh(), item.nameEn(), item.skillGroup()),
                 c.priority(), c.queuedAt(), c.connectedAt() > 0 ? c.connectedAt() : null, c.currentAgent(),
                 c.state() == CallState.CONNECTED ? sources.quality().apply(c.id()) : null);
+    }
+
+    private List<Dashboard.KitFault> kitFaults() {
+        return sources.directory().stations().stream()
+                .flatMap(s -> sources.sessions().byIdentity(s.id()).stream())
+                .flatMap(session -> session.kit().stream()
+                        .filter(h -> h.state() != Devices.State.READY)
+                        .map(h -> new Dashboard.KitFault(session.identityId(), h.device(), h.state())))
+                .toList();
     }
 
     private List<String> stationsOnline() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.doorstep.protocol.AgentState;
 import io.doorstep.protocol.ClientMessage;
 import io.doorstep.protocol.Dashboard;
+import io.doorstep.protocol.Devices;
 import io.doorstep.protocol.ErrorCode;
 import io.doorstep.protocol.Role;
 import io.doorstep.protocol.ServerMessage;
@@ -31,6 +32,26 @@ class DashboardFeedTest {
     @AfterEach
     void stop() {
         server.close();
+    }
+
+    @Test
+    void aStationsKitFaultShowsUntilItIsReadyAgain() {
+        try (WsClient operator = server.signIn("op-test-01", Role.OPERATOR);
+             WsClient station = server.signIn("st-test-01", Role.STATION)) {
+            operator.send(new ClientMessage.DashboardSubscribe("d1"));
+            assertThat(operator.await(ServerMessage.DashboardSnapshot.class).live().kitFaults()).isEmpty();
+
+            station.send(new ClientMessage.DeviceStatus(null, List.of(
+                    new Devices.Health(Devices.Kind.PRINTER, Devices.State.OUT_OF_PAPER, "HP M404", null),
+                    new Devices.Health(Devices.Kind.CAMERA, Devices.State.READY, null, null))));
+            Dashboard.Live fault = awaitLive(operator, l -> !l.kitFaults().isEmpty());
+            assertThat(fault.kitFaults()).containsExactly(
+                    new Dashboard.KitFault("st-test-01", Devices.Kind.PRINTER, Devices.State.OUT_OF_PAPER));
+
+            station.send(new ClientMessage.DeviceStatus(null, List.of(
+                    new Devices.Health(Devices.Kind.PRINTER, Devices.State.READY, "HP M404", null))));
+            assertThat(awaitLive(operator, l -> l.kitFaults().isEmpty()).kitFaults()).isEmpty();
+        }
     }
 
     @Test

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.doorstep.protocol.ClientMessage;
+import io.doorstep.protocol.Devices;
 import io.doorstep.protocol.Role;
 import io.doorstep.protocol.ServerMessage;
 import io.doorstep.signalling.TestServer;
@@ -86,6 +87,10 @@ class DashboardPageTest {
             waitFor("#agents li[data-agent='ag-pe-01'][data-state='available']");
             waitFor("#queues tr[data-group='pensions'][data-waiting='0']");
             assertThat(text("#kpi-stations .value")).isEqualTo("4");
+            second.send(new ClientMessage.DeviceStatus(null, List.of(
+                    new Devices.Health(Devices.Kind.PRINTER, Devices.State.OUT_OF_PAPER, null, null))));
+            waitFor("#fleet span.online.fault[data-station='st-test-02']");
+            assertThat(attribute("#fleet span[data-station='st-test-02']", "title")).contains("设备异常 打印机: 缺纸");
 
             String callId = request(lianmin, "MI-001", false);
             waitFor("#calls tr[data-call='" + callId + "'][data-state='queued']");
@@ -172,6 +177,11 @@ class DashboardPageTest {
     private static String text(String css) {
         return (String) driver.executeScript("const e = document.querySelector(arguments[0]);"
                 + " return e ? e.innerText.trim() : null;", css);
+    }
+
+    private static String attribute(String css, String name) {
+        return (String) driver.executeScript("const e = document.querySelector(arguments[0]);"
+                + " return e ? e.getAttribute(arguments[1]) : null;", css, name);
     }
 
     private static boolean shown(String css) {
