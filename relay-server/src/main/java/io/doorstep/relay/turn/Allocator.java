@@ -19,12 +19,15 @@ import java.net.InetSocketAddress;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Creates and ends allocations: quota, a port from the range, a relay socket bound on the client's own event loop
  * (so the client side and the peer side of an allocation run on one thread), and the expiry timer.
  */
 public final class Allocator {
+    private static final Logger log = LoggerFactory.getLogger(Allocator.class);
     private static final int BIND_ATTEMPTS = 8;
 
     private final TurnSettings settings;
@@ -137,6 +140,8 @@ public final class Allocator {
     }
 
     private void fail(Request q, Failure failure) {
+        log.warn("allocation refused reason={} user={} client={} wanted={}", failure, q.username(),
+                q.client().clientAddress(), q.wanted().getClass().getSimpleName());
         quotas.release(q.username());
         q.result().setSuccess(new Outcome(null, failure, null));
     }
@@ -152,6 +157,7 @@ public final class Allocator {
         peers.attach(allocation); // before bind: no datagram can arrive earlier
         bindWhenRegistered(registered, q.ipv6(), port, f -> {
             if (!f.isSuccess()) { // taken by another process
+                log.warn("relay port taken port={} attempts_left={}: {}", port, attemptsLeft, f.cause().toString());
                 ports.release(port);
                 if (q.reservesNext()) {
                     ports.release(port + 1);
@@ -177,6 +183,8 @@ public final class Allocator {
         Channel placeholder = registered.channel();
         bindWhenRegistered(registered, q.ipv6(), port + 1, f -> {
             if (!f.isSuccess()) {
+                log.warn("reserved port taken port={} attempts_left={}: {}", port + 1, attemptsLeft,
+                        f.cause().toString());
                 placeholder.close();
                 allocation.relay().close();
                 ports.release(port);
