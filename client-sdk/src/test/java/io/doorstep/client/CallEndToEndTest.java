@@ -25,7 +25,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -35,19 +34,12 @@ import org.junit.jupiter.api.Test;
  * scan reaches the agent byte for byte while it uploads; the agent asks for an ID-card read and a scan through the
  * station's kit; a form is printed at the station; hang-up, wrap-up, and the call log holds the whole call.
  */
-class CallEndToEndTest {
-    static DoorstepSystem system;
+class CallEndToEndTest extends WithSystem {
     static Path printed;
 
     @BeforeAll
-    static void start() throws Exception {
-        system = DoorstepSystem.start();
+    static void printer() throws Exception {
         printed = Files.createTempDirectory("doorstep-printed");
-    }
-
-    @AfterAll
-    static void stop() {
-        system.close();
     }
 
     @Test

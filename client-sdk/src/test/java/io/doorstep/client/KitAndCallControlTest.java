@@ -18,8 +18,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,19 +25,7 @@ import org.junit.jupiter.api.Test;
  * on the operator's side and fails a print job with its reason; a device request the kit cannot do, or the staff
  * decline, reaches the agent as declined; an agent rejects; a station cancels while waiting.
  */
-class KitAndCallControlTest {
-    static DoorstepSystem system;
-
-    @BeforeAll
-    static void start() throws Exception {
-        system = DoorstepSystem.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        system.close();
-    }
-
+class KitAndCallControlTest extends WithSystem {
     @Test
     void aKitThatIsNotWellIsSeenByOperatorsAndItsFailuresReachTheAgent() throws Exception {
         Recorder s = new Recorder();

@@ -13,8 +13,6 @@ import io.doorstep.protocol.ServerMessage;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -22,19 +20,7 @@ import org.junit.jupiter.api.Test;
  * resumed by itself, the call and its media go on, what was sent meanwhile arrives once; sign-in refusals stop the
  * client instead of looping; a request the server refuses fails its future with the server's code.
  */
-class ReconnectTest {
-    static DoorstepSystem system;
-
-    @BeforeAll
-    static void start() throws Exception {
-        system = DoorstepSystem.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        system.close();
-    }
-
+class ReconnectTest extends WithSystem {
     @Test
     void theStationsConnectionIsCutMidCallAndTheCallAndItsMediaGoOn() throws Exception {
         Recorder s = new Recorder();
