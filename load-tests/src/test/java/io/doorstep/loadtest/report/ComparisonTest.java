@@ -24,6 +24,14 @@ class ComparisonTest {
         assertThat(c.text(MARGINS)).contains("3 REGRESSION(S)");
     }
 
+    /** An added latency (through a relay minus the direct path) can be negative when both are close. */
+    @Test
+    void aNegativeFigureRegressesOnlyWhenItRisesBeyondTheMargin() {
+        assertThat(Comparison.of(run(-10, 100, 0, 1), run(-10, 100, 0, 1), MARGINS).regressed()).isFalse();
+        assertThat(Comparison.of(run(-10, 100, 0, 1), run(-8.5, 100, 0, 1), MARGINS).regressed()).isFalse();
+        assertThat(Comparison.of(run(-10, 100, 0, 1), run(-7.5, 100, 0, 1), MARGINS).regressed()).isTrue();
+    }
+
     @Test
     void anUnknownFigureIsNotCompared() {
         Comparison c = Comparison.of(run(Double.NaN, 100, 0, 1), run(9.0, 100, 0, 1), MARGINS);
