@@ -38,14 +38,20 @@ final class RelayReport {
             report.versionOf("coturn", "turnserver", "--version");
         }
         config.forEach(report::config);
-        runs.stream().findFirst().ifPresent(r -> r.settings().forEach(report::load));
+        // The generator's settings, the same for every server but the address it was pointed at.
+        (ours.isEmpty() ? runs : ours).stream().findFirst().ifPresent(r -> r.settings().forEach((k, v) -> {
+            if (!k.equals("server")) {
+                report.load(k, v);
+            }
+        }));
         report.load("rounds", runs.stream().mapToInt(ServerRun::round).max().orElse(0));
         report.load("servers", String.join(", ", runs.stream().map(ServerRun::name).distinct().toList()));
         for (String name : List.of(OURS, COTURN, CEILING, DIRECT)) {
             serverMetrics(report, name, named(runs, name), name.equals(OURS));
+            if (name.equals(OURS) || name.equals(COTURN)) {
+                addedLatency(report, name, named(runs, name), named(runs, DIRECT), name.equals(OURS));
+            }
         }
-        addedLatency(report, OURS, ours, named(runs, DIRECT), true);
-        addedLatency(report, COTURN, coturn, named(runs, DIRECT), false);
         ratios(report, ours, coturn, named(runs, CEILING));
         charts(report, runs);
         report.note("medians over " + ours.size() + " round(s); the charts show each server's first round");
