@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Medians over the alternated runs of each server, as the markdown tables of docs/benchmarks-relay.md, and the
+ * Medians over the alternated runs of each server, as the markdown tables of docs/benchmarks.md, and the
  * issue's goals checked against them: saturation >= 1.25x coturn, CPU per packet <= 0.8x coturn on the realistic
  * profile, p50 within 30 µs of the direct path, p99 no worse than coturn's, TCP client leg CPU per packet <= 1.2x
  * our UDP figure, Allocate + ChannelBind p99 < 2 ms at 500 allocations/s.

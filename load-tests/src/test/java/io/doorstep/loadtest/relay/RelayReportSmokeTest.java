@@ -58,7 +58,8 @@ class RelayReportSmokeTest {
 
         Path reports = SmokeReports.directory("relay");
         RunReport report = summarize(results, reports);
-        assertThat(report.config()).containsEntry("relay-jvm", "in-process");
+        assertThat(report.config()).containsEntry("relay-jvm", "in-process")
+                .containsEntry("generator JVM", "-Dx=y -Xmx1g"); // as the script passes JVM options
         assertThat(report.metrics()).containsKeys("ours: saturation, delivered when overloaded",
                 "ours: realistic, relayed", "ours: realistic, loss", "ours: realistic, round trip p99",
                 "ours: realistic, CPU per packet", "ours: tcp, round trip p50", "ours: allocate + channelbind p99",
@@ -105,7 +106,8 @@ class RelayReportSmokeTest {
     /** summarize, as the script runs it at the end; the report it wrote, read back. */
     private static RunReport summarize(Path results, Path reports) throws IOException {
         assertThat(RelayBench.commandLine().execute("summarize", results.toString(), "--report-dir",
-                reports.toString(), "--config", "relay-jvm=in-process")).isZero();
+                reports.toString(), "--config", "relay-jvm=in-process", "--config", "generator JVM=-Dx=y -Xmx1g"))
+                .isZero();
         return SmokeReports.latest(reports, "relay");
     }
 
