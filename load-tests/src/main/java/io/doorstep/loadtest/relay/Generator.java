@@ -137,10 +137,10 @@ public final class Generator implements AutoCloseable {
     private final InetSocketAddress echoAddress;
     private final Histogram rtt = new Histogram(HIGHEST_NANOS, 3);
     private final Histogram lag = new Histogram(HIGHEST_NANOS, 3);
-    /** The step's round trips by slice of its sending window (from their intended send time), for the timeline. */
-    private Timeline timeline = new Timeline(1, 1);
 
     // Everything below is touched on the event loop only.
+    /** The step's round trips by slice of its sending window (by intended send time), for the reports' charts. */
+    private Timeline timeline = new Timeline(1, 1);
     private Flow[] flows = new Flow[0];
     private Flow[] dirty = new Flow[0];
     private int dirtyCount;

@@ -51,8 +51,10 @@ class ComparisonTest {
                 Map.of("p99", List.of(1.0, Double.NaN, 3.0)));
         String svg = SvgChart.render(chart);
         assertThat(svg).startsWith("<svg").contains("p99 &lt;ms&gt;").doesNotContain("NaN");
-        // Two segments (two moves) in the line: the unknown point is a gap, not a drop to zero.
-        assertThat(svg).containsPattern("d=\"M[^\"L]+ M[^\"L]+\" stroke=\"#0072B2\"");
+        // Two segments (two moves) in the line: the unknown point is a gap, not a drop to zero; each point alone
+        // in its segment is drawn as a dot (a zero-length line with round caps).
+        assertThat(svg).containsPattern("d=\"M[^\"L]+ l0 0 M[^\"L]+ l0 0\" stroke=\"#0072B2\"")
+                .contains("stroke-linecap=\"round\"");
     }
 
     private static RunReport run(double p99, double throughput, double errors, double info) {
