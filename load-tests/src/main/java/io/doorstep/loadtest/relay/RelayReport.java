@@ -48,7 +48,7 @@ final class RelayReport {
         report.load("servers", String.join(", ", runs.stream().map(ServerRun::name).distinct().toList()));
         for (String name : List.of(OURS, COTURN, CEILING, DIRECT)) {
             serverMetrics(report, name, named(runs, name), name.equals(OURS));
-            if (name.equals(OURS) || name.equals(COTURN)) {
+            if (!name.equals(DIRECT)) {
                 addedLatency(report, name, named(runs, name), named(runs, DIRECT), name.equals(OURS));
             }
         }

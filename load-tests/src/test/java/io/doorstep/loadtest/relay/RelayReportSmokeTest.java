@@ -63,7 +63,8 @@ class RelayReportSmokeTest {
         assertThat(report.metrics()).containsKeys("ours: saturation, delivered when overloaded",
                 "ours: realistic, relayed", "ours: realistic, loss", "ours: realistic, round trip p99",
                 "ours: realistic, CPU per packet", "ours: tcp, round trip p50", "ours: allocate + channelbind p99",
-                "ours: added latency p50", "echo: saturation, delivered when overloaded", "direct: realistic, relayed");
+                "ours: added latency p50", "echo: saturation, delivered when overloaded", "echo: added latency p99",
+                "direct: realistic, relayed");
         assertThat(report.metrics().get("ours: allocate, failed clients").value()).isZero();
         assertThat(report.charts()).extracting(RunReport.Chart::title).contains(
                 "Saturation ramp: relayed packets/s", "Realistic profile: round trip over time",
