@@ -19,7 +19,7 @@ public record RelayLoad(String relayId, String region, List<String> turnUrls, in
                         long toPeerBitrate, long toClientBitrate, long sentAt, long intervalMillis, boolean leaving) {
     /** The signalling server's endpoint for these reports. */
     public static final String PATH = "/internal/relays/load";
-    private static final String ID = "[A-Za-z0-9._:\\[\\]-]{1,64}";
+    private static final String ID = "[A-Za-z0-9._:-]{1,64}";
 
     public RelayLoad {
         turnUrls = turnUrls == null ? List.of() : List.copyOf(turnUrls);

@@ -234,8 +234,8 @@ public final class RelayApp implements AutoCloseable {
                 urls.add("turns:" + host + ":" + tlsAddress.getPort() + "?transport=tcp");
             }
         }
-        String id = f.relayId().isEmpty() ? "relay-" + external.getHostAddress() + "-" + turnAddress.getPort()
-                : f.relayId();
+        String id = f.relayId().isEmpty() ? ("relay-" + external.getHostAddress() + "-" + turnAddress.getPort())
+                .replaceAll("[^A-Za-z0-9._:-]", "_") : f.relayId();
         return new LoadReporter(new LoadReporter.Identity(id, f.region(), urls, config.quotas().allocationsTotal()),
                 new LoadReporter.Source(allocator::active, metrics::bytesToPeer, metrics::bytesToClient),
                 signedPost(config, f.reportUrl()), f.reportInterval(), Clock.systemUTC());
