@@ -22,6 +22,7 @@ import io.doorstep.signalling.directory.SkillGroup;
 import io.doorstep.signalling.documents.DocumentAccess;
 import io.doorstep.signalling.documents.DocumentDesk;
 import io.doorstep.signalling.media.IceServerProvider;
+import io.doorstep.signalling.media.RelayFleet;
 import io.doorstep.signalling.metrics.SignallingMetrics;
 import io.doorstep.signalling.routing.Dispatcher;
 import io.doorstep.signalling.routing.InMemoryAgentRegistry;
@@ -103,12 +104,14 @@ public final class SignallingApp implements AutoCloseable {
         Dispatcher dispatcher = new Dispatcher(new Dispatcher.Stores(calls, queue, agents, sessions,
                 history.tap(callLog)), directory, catalogue, config, ice, metrics, switchboardThread, clock,
                 documents);
+        RelayFleet relays = new RelayFleet();
         DashboardFeed dashboard = new DashboardFeed(new LiveView.Sources(calls, queue, agents, sessions, directory,
-                catalogue, dispatcher::draining, dispatcher::quality), history, switchboardThread, clock);
+                catalogue, dispatcher::draining, dispatcher::quality, () -> relays.live(clock.millis()).stream()
+                .map(RelayFleet.Relay::dashboard).toList()), history, switchboardThread, clock);
         SessionManager sessionManager = new SessionManager(sessions, dispatcher, config, codec, switchboardThread,
                 clock);
         this.switchboard = new Switchboard(switchboardThread, sessionManager, dispatcher, documents, sessions, config,
-                metrics, codec, clock, dashboard);
+                metrics, codec, clock, dashboard, relays);
         this.server = new SignallingServer(config, Tls.serverContext(config.server().tls()), codec, tokens,
                 switchboard, prometheus, catalogue, metrics, new EventSignature(documentSecret, clock));
     }
