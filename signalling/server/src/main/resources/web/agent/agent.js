@@ -252,8 +252,7 @@ function ended(m) {
   $('notes').value = '';
   $('wrap-ended').textContent = `${t('wrap.ended')} (${t(`ended.${m.cause}`)}) · ${t('wrap.summary', {
     station: state.lastEnded.station, item: state.lastEnded.item, t: duration(state.lastEnded.talkMs) })}`;
-  if (state.agentState === 'wrap_up') showWrapUp();
-  else saveNotes();
+  showWrapUp(); // agent.state follows: wrap_up keeps this view, available or away (no wrap-up) saves and leaves it
 }
 
 function endCall() {
@@ -446,6 +445,7 @@ function documentRow(doc) {
   li.querySelector('.doc-from').textContent = [t(doc.uploadedBy === 'station' ? 'docs.fromStation' : 'docs.fromAgent'),
     doc.device ? t(`device.${doc.device}`) : '', doc.page ? t('docs.page', { n: doc.page }) : ''].filter(Boolean).join(' · ');
   li.querySelector('.doc-open').textContent = t('docs.open');
+  li.querySelector('.thumb').textContent = kindOf(doc);
   return li;
 }
 
@@ -475,6 +475,12 @@ async function readDocument(call, doc, li) {
   } catch (e) {
     if (call === state.call && li.dataset.status !== 'abandoned') badge(li, 'abandoned', t('docs.abandoned'));
   }
+}
+
+/** A short label for a document without a preview yet (or, for the agent's own forms, at all). */
+function kindOf(doc) {
+  const name = `${doc.mediaType || ''} ${doc.filename || ''}`.toLowerCase();
+  return name.includes('pdf') ? 'PDF' : name.includes('png') ? 'PNG' : 'JPG';
 }
 
 function preview(thumb, img, blob) {
