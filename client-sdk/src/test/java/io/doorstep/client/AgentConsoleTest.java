@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.doorstep.client.devices.GeneratedDocuments;
 import io.doorstep.client.devices.Kit;
+import io.doorstep.client.devices.Scan;
 import io.doorstep.client.devices.SimulatedKit;
 import io.doorstep.client.documents.Document;
 import io.doorstep.client.media.CallStats;
@@ -117,6 +118,16 @@ class AgentConsoleTest {
             assertThat(text(row + " .badge")).isEqualTo("SHA-256 已校验");
             assertThat(attribute(row + " .thumb img", "src")).startsWith("blob:");
 
+            // A PDF the station uploads opens in the browser from what the page read and verified.
+            byte[] pdf = GeneratedDocuments.pdf(List.of("Household register, page 2"));
+            Document register = station.upload(new Scan(pdf, "application/pdf", "户口簿-第2页.pdf"), 2, (x, y) -> { })
+                    .get(30, TimeUnit.SECONDS);
+            String pdfRow = "#documents li[data-document='" + register.id() + "']";
+            waitFor(pdfRow + "[data-verified='true'] .doc-open");
+            assertThat(text(pdfRow + " .thumb")).isEqualTo("PDF");
+            assertThat(text(pdfRow + " .doc-from")).isEqualTo("服务站 · 高拍仪 · 第 2 页");
+            assertThat(opensInANewTab(pdfRow + " .doc-open")).startsWith("blob:http://127.0.0.1:");
+
             // The agent asks for an ID-card read: the number shows masked until revealed.
             click("request-idcard");
             waitFor("#idcard");
@@ -143,10 +154,17 @@ class AgentConsoleTest {
                 assertThat(Files.readAllBytes(files.findFirst().orElseThrow())).isEqualTo(form);
             }
             // the form is a document of the call too; its own upload needs no verifying read
-            assertThat(text("#documents-count")).isEqualTo("2");
+            assertThat(text("#documents-count")).isEqualTo("3");
             await("the page reports the call's quality").atMost(WAIT).until(() ->
                     system.metric("doorstep_call_quality_reports_total", "role=\"agent\"") >= 1);
             page().screenshot("agent-console.png");
+            for (int[] screen : new int[][] {{1920, 1080}, {1280, 720}}) {
+                chromium.viewport(screen[0], screen[1]);
+                assertThat((Long) driver.executeScript("const d = document.documentElement;"
+                        + " return Math.max(d.scrollWidth - d.clientWidth, d.scrollHeight - d.clientHeight);"))
+                        .as("the whole console on a %dx%d screen, without scrolling", screen[0], screen[1])
+                        .isLessThanOrEqualTo(0);
+            }
 
             click("mute");
             assertThat(attribute("#mute", "aria-pressed")).isEqualTo("true");
@@ -211,6 +229,18 @@ class AgentConsoleTest {
         } finally {
             line.close();
         }
+    }
+
+    /** Clicks the link and returns the address the new tab opened, then closes that tab. */
+    private static String opensInANewTab(String css) {
+        String console = driver.getWindowHandle();
+        driver.findElement(By.cssSelector(css)).click();
+        page().until("a new tab", () -> driver.getWindowHandles().size() > 1);
+        String tab = driver.getWindowHandles().stream().filter(h -> !h.equals(console)).findFirst().orElseThrow();
+        String url = driver.switchTo().window(tab).getCurrentUrl();
+        driver.close();
+        driver.switchTo().window(console);
+        return url;
     }
 
     /** Video of the station decoded by the SDK, on a connected pair. */

@@ -522,11 +522,21 @@ async function sendToPrint(event) {
     const done = await call.documents.upload(file, { device: 'agent-form', page: 1,
       onProgress: (sent, total) => status('uploading', t('print.uploading', { p: `${Math.round(100 * sent / total)}%` })) });
     li.dataset.document = done.documentId;
+    ownDocument(done.documentId, file);
     await state.client.request('print.request', { callId: call.callId, jobId, documentId: done.documentId, copies });
     status('sent', t('print.sent'));
   } catch (e) {
     status('error', t('print.error', { r: e.code || e.message }));
   }
+}
+
+/** The agent's own upload opens from the file it came from: no need to read it back from the relay. */
+function ownDocument(documentId, file) {
+  const row = document.querySelector(`#documents li[data-document="${CSS.escape(documentId)}"]`);
+  if (!row) return;
+  const open = row.querySelector('.doc-open');
+  open.href = URL.createObjectURL(file);
+  open.hidden = false;
 }
 
 function printResult(m) {

@@ -31,9 +31,14 @@ export class CallMedia extends EventTarget {
     this.previous = null;
     this.samples = 0;
     this.lastQuality = null;
+    // The peer's SDP and ICE are handled one after the other, in order, and only once the connection exists: the
+    // station's offer often arrives while getUserMedia is still asking for the camera.
+    this.ready = new Promise(resolve => { this.becomeReady = resolve; });
+    this.work = this.ready;
+    const inOrder = handle => m => { this.work = this.work.then(() => handle(m)).catch(e => this.failed(e)); };
     this.handlers = {
-      'signal.sdp': m => this.onSdp(m.description),
-      'signal.ice': m => this.onIce(m.candidate),
+      'signal.sdp': inOrder(m => this.onSdp(m.description)),
+      'signal.ice': inOrder(m => this.onIce(m.candidate)),
       'peer.reconnected': () => this.restartIce(),
       'call.connected': m => this.rebuild(m),
       'call.ended': () => this.close(),
@@ -59,10 +64,12 @@ export class CallMedia extends EventTarget {
     }
     if (this.closed) {
       this.stopLocal();
+      this.becomeReady();
       return;
     }
     this.dispatchEvent(new CustomEvent('localstream', { detail: this.localStream }));
     this.createConnection();
+    this.becomeReady();
     this.timer = setInterval(() => this.sample(), QUALITY_INTERVAL_MS);
   }
 
