@@ -203,29 +203,49 @@ class AgentConsoleTest {
     }
 
     @Test
-    void aDroppedConnectionShowsReconnectingAndResumes() throws Exception {
+    void aDropInTheMiddleOfACallShowsReconnectingAndTheCallGoesOn() throws Exception {
         int port = DoorstepSystem.freePort();
-        CuttableProxy line = new CuttableProxy(port, system.signallingPort());
-        try {
+        CuttableProxy line = new CuttableProxy(port, system.signallingPort()); // the agent's network
+        Recorder s = new Recorder();
+        try (TestPatternFeed camera = new TestPatternFeed(320, 240, 15);
+             StationClient station = StationClient.start(system.options("st-chuansha-qizao", Role.STATION).build(),
+                     Kit.NONE, camera, s)) {
             open(URI.create("http://127.0.0.1:" + port + "/agent/"));
             signIn(system.token("ag-huinan-01", Role.AGENT));
             waitFor("body[data-status='online'][data-agent-state='away']");
             click("go-available");
             waitFor("body[data-agent-state='available']");
+            String callId = station.requestCall("PE-001", false).get(10, TimeUnit.SECONDS).callId();
+            waitFor("#offer[data-call='" + callId + "']");
+            assertThat(shown("#offer-priority")).isFalse();
+            click("accept");
+            await("video both ways").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250))
+                    .until(() -> framesDecodedInBrowser() > 10 && decoding(station.stats()));
             assertThat(shown("#banner")).isFalse();
 
             line.close(); // the line goes down: connections reset, nothing answers
             waitFor("body[data-status='reconnecting'] #banner");
             assertThat(text("#banner")).startsWith("与服务器的连接中断，正在重新连接");
+            s.await(Recorder.PeerReconnecting.class);
+            assertThat(shown("#call")).as("the call stays on the screen").isTrue();
             line = new CuttableProxy(port, system.signallingPort());
             waitFor("body[data-status='online']");
             assertThat(shown("#banner")).isFalse();
-            // the session was resumed, not begun afresh: the agent is still available
-            assertThat(attribute("#agent-state", "data-state")).isEqualTo("available");
+            s.await(Recorder.PeerReconnected.class);
+            // the session was resumed, not begun afresh: still busy in the same call, and the video goes on
+            assertThat(attribute("#agent-state", "data-state")).isEqualTo("busy");
+            long before = framesDecodedInBrowser();
+            await("video after the drop").atMost(WAIT).until(() -> framesDecodedInBrowser() > before + 30);
+
+            station.hangUp().get(10, TimeUnit.SECONDS);
+            waitFor("body[data-call-view='wrapup']");
+            assertThat(text("#wrap-ended")).startsWith("通话已结束 (已挂断)");
             driver.findElement(By.id("lang")).click();
             assertThat(text("h1")).isEqualTo("Remote video services · Agent console");
-            assertThat(text("#agent-state")).isEqualTo("Available");
+            assertThat(text("#agent-state")).isEqualTo("Wrap-up");
             driver.findElement(By.id("lang")).click();
+            click("wrap-away");
+            waitFor("body[data-call-view='idle'][data-agent-state='away']");
         } finally {
             line.close();
         }
