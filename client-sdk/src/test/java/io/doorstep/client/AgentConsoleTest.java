@@ -12,6 +12,7 @@ import io.doorstep.client.documents.Document;
 import io.doorstep.client.media.CallStats;
 import io.doorstep.client.media.TestPatternFeed;
 import io.doorstep.protocol.Devices;
+import io.doorstep.protocol.EndReason;
 import io.doorstep.protocol.PrintStatus;
 import io.doorstep.protocol.Role;
 import io.doorstep.protocol.ServerMessage;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -81,7 +83,11 @@ class AgentConsoleTest {
         Path printed = Files.createDirectories(dir.resolve("printed"));
         Kit kit = SimulatedKit.create(400_000, printed, List.of(new Devices.Barcode("MRB-2026-000123", "qr")));
         Recorder s = new Recorder();
-        s.onDeviceRequest = DeviceRequest::perform; // the staff do what the agent asks at once
+        List<String> prompts = new CopyOnWriteArrayList<>();
+        s.onDeviceRequest = request -> { // the staff do what the agent asks at once
+            prompts.add(request.device() + ": " + request.prompt());
+            request.perform();
+        };
         try (TestPatternFeed camera = new TestPatternFeed(320, 240, 15);
              StationClient station = StationClient.start(system.options(DoorstepSystem.STATION, Role.STATION)
                      .build(), kit, camera, s)) {
@@ -110,13 +116,20 @@ class AgentConsoleTest {
                     .until(() -> framesDecodedInBrowser() > 10 && decoding(station.stats()));
             waitFor("#quality:not([data-level='none'])");
 
-            // A scan from the station's document camera: read while it uploads, verified against its SHA-256.
-            Document scan = station.scan(1, (sent, length) -> { }).get(30, TimeUnit.SECONDS);
+            // The agent asks for a scan: the station's document camera takes it, the page reads it while it
+            // uploads and verifies it against its SHA-256.
+            driver.findElement(By.id("prompt")).sendKeys("请扫描户口簿第1页");
+            click("request-scan");
+            Document scan = s.await(Document.class, d -> d.status() == Document.Status.COMPLETED
+                    && d.uploadedBy() == Role.STATION);
+            assertThat(prompts).containsExactly("DOCUMENT_CAMERA: 请扫描户口簿第1页");
+            driver.findElement(By.id("prompt")).clear();
             String row = "#documents li[data-document='" + scan.id() + "']";
             waitFor(row + "[data-verified='true'] .badge.verified");
             assertThat(attribute(row, "data-sha256")).isEqualTo(scan.sha256());
             assertThat(text(row + " .badge")).isEqualTo("SHA-256 已校验");
             assertThat(attribute(row + " .thumb img", "src")).startsWith("blob:");
+            assertThat(shown("#requests li")).as("the request is done").isFalse();
 
             // A PDF the station uploads opens in the browser from what the page read and verified.
             byte[] pdf = GeneratedDocuments.pdf(List.of("Household register, page 2"));
@@ -215,9 +228,17 @@ class AgentConsoleTest {
             waitFor("body[data-status='online'][data-agent-state='away']");
             click("go-available");
             waitFor("body[data-agent-state='available']");
+            // rejected by the only agent of its skill group signed in: the call ends, the agent stays available
+            String rejected = station.requestCall("PE-001", false).get(10, TimeUnit.SECONDS).callId();
+            waitFor("#offer[data-call='" + rejected + "']");
+            assertThat(shown("#offer-priority")).isFalse();
+            click("reject");
+            assertThat(s.await(ServerMessage.CallEnded.class).reason()).isEqualTo(EndReason.REJECTED_BY_ALL);
+            waitFor("body[data-agent-state='available'][data-ringing='false']");
+            assertThat(shown("#offer")).isFalse();
+
             String callId = station.requestCall("PE-001", false).get(10, TimeUnit.SECONDS).callId();
             waitFor("#offer[data-call='" + callId + "']");
-            assertThat(shown("#offer-priority")).isFalse();
             click("accept");
             await("video both ways").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250))
                     .until(() -> framesDecodedInBrowser() > 10 && decoding(station.stats()));

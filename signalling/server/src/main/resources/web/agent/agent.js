@@ -420,6 +420,7 @@ function documentChanged(call, doc) {
     $('documents-empty').hidden = true;
     $('documents-count').textContent = String(call.documents.documents.size);
     if (doc.uploadedBy === 'station') readDocument(call, doc, li);
+    if (doc.device === 'document-camera') requestsDone('document-camera');
   }
   li.dataset.status = doc.status;
   const pct = doc.length ? Math.min(100, Math.round(100 * (doc.offset || 0) / doc.length)) : 0;
