@@ -11,6 +11,7 @@ import io.doorstep.client.devices.SimulatedKit;
 import io.doorstep.client.documents.Document;
 import io.doorstep.client.media.CallStats;
 import io.doorstep.client.media.TestPatternFeed;
+import io.doorstep.protocol.AgentState;
 import io.doorstep.protocol.Devices;
 import io.doorstep.protocol.EndReason;
 import io.doorstep.protocol.PrintStatus;
@@ -213,6 +214,22 @@ class AgentConsoleTest {
         signIn(system.token(DoorstepSystem.AGENT, Role.STATION));
         waitFor("body[data-status='refused']");
         assertThat(text("#signin-error")).isEqualTo("此工作台仅限坐席：该令牌不是坐席角色。");
+    }
+
+    @Test
+    void signingInElsewhereTakesTheSessionOverAndThePageDoesNotFightBack() throws Exception {
+        signIn(system.token("ag-shuyuan-01", Role.AGENT));
+        waitFor("body[data-status='online']");
+        Recorder elsewhere = new Recorder();
+        try (AgentClient other = AgentClient.start(system.options("ag-shuyuan-01", Role.AGENT).build(), elsewhere)) {
+            elsewhere.await(Recorder.SignedIn.class);
+            waitFor("body[data-status='refused'] #signin-error");
+            assertThat(text("#signin-error")).isEqualTo("该坐席已在其他地方登录，本页面已退出。");
+            Thread.sleep(2_000); // a page that reconnected by itself would take the session back by now
+            assertThat(other.setState(AgentState.AVAILABLE).get(10, TimeUnit.SECONDS)).as("still the session's owner")
+                    .isEqualTo(AgentState.AVAILABLE);
+            assertThat(shown("#signin")).isTrue();
+        }
     }
 
     @Test
