@@ -19,10 +19,13 @@ import io.doorstep.protocol.Role;
 import io.doorstep.protocol.ServerMessage;
 import io.doorstep.testsupport.HeadlessChromium;
 import io.doorstep.testsupport.PageProbe;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -50,6 +53,7 @@ class AgentConsoleTest {
     static Path dir;
 
     private static DoorstepSystem system;
+    private static CuttableProxy documentsLine;
     private static HeadlessChromium chromium;
     private static ChromeDriver driver;
 
@@ -57,19 +61,26 @@ class AgentConsoleTest {
     static void start() throws Exception {
         assumeTrue(HeadlessChromium.installed(), "skipped: no Chromium at " + HeadlessChromium.CHROMIUM
                 + " (apt-get install chromium chromium-driver; scripts/test-env.sh installs both)");
-        // a wrap-up long enough to write the after-call notes in
-        system = DoorstepSystem.start(Map.of("DOORSTEP_ROUTING_WRAP_UP", "30s"));
+        // a wrap-up long enough to write the after-call notes in; the document relay reached through a line that
+        // can be cut, as a village uplink is
+        int documentsLinePort = DoorstepSystem.freePort();
+        system = DoorstepSystem.start(Map.of("DOORSTEP_ROUTING_WRAP_UP", "30s",
+                "DOORSTEP_DOCUMENTS_URL", "http://127.0.0.1:" + documentsLinePort + "/files/"));
+        documentsLine = new CuttableProxy(documentsLinePort, system.documentsPort());
         chromium = HeadlessChromium.start(dir.resolve("chromium"));
         driver = chromium.driver();
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         if (chromium != null) {
             chromium.close();
         }
         if (system != null) {
             system.close();
+        }
+        if (documentsLine != null) {
+            documentsLine.close();
         }
     }
 
@@ -167,8 +178,21 @@ class AgentConsoleTest {
             try (var files = Files.list(printed)) {
                 assertThat(Files.readAllBytes(files.findFirst().orElseThrow())).isEqualTo(form);
             }
-            // the form is a document of the call too; its own upload needs no verifying read
-            assertThat(text("#documents-count")).isEqualTo("3");
+            // A 2 MB form while the line drops in the middle of its upload: the page asks the relay where the
+            // upload got to (tus HEAD) and goes on from there; the station prints it whole.
+            byte[] big = GeneratedDocuments.jpeg(2_000_000, 7);
+            Path bigFile = dir.resolve("户籍证明.jpg");
+            Files.write(bigFile, big);
+            documentsLine.cutAfterUpstreamBytes(700_000);
+            driver.findElement(By.id("print-file")).sendKeys(bigFile.toString());
+            click("print-send");
+            waitFor("#print-jobs li[data-job='job-2'][data-status='printed']");
+            assertThat(s.await(Recorder.Printed.class).status()).isEqualTo(PrintStatus.PRINTED);
+            try (var files = Files.list(printed)) {
+                assertThat(files.map(AgentConsoleTest::read)).hasSize(2).anyMatch(bytes -> Arrays.equals(bytes, big));
+            }
+            // the forms are documents of the call too; the page's own uploads need no verifying read
+            assertThat(text("#documents-count")).isEqualTo("4");
             await("the page reports the call's quality").atMost(WAIT).until(() ->
                     system.metric("doorstep_call_quality_reports_total", "role=\"agent\"") >= 1);
             page().screenshot("agent-console.png");
@@ -286,6 +310,14 @@ class AgentConsoleTest {
             waitFor("body[data-call-view='idle'][data-agent-state='away']");
         } finally {
             line.close();
+        }
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

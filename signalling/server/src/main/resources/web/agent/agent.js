@@ -538,6 +538,7 @@ function ownDocument(documentId, file) {
   const open = row.querySelector('.doc-open');
   open.href = URL.createObjectURL(file);
   open.hidden = false;
+  if (file.type.startsWith('image/')) preview(row.querySelector('.thumb'), null, file);
 }
 
 function printResult(m) {
