@@ -15,8 +15,7 @@ import io.doorstep.signalling.RelayEnvironment;
 import io.doorstep.signalling.TestServer;
 import io.doorstep.signalling.WsClient;
 import io.doorstep.testsupport.HeadlessChromium;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.doorstep.testsupport.PageProbe;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -27,7 +26,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
@@ -46,6 +44,7 @@ class DashboardPageTest {
     private static TestServer server;
     private static HeadlessChromium chromium;
     private static ChromeDriver driver;
+    private static PageProbe page;
 
     @BeforeAll
     static void start() throws Exception {
@@ -55,6 +54,7 @@ class DashboardPageTest {
                 SECRET));
         chromium = HeadlessChromium.start(dir.resolve("chromium"));
         driver = chromium.driver();
+        page = new PageProbe(driver, WAIT);
     }
 
     @AfterAll
@@ -70,9 +70,7 @@ class DashboardPageTest {
     @BeforeEach
     void freshPage() {
         chromium.viewport(1280, 720);
-        driver.get(server.httpUri("/dashboard/").toString());
-        driver.executeScript("sessionStorage.clear(); localStorage.clear();");
-        driver.get(server.httpUri("/dashboard/").toString());
+        page.openFresh(server.httpUri("/dashboard/"));
     }
 
     @Test
@@ -127,7 +125,7 @@ class DashboardPageTest {
             assertThat(text("#kpi-answered .value")).isEqualTo("1");
             assertThat((Long) driver.executeScript("return document.querySelectorAll('#calls tbody tr').length;"))
                     .isEqualTo(3);
-            screenshot();
+            page.screenshot("dashboard.png");
 
             lianmin.send(new ClientMessage.CallHangup(null, callId, null));
             waitGone("#calls tr[data-call='" + callId + "']");
@@ -196,43 +194,23 @@ class DashboardPageTest {
         driver.findElement(By.id("signin-button")).click();
     }
 
-    /**
-     * The rendered text of the first element matching {@code css}, read in one script: the page redraws every
-     * second, so an element found by one WebDriver call may be gone by the next.
-     */
     private static String text(String css) {
-        return (String) driver.executeScript("const e = document.querySelector(arguments[0]);"
-                + " return e ? e.innerText.trim() : null;", css);
+        return page.text(css);
     }
 
     private static String attribute(String css, String name) {
-        return (String) driver.executeScript("const e = document.querySelector(arguments[0]);"
-                + " return e ? e.getAttribute(arguments[1]) : null;", css, name);
+        return page.attribute(css, name);
     }
 
     private static boolean shown(String css) {
-        return (Boolean) driver.executeScript("const e = document.querySelector(arguments[0]);"
-                + " return !!e && e.getClientRects().length > 0;", css);
+        return page.shown(css);
     }
 
     private static void waitFor(String css) {
-        await("shown: " + css).atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> shown(css));
+        page.waitFor(css);
     }
 
     private static void waitGone(String css) {
-        await("gone: " + css).atMost(WAIT).pollInterval(Duration.ofMillis(100))
-                .until(() -> driver.findElements(By.cssSelector(css)).isEmpty());
-    }
-
-    /** The page as the run left it, into the docs (the repository root is found from the module's directory). */
-    private static void screenshot() throws IOException {
-        Path root = Path.of("").toAbsolutePath();
-        while (root != null && !Files.exists(root.resolve("docs/protocol.md"))) {
-            root = root.getParent();
-        }
-        assertThat(root).as("repository root").isNotNull();
-        Path file = root.resolve("docs/screenshots/dashboard.png");
-        Files.createDirectories(file.getParent());
-        Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+        page.waitGone(css);
     }
 }
