@@ -55,6 +55,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -73,6 +74,7 @@ public final class RelayApp implements AutoCloseable {
     private final DocumentEventSender documentEvents;
     private final Allocator allocator;
     private final RelayMetrics metrics;
+    private final AtomicBoolean closed = new AtomicBoolean();
     private LoadReporter loadReporter;
     private Channel metricsChannel;
     private InetSocketAddress turnAddress;
@@ -182,6 +184,9 @@ public final class RelayApp implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
         if (loadReporter != null) {
             loadReporter.close();
         }

@@ -84,6 +84,8 @@ class ProtocolCodecTest {
                 new ServerMessage.CallEnded("x1", "c-abc", EndReason.REJECTED_BY_ALL, "ALL_REJECTED", Role.AGENT),
                 new ServerMessage.PeerReconnecting("c-abc", 60_000),
                 new ServerMessage.PeerReconnected("c-abc"),
+                new ServerMessage.CallRelayMoved("c-abc", List.of(new IceServer(
+                        List.of("turn:198.51.100.9:3478?transport=udp"), "1700003600:c-abc:station", "cGFzcw=="))),
                 new ServerMessage.AgentStateChanged("st1", AgentState.WRAP_UP, "CALL_ENDED", 1_700_000_030_000L),
                 new ServerMessage.Sdp("c-abc", new SessionDescription("answer", "v=0")),
                 new ServerMessage.Ice("c-abc", new IceCandidate("", null, 0, null)),

@@ -22,7 +22,9 @@ import io.doorstep.signalling.directory.SkillGroup;
 import io.doorstep.signalling.documents.DocumentAccess;
 import io.doorstep.signalling.documents.DocumentDesk;
 import io.doorstep.signalling.media.IceServerProvider;
+import io.doorstep.signalling.media.RelayAssignments;
 import io.doorstep.signalling.media.RelayFleet;
+import io.doorstep.signalling.media.RelaySelection;
 import io.doorstep.signalling.metrics.SignallingMetrics;
 import io.doorstep.signalling.routing.Dispatcher;
 import io.doorstep.signalling.routing.InMemoryAgentRegistry;
@@ -89,9 +91,12 @@ public final class SignallingApp implements AutoCloseable {
         this.switchboardThread = new DefaultEventExecutor(new DefaultThreadFactory("switchboard"));
         this.callLog = new JsonLinesCallLog(config.callLogFile(), config.callLog().fsync());
         InMemorySessionDirectory sessions = new InMemorySessionDirectory();
+        RelayFleet relays = new RelayFleet();
+        switchboardThread.scheduleAtFixedRate(() -> relays.sweep(clock.millis()), 1, 1, TimeUnit.SECONDS);
         IceServerProvider ice = new IceServerProvider(config.media().iceServers(),
                 Secrets.load(config.media().turnSecret(), config.dataDir(), "turn-secret"),
-                config.media().turnCredentialTtl(), clock);
+                config.media().turnCredentialTtl(), clock,
+                new RelayAssignments(relays, RelaySelection.parse(config.media().relaySelection())));
         InMemoryCallStore calls = new InMemoryCallStore();
         byte[] documentSecret = Secrets.load(config.documents().tokenSecret(), config.dataDir(), "document-secret");
         DocumentDesk documents = new DocumentDesk(new DocumentAccess(new DocumentTokens(documentSecret, clock),
@@ -104,7 +109,6 @@ public final class SignallingApp implements AutoCloseable {
         Dispatcher dispatcher = new Dispatcher(new Dispatcher.Stores(calls, queue, agents, sessions,
                 history.tap(callLog)), directory, catalogue, config, ice, metrics, switchboardThread, clock,
                 documents);
-        RelayFleet relays = new RelayFleet();
         DashboardFeed dashboard = new DashboardFeed(new LiveView.Sources(calls, queue, agents, sessions, directory,
                 catalogue, dispatcher::draining, dispatcher::quality, () -> relays.live(clock.millis()).stream()
                 .map(RelayFleet.Relay::dashboard).toList()), history, switchboardThread, clock);

@@ -2,6 +2,7 @@ package io.doorstep.signalling.config;
 
 import io.doorstep.config.Check;
 import io.doorstep.config.ConfigLoader;
+import io.doorstep.signalling.media.RelaySelection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -74,8 +75,9 @@ public record SignallingConfig(Server server, Path dataDir, Directory directory,
     }
 
     public record Media(List<String> iceServers, String turnSecret, Duration turnCredentialTtl,
-                        String stationIceTransportPolicy, String agentIceTransportPolicy) {
+                        String stationIceTransportPolicy, String agentIceTransportPolicy, String relaySelection) {
         public Media {
+            RelaySelection.parse(relaySelection);
             iceServers = List.copyOf(iceServers);
             for (String url : iceServers) {
                 Check.that(url.matches("(stun|stuns|turn|turns):[^\\s]+"), "media.ice-servers",
@@ -90,7 +92,8 @@ public record SignallingConfig(Server server, Path dataDir, Directory directory,
 
         @Override
         public String toString() {
-            return "Media[iceServers=" + iceServers + ", turnSecret=<hidden>, ttl=" + turnCredentialTtl + "]";
+            return "Media[iceServers=" + iceServers + ", turnSecret=<hidden>, ttl=" + turnCredentialTtl
+                    + ", relaySelection=" + relaySelection + "]";
         }
     }
 

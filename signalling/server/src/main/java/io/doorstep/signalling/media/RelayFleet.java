@@ -7,6 +7,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.ObjLongConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +34,17 @@ public final class RelayFleet {
     }
 
     private final Map<String, Relay> relays = new HashMap<>();
+    private ObjLongConsumer<String> gone = (relayId, now) -> { };
+
+    /** Who to tell (with the relay's id and the time) when a relay is gone, having left or stopped reporting. */
+    public void onGone(ObjLongConsumer<String> listener) {
+        this.gone = listener;
+    }
+
+    /** A live relay's latest report, as of the last sweep. */
+    public Optional<Relay> get(String relayId) {
+        return Optional.ofNullable(relays.get(relayId));
+    }
 
     /** Takes a report; one older than the report held (a replay, or overtaken in flight) changes nothing. */
     public void report(RelayLoad load, long now) {
@@ -43,6 +56,7 @@ public final class RelayFleet {
             if (held != null) {
                 relays.remove(load.relayId());
                 log.info("relay left relay={}", load.relayId());
+                gone.accept(load.relayId(), now);
             }
             return;
         }
@@ -52,19 +66,21 @@ public final class RelayFleet {
         relays.put(load.relayId(), new Relay(load, now));
     }
 
-    /** The live relays by id; those whose reports stopped are forgotten (and logged) here. */
+    /** The live relays by id, after a {@link #sweep}. */
     public List<Relay> live(long now) {
-        List<Relay> live = new ArrayList<>(relays.size());
-        for (var it = relays.values().iterator(); it.hasNext(); ) {
-            Relay r = it.next();
-            if (r.expired(now)) {
-                it.remove();
-                log.warn("relay gone: no report for {} ms relay={}", now - r.receivedAt(), r.load().relayId());
-            } else {
-                live.add(r);
-            }
-        }
+        sweep(now);
+        List<Relay> live = new ArrayList<>(relays.values());
         live.sort(Comparator.comparing(r -> r.load().relayId()));
         return live;
+    }
+
+    /** Forgets the relays whose reports stopped, logs each, and tells the listener. Run every second or so. */
+    public void sweep(long now) {
+        List<Relay> expired = relays.values().stream().filter(r -> r.expired(now)).toList();
+        for (Relay r : expired) {
+            relays.remove(r.load().relayId());
+            log.warn("relay gone: no report for {} ms relay={}", now - r.receivedAt(), r.load().relayId());
+        }
+        expired.forEach(r -> gone.accept(r.load().relayId(), now));
     }
 }

@@ -8,9 +8,7 @@ import io.doorstep.protocol.ClientMessage;
 import io.doorstep.protocol.Devices;
 import io.doorstep.protocol.Role;
 import io.doorstep.protocol.ServerMessage;
-import io.doorstep.relay.config.RelayConfig;
 import io.doorstep.relay.server.RelayApp;
-import io.doorstep.relays.RelayLoad;
 import io.doorstep.signalling.RelayEnvironment;
 import io.doorstep.signalling.TestServer;
 import io.doorstep.signalling.WsClient;
@@ -168,19 +166,7 @@ class DashboardPageTest {
 
     /** A real relay reporting its load to the server every second. */
     private static RelayApp reportingRelay() throws Exception {
-        Map<String, String> env = RelayEnvironment.of(dir.resolve("relay").toString(), 0, SECRET);
-        env.put("DOORSTEP_FLEET_REPORT_URL", server.httpUri(RelayLoad.PATH).toString());
-        env.put("DOORSTEP_FLEET_REPORT_INTERVAL", "1s");
-        env.put("DOORSTEP_FLEET_RELAY_ID", "relay-pudong-1");
-        env.put("DOORSTEP_FLEET_REGION", "川沙新镇");
-        RelayApp relay = new RelayApp(RelayConfig.load(null, env));
-        try {
-            relay.start();
-            return relay;
-        } catch (RuntimeException | InterruptedException e) {
-            relay.close();
-            throw e;
-        }
+        return RelayEnvironment.reportingRelay(server, dir.resolve("relay"), SECRET, "relay-pudong-1", "川沙新镇");
     }
 
     private static String request(WsClient station, String item, boolean priority) {

@@ -7,7 +7,6 @@ import io.doorstep.protocol.ClientMessage;
 import io.doorstep.protocol.Dashboard;
 import io.doorstep.protocol.Role;
 import io.doorstep.protocol.ServerMessage;
-import io.doorstep.relay.config.RelayConfig;
 import io.doorstep.relay.server.RelayApp;
 import io.doorstep.relays.RelayLoad;
 import io.doorstep.signalling.RelayEnvironment;
@@ -47,24 +46,14 @@ class RelayLoadDashboardTest {
 
     @Test
     void aReportingRelayShowsOnTheDashboardUntilItLeaves() throws Exception {
-        Map<String, String> env = RelayEnvironment.of(dir.toString(), 0, SECRET);
-        env.put("DOORSTEP_FLEET_REPORT_URL", server.httpUri(RelayLoad.PATH).toString());
-        env.put("DOORSTEP_FLEET_REPORT_INTERVAL", "1s");
-        env.put("DOORSTEP_FLEET_RELAY_ID", "relay-chuansha-1");
-        env.put("DOORSTEP_FLEET_REGION", "川沙新镇");
-        env.put("DOORSTEP_QUOTAS_ALLOCATIONS_TOTAL", "300");
         try (WsClient operator = server.signIn("op-test-01", Role.OPERATOR)) {
             operator.send(new ClientMessage.DashboardSubscribe("d1"));
             assertThat(operator.await(ServerMessage.DashboardSnapshot.class).live().relays()).isEmpty();
 
-            RelayApp relay = new RelayApp(RelayConfig.load(null, env));
-            try {
-                relay.start();
+            try (RelayApp relay = RelayEnvironment.reportingRelay(server, dir, SECRET, "relay-chuansha-1", "川沙新镇")) {
                 Dashboard.Live joined = DashboardFeedTest.awaitLive(operator, l -> !l.relays().isEmpty());
                 assertThat(joined.relays()).containsExactly(
-                        new Dashboard.Relay("relay-chuansha-1", "川沙新镇", 0, 300, 0, 0));
-            } finally {
-                relay.close();
+                        new Dashboard.Relay("relay-chuansha-1", "川沙新镇", 0, 5000, 0, 0));
             }
             assertThat(DashboardFeedTest.awaitLive(operator, l -> l.relays().isEmpty()).relays())
                     .as("gone at once: it said it was leaving").isEmpty();
