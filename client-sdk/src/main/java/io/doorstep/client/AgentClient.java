@@ -44,7 +44,7 @@ public final class AgentClient implements AutoCloseable {
 
     /** Connects an agent console with media: {@code video} (its webcam, or any {@code VideoFeed}) goes out. */
     public static AgentClient start(ClientOptions options, VideoFeed video, AgentListener listener) {
-        return start(options, listener, new WebRtcMedia(video, options.statsInterval()));
+        return start(options, listener, new WebRtcMedia(video, options));
     }
 
     static AgentClient start(ClientOptions options, AgentListener listener, CallMedia.Factory media) {

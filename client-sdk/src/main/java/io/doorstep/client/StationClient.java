@@ -52,7 +52,7 @@ public final class StationClient implements AutoCloseable {
      * {@code VideoFeed}) goes out in every call, with the engine's audio; the peer's video comes to the listener.
      */
     public static StationClient start(ClientOptions options, Kit kit, VideoFeed video, StationListener listener) {
-        return start(options, kit, listener, new WebRtcMedia(video, options.statsInterval()));
+        return start(options, kit, listener, new WebRtcMedia(video, options));
     }
 
     static StationClient start(ClientOptions options, Kit kit, StationListener listener, CallMedia.Factory media) {

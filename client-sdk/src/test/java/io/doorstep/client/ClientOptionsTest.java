@@ -21,14 +21,16 @@ class ClientOptionsTest {
         assertThat(o.pongTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(o.statsInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(o.uploadChunkBytes()).isEqualTo(256 * 1024);
+        assertThat(o.insecureTurnTls()).as("TURN/TLS certificates checked").isFalse();
         assertThat(o.token().get()).isEqualTo("t");
     }
 
     @Test
     void mutateChangesOnlyWhatIsSet() {
-        ClientOptions o = ClientOptions.builder(SERVER, "t").relayOnly(true).build();
+        ClientOptions o = ClientOptions.builder(SERVER, "t").relayOnly(true).insecureTurnTls(true).build();
         ClientOptions p = o.mutate().requestTimeout(Duration.ofSeconds(3)).build();
         assertThat(p.relayOnly()).isTrue();
+        assertThat(p.insecureTurnTls()).isTrue();
         assertThat(p.requestTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(p.mutate().build()).isEqualTo(p);
     }

@@ -2,6 +2,7 @@ package io.doorstep.client.internal.media;
 
 import dev.onvoid.webrtc.PeerConnectionFactory;
 import dev.onvoid.webrtc.media.audio.HeadlessAudioDeviceModule;
+import io.doorstep.client.ClientOptions;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
@@ -30,21 +31,43 @@ public final class MediaEngine implements AutoCloseable {
 
     private final HeadlessAudioDeviceModule audio;
     private final PeerConnectionFactory factory;
+    private final Config config;
     private final ScheduledExecutorService thread;
     private final Thread mediaThread;
     private final Set<MediaSession> sessions = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private MediaEngine(HeadlessAudioDeviceModule audio, PeerConnectionFactory factory,
+    /**
+     * How the engine's sessions behave.
+     *
+     * @param insecureTurnTls accept any certificate from a {@code turns:} relay (a development relay's self-signed
+     *                        one): libwebrtc checks TURN/TLS certificates against its own built-in CA roots, not the
+     *                        system's or Java's, so nothing else can make it trust a private certificate
+     */
+    public record Config(boolean insecureTurnTls) {
+        public static final Config DEFAULT = new Config(false);
+
+        public static Config of(ClientOptions options) {
+            return new Config(options.insecureTurnTls());
+        }
+    }
+
+    private MediaEngine(HeadlessAudioDeviceModule audio, PeerConnectionFactory factory, Config config,
                         ScheduledExecutorService thread, Thread mediaThread) {
         this.audio = audio;
         this.factory = factory;
+        this.config = config;
         this.thread = thread;
         this.mediaThread = mediaThread;
     }
 
-    /** Loads the native library (unpacked into java.io.tmpdir on first use) and starts the audio module. */
+    /** {@link #create(Config)} with {@link Config#DEFAULT}. */
     public static MediaEngine create() {
+        return create(Config.DEFAULT);
+    }
+
+    /** Loads the native library (unpacked into java.io.tmpdir on first use) and starts the audio module. */
+    public static MediaEngine create(Config config) {
         ScheduledExecutorService thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "doorstep-media");
             t.setDaemon(true);
@@ -61,7 +84,7 @@ public final class MediaEngine implements AutoCloseable {
                 audio.startRecording();
                 audio.setAudioSource(new Tone());
                 log.info("media engine started");
-                return new MediaEngine(audio, factory, thread, Thread.currentThread());
+                return new MediaEngine(audio, factory, config, thread, Thread.currentThread());
             });
         } catch (RuntimeException e) {
             thread.shutdownNow();
@@ -76,6 +99,10 @@ public final class MediaEngine implements AutoCloseable {
 
     PeerConnectionFactory factory() {
         return factory;
+    }
+
+    Config config() {
+        return config;
     }
 
     ScheduledExecutorService thread() {
