@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
 final class DocumentRelay {
     private static final Logger log = LoggerFactory.getLogger(DocumentRelay.class);
     private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
-    private static final int TOMBSTONES = 10_000;
 
     private final RelayConfig.Documents config;
     private final DocumentTokens tokens;
@@ -41,12 +40,8 @@ final class DocumentRelay {
     private final Clock clock;
     private final Map<DocumentId, Upload> uploads = new ConcurrentHashMap<>();
     private final Map<String, Long> callBytes = new ConcurrentHashMap<>();
-    private final Map<DocumentId, Boolean> tombstones = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<DocumentId, Boolean> eldest) {
-            return size() > TOMBSTONES;
-        }
-    };
+    /** Deleted documents and when, kept (also on disk) for {@code retention}: they answer 410, not 404. */
+    private final Map<DocumentId, Instant> tombstones = new ConcurrentHashMap<>();
 
     DocumentRelay(RelayConfig.Documents config, DocumentTokens tokens, DocumentStore store, DiskExecutors disk,
                   DocumentListener listener, DocumentMetrics metrics, Clock clock) {
@@ -83,16 +78,17 @@ final class DocumentRelay {
         }
     }
 
-    /** The document {@code id} names: 404 when there never was one, 410 when it was deleted. */
+    /**
+     * The document {@code id} names: 410 when it was deleted (within {@code retention} of its deletion, also after
+     * a restart), 404 when there never was one or its deletion is older.
+     */
     Upload find(DocumentId id) {
         Upload u = uploads.get(id);
         if (u != null && u.state != Upload.State.GONE) {
             return u;
         }
-        synchronized (tombstones) {
-            if (u != null || tombstones.containsKey(id)) {
-                throw DocumentError.GONE.with("the document was deleted or its upload abandoned");
-            }
+        if (u != null || tombstones.containsKey(id)) {
+            throw DocumentError.GONE.with("the document was deleted or its upload abandoned");
         }
         throw DocumentError.NOT_FOUND.with("no such document");
     }
@@ -307,17 +303,16 @@ final class DocumentRelay {
         }
         boolean unfinished = u.state != Upload.State.COMPLETE;
         u.state = Upload.State.GONE;
+        Instant now = clock.instant();
+        tombstones.put(u.id, now);
         uploads.remove(u.id);
-        synchronized (tombstones) {
-            tombstones.put(u.id, Boolean.TRUE);
-        }
         release(u.callId, u.length);
         if (u.writer != null) {
             u.writer.fail(DocumentError.GONE.with("the upload was " + reason));
         }
         wake(u);
         try {
-            store.delete(u.id);
+            store.delete(u.id, new Tombstone(u.id.value(), reason, now.toEpochMilli()));
         } catch (IOException e) {
             log.error("document {}: cannot delete its files: {}", u.id, e.toString());
         }
@@ -331,7 +326,9 @@ final class DocumentRelay {
     /** Loads the documents on disk (at start-up, before the port opens): partial uploads can be resumed. */
     void recover() throws IOException {
         Instant now = clock.instant();
-        for (StoredDocument d : store.loadAll()) {
+        DocumentStore.Contents contents = store.loadAll();
+        contents.gone().forEach(t -> tombstones.put(new DocumentId(t.id()), Instant.ofEpochMilli(t.deletedAt())));
+        for (StoredDocument d : contents.documents()) {
             DocumentId id = new DocumentId(d.id());
             Upload u = Upload.restore(d, store.size(id), disk.of(id));
             u.lastWrite = now;
@@ -356,9 +353,14 @@ final class DocumentRelay {
         }
     }
 
-    /** Ends expired unfinished uploads and deletes documents past their retention. */
+    /** Ends expired unfinished uploads, deletes documents past their retention and forgets old tombstones. */
     void sweep() {
         Instant now = clock.instant();
+        tombstones.forEach((id, deletedAt) -> {
+            if (!deletedAt.plus(config.retention()).isAfter(now) && tombstones.remove(id, deletedAt)) {
+                disk.of(id).execute(() -> forget(id));
+            }
+        });
         for (Upload u : uploads.values()) {
             if (u.state == Upload.State.COMPLETE && !u.completedAt.plus(config.retention()).isAfter(now)) {
                 u.executor.execute(() -> remove(u, "retention"));
@@ -369,6 +371,14 @@ final class DocumentRelay {
                     }
                 });
             }
+        }
+    }
+
+    private void forget(DocumentId id) {
+        try {
+            store.forget(id);
+        } catch (IOException e) {
+            log.error("document {}: cannot delete its tombstone: {}", id, e.toString());
         }
     }
 }
