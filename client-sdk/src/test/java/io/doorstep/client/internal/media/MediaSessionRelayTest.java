@@ -44,7 +44,7 @@ class MediaSessionRelayTest {
     static void startRelayAndEngines() throws InterruptedException, IOException {
         relay = TurnRelay.start(dir);
         // The relay's TURN/TLS certificate is a development one, self-signed, as ./doorstep cert makes it.
-        MediaEngine.Config trustingDevCertificate = new MediaEngine.Config(true);
+        MediaEngine.Config trustingDevCertificate = new MediaEngine.Config(true, false);
         stationEngine = MediaEngine.create(trustingDevCertificate);
         agentEngine = MediaEngine.create(trustingDevCertificate);
     }
