@@ -50,9 +50,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The media of one call: a WebRTC peer connection carrying local audio (the engine's generated tone) and video (a
- * {@link VideoFeed}) out, and the peer's audio and video in. SDP and ICE go out through a {@link Signaller} and come
- * back through {@link #remoteDescription} and {@link #remoteCandidate}; the initiator makes the offers.
+ * The media of one call: a WebRTC peer connection carrying local audio (the engine's microphone or generated tone)
+ * and video (a {@link VideoFeed}) out, and the peer's audio and video in. SDP and ICE go out through a
+ * {@link Signaller} and come back through {@link #remoteDescription} and {@link #remoteCandidate}; the initiator makes
+ * the offers.
  *
  * <p>All state lives on the engine's media thread. The public methods hand their work to it and return at once
  * (except {@link #close}, which waits for the teardown); WebRTC's callbacks arrive on native threads and do nothing
