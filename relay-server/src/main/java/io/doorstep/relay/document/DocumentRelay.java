@@ -42,6 +42,8 @@ final class DocumentRelay {
     private final Map<String, Long> callBytes = new ConcurrentHashMap<>();
     /** Deleted documents and when, kept (also on disk) for {@code retention}: they answer 410, not 404. */
     private final Map<DocumentId, Instant> tombstones = new ConcurrentHashMap<>();
+    /** Calls the signalling server said have ended, and when, kept for {@code retention}: see {@link #callEnded}. */
+    private final Map<String, Instant> endedCalls = new ConcurrentHashMap<>();
 
     DocumentRelay(RelayConfig.Documents config, DocumentTokens tokens, DocumentStore store, DiskExecutors disk,
                   DocumentListener listener, DocumentMetrics metrics, Clock clock) {
@@ -130,6 +132,7 @@ final class DocumentRelay {
         DocumentId id = DocumentId.random();
         Upload u = new Upload(id, token.callId(), length, metadata,
                 new DocumentParty(token.subject(), token.role()), clock.instant(), disk.of(id));
+        u.callEndedAt = endedCalls.get(u.callId); // a document token outlives its call by up to its lifetime
         uploads.put(id, u);
         CompletableFuture<Void> persisted = new CompletableFuture<>();
         u.executor.execute(() -> persist(u, persisted));
@@ -353,7 +356,44 @@ final class DocumentRelay {
         }
     }
 
-    /** Ends expired unfinished uploads, deletes documents past their retention and forgets old tombstones. */
+    /**
+     * The signalling server says {@code callId} ended at {@code endedAt}: the retention of its documents counts from
+     * then. Recorded with each of its documents (not synced: if a crash loses it, {@code call-end-wait} still bounds
+     * how long the document stays), and remembered for documents the call's parties create afterwards.
+     */
+    void callEnded(String callId, Instant endedAt) {
+        if (endedCalls.putIfAbsent(callId, endedAt) != null) {
+            return; // told again (a retry after a lost answer): the first end stands
+        }
+        for (Upload u : uploads.values()) {
+            if (u.callId.equals(callId)) {
+                u.executor.execute(() -> recordCallEnd(u, endedAt));
+            }
+        }
+    }
+
+    /** On the document's thread. */
+    private void recordCallEnd(Upload u, Instant endedAt) {
+        if (u.state == Upload.State.GONE || u.callEndedAt != null) {
+            return;
+        }
+        u.callEndedAt = endedAt;
+        try {
+            store.save(u.stored(), false);
+        } catch (IOException e) {
+            log.error("document {}: cannot record its call's end: {}", u.id, e.toString());
+        }
+    }
+
+    /** When a completed document's retention starts: its call's end, or call-end-wait after it completed. */
+    private Instant retainedFrom(Upload u) {
+        return u.callEndedAt != null ? u.callEndedAt : u.completedAt.plus(config.callEndWait());
+    }
+
+    /**
+     * Ends expired unfinished uploads, deletes documents past their retention and forgets old tombstones and call
+     * ends.
+     */
     void sweep() {
         Instant now = clock.instant();
         tombstones.forEach((id, deletedAt) -> {
@@ -361,8 +401,9 @@ final class DocumentRelay {
                 disk.of(id).execute(() -> forget(id));
             }
         });
+        endedCalls.values().removeIf(endedAt -> !endedAt.plus(config.retention()).isAfter(now));
         for (Upload u : uploads.values()) {
-            if (u.state == Upload.State.COMPLETE && !u.completedAt.plus(config.retention()).isAfter(now)) {
+            if (u.state == Upload.State.COMPLETE && !retainedFrom(u).plus(config.retention()).isAfter(now)) {
                 u.executor.execute(() -> remove(u, "retention"));
             } else if (u.state == Upload.State.UPLOADING && !expiresAt(u).isAfter(now)) {
                 u.executor.execute(() -> {

@@ -402,7 +402,10 @@ class DocumentServerTest {
         await().atMost(WAIT).until(() -> docs.send("HEAD", stalled, later, Map.of(), null).statusCode() == 410);
         assertThat(docs.send("HEAD", done, later, Map.of(), null).statusCode()).isEqualTo(200);
 
-        docs.clock.advance(TestDocuments.RETENTION);
+        // No call end heard: retention counts from call-end-wait after completion.
+        docs.clock.advance(TestDocuments.CALL_END_WAIT.plus(TestDocuments.RETENTION).minus(TestDocuments.EXPIRY));
+        assertThat(docs.send("HEAD", done, docs.station(CALL), Map.of(), null).statusCode()).isEqualTo(200);
+        docs.clock.advance(TestDocuments.EXPIRY);
         String fresh = docs.station(CALL);
         await().atMost(WAIT).until(() -> docs.send("HEAD", done, fresh, Map.of(), null).statusCode() == 410);
         // Nothing of the documents; the expired upload's tombstone has aged past the retention period too.
@@ -417,12 +420,52 @@ class DocumentServerTest {
                         "abandoned " + stalled.substring(7) + " expired"));
     }
 
+    /** The signalling server says when the call ended; retention counts from then, also across a restart. */
+    @Test
+    void retentionCountsFromTheEndOfTheCall() throws Exception {
+        byte[] scan = TestDocuments.jpeg(10_000, 23);
+        String path = docs.create(station, scan.length);
+        docs.patch(path, station, 0, scan);
+        docs.clock.advance(Duration.ofHours(2)); // a long call
+        assertThat(docs.callEnded(CALL).statusCode()).isEqualTo(202);
+        assertThat(docs.callEnded(CALL).statusCode()).as("told again: the first end stands").isEqualTo(202);
+        Path record = docs.documents().resolve(path.substring("/files/".length()) + ".json");
+        await().atMost(WAIT).until(() -> Files.readString(record).contains("\"callEndedAt\":1"));
+        docs.restart();
+
+        docs.clock.advance(TestDocuments.RETENTION.minusMinutes(1));
+        String later = docs.station(CALL);
+        assertThat(docs.send("HEAD", path, later, Map.of(), null).statusCode()).as("retained").isEqualTo(200);
+        docs.clock.advance(Duration.ofMinutes(2));
+        String fresh = docs.station(CALL);
+        await().atMost(WAIT).until(() -> docs.send("HEAD", path, fresh, Map.of(), null).statusCode() == 410);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(docs.events)
+                .contains("deleted " + path.substring(7) + " retention"));
+    }
+
+    @Test
+    void aCallEndMustBeSignedWellFormedAndPosted() {
+        byte[] body = "{\"callId\":\"c-x\",\"endedAt\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpResponse<String> unsigned = docs.send("POST", CallEndHandler.PATH, null, Map.of(), body);
+        assertThat(unsigned.statusCode()).isEqualTo(401);
+        assertThat(unsigned.body()).contains("signature_required");
+        // Signed with the key of the relay's own document events: not valid for call ends.
+        io.doorstep.documents.EventSignature events = new io.doorstep.documents.EventSignature(
+                TestDocuments.SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), docs.clock);
+        String ts = events.timestamp();
+        assertThat(docs.send("POST", CallEndHandler.PATH, null, Map.of("Doorstep-Timestamp", ts,
+                "Doorstep-Signature", events.sign(ts, body)), body).statusCode()).isEqualTo(401);
+        assertThat(docs.send("GET", CallEndHandler.PATH, null, Map.of(), null).statusCode()).isEqualTo(405);
+        assertThat(docs.callEnded("").statusCode()).isEqualTo(400);
+    }
+
     /** docs/documents.md: 410 for a deleted document, restart or not, for a retention period; 404 for unknown ids. */
     @Test
     void aDeletedDocumentIsGoneAlsoAfterARestartAndUnknownOnceItsRetentionHasPassed() throws Exception {
         byte[] scan = TestDocuments.jpeg(10_000, 21);
         String retained = docs.create(station, scan.length);
         docs.patch(retained, station, 0, scan);
+        docs.callEnded(CALL);
         docs.clock.advance(TestDocuments.RETENTION.plusSeconds(1));
         String later = docs.station(CALL);
         await().atMost(WAIT).until(() -> docs.send("HEAD", retained, later, Map.of(), null).statusCode() == 410);
