@@ -77,6 +77,7 @@ public final class DoorstepSystem implements AutoCloseable {
                 : "turn:127.0.0.1:" + turnPort + "?transport=udp,turn:127.0.0.1:" + turnPort + "?transport=tcp");
         env.put("DOORSTEP_DOCUMENTS_TOKEN_SECRET", DOCUMENT_SECRET);
         env.put("DOORSTEP_DOCUMENTS_URL", "http://127.0.0.1:" + documentsPort + "/files/");
+        env.put("DOORSTEP_DOCUMENTS_CALL_ENDS_URL", "http://127.0.0.1:" + documentsPort + "/internal/calls/ended");
         env.putAll(signallingOverrides);
         signallingEnv.putAll(env);
         signalling = new SignallingApp(SignallingConfig.load(null, env));
