@@ -111,8 +111,8 @@ public record RelayConfig(Turn turn, Auth auth, Path dataDir, Quotas quotas, Pol
     /** The document relay (tus uploads, progressive downloads); see docs/documents.md. */
     public record Documents(boolean enabled, String listenAddress, int port, String directory, String tokenSecret,
                             long maxDocumentBytes, long maxCallBytes, Duration uploadExpiry, Duration retention,
-                            Duration sweepInterval, boolean operatorAudit, int ioThreads, String eventsUrl,
-                            List<String> allowedOrigins) {
+                            Duration callEndWait, Duration sweepInterval, boolean operatorAudit, int ioThreads,
+                            String eventsUrl, List<String> allowedOrigins) {
         public Documents {
             allowedOrigins = List.copyOf(allowedOrigins);
             allowedOrigins.forEach(o -> Check.that(o.matches("https?://[^\\s/]+"), "documents.allowed-origins",
@@ -123,6 +123,7 @@ public record RelayConfig(Turn turn, Auth auth, Path dataDir, Quotas quotas, Pol
                     "must not be smaller than documents.max-document-bytes");
             Check.positive(uploadExpiry, "documents.upload-expiry");
             Check.positive(retention, "documents.retention");
+            Check.positive(callEndWait, "documents.call-end-wait");
             Check.positive(sweepInterval, "documents.sweep-interval");
             Check.that(ioThreads >= 1 && ioThreads <= 64, "documents.io-threads", "must be 1..64");
             Check.that(eventsUrl.isEmpty() || eventsUrl.matches("https?://[^\\s/]+/\\S*"), "documents.events-url",

@@ -20,6 +20,7 @@ import io.doorstep.signalling.directory.DirectoryLoader;
 import io.doorstep.signalling.directory.ServiceCatalogue;
 import io.doorstep.signalling.directory.SkillGroup;
 import io.doorstep.signalling.documents.DocumentAccess;
+import io.doorstep.signalling.documents.CallEndNotifier;
 import io.doorstep.signalling.documents.DocumentDesk;
 import io.doorstep.signalling.media.IceServerProvider;
 import io.doorstep.signalling.media.RelayAssignments;
@@ -101,7 +102,8 @@ public final class SignallingApp implements AutoCloseable {
         byte[] documentSecret = Secrets.load(config.documents().tokenSecret(), config.dataDir(), "document-secret");
         DocumentDesk documents = new DocumentDesk(new DocumentAccess(new DocumentTokens(documentSecret, clock),
                 config.documents().url(), config.documents().tokenTtl(), clock), calls, sessions, callLog,
-                config.documents().progressInterval(), switchboardThread, clock);
+                config.documents().progressInterval(), CallEndNotifier.to(config.documents().callEndsUrl(),
+                documentSecret, switchboardThread, clock), switchboardThread, clock);
         InMemoryCallQueue queue = new InMemoryCallQueue();
         InMemoryAgentRegistry agents = new InMemoryAgentRegistry();
         CallHistory history = new CallHistory(config.routing().serviceLevelTarget(), DashboardFeed.HISTORY, clock,

@@ -126,9 +126,12 @@ public record SignallingConfig(Server server, Path dataDir, Directory directory,
      * the relay; empty: {@code <data-dir>/document-secret}), how long a token lasts, and how often a document's
      * progress is passed on.
      */
-    public record Documents(String url, String tokenSecret, Duration tokenTtl, Duration progressInterval) {
+    public record Documents(String url, String tokenSecret, Duration tokenTtl, Duration progressInterval,
+                            String callEndsUrl) {
         public Documents {
             Check.that(url.matches("https?://[^\\s/]+/\\S*"), "documents.url", "must be an http:// or https:// URL");
+            Check.that(callEndsUrl.isEmpty() || callEndsUrl.matches("https?://[^\\s/]+/\\S*"),
+                    "documents.call-ends-url", "must be empty or an http:// or https:// URL");
             Check.that(tokenSecret.isEmpty() || tokenSecret.length() >= 32, "documents.token-secret",
                     "must be at least 32 characters");
             Check.positive(tokenTtl, "documents.token-ttl");
@@ -139,7 +142,7 @@ public record SignallingConfig(Server server, Path dataDir, Directory directory,
         @Override
         public String toString() {
             return "Documents[url=" + url + ", tokenSecret=<hidden>, tokenTtl=" + tokenTtl + ", progressInterval="
-                    + progressInterval + "]";
+                    + progressInterval + ", callEndsUrl=" + callEndsUrl + "]";
         }
     }
 
