@@ -6,11 +6,12 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 
 /**
- * One POST of a JSON body to an internal endpoint of the signalling server, signed with {@link EventSignature}: how the
- * relay tells the signalling server of document events and of its load. Blocking: callers post from a thread of their
- * own, never from an event loop.
+ * One POST of a JSON body to an internal endpoint, signed with {@link EventSignature}: how the relay tells the
+ * signalling server of document events and of its load, and the signalling server tells the relay of ended calls.
+ * {@link #send} blocks (callers post from a thread of their own, never from an event loop); {@link #sendAsync} does not.
  */
 public final class SignedPost {
     private final URI target;
@@ -23,19 +24,28 @@ public final class SignedPost {
         this.signature = signature;
     }
 
-    /** The answer's status, or 0 when the signalling server could not be reached. */
+    /** The answer's status, or 0 when the other side could not be reached. */
     public int send(byte[] body) throws InterruptedException {
+        try {
+            return http.send(request(body), HttpResponse.BodyHandlers.discarding()).statusCode();
+        } catch (IOException ex) {
+            return 0;
+        }
+    }
+
+    /** The same without blocking: the answer's status when it comes, or 0 when the other side could not be reached. */
+    public CompletableFuture<Integer> sendAsync(byte[] body) {
+        return http.sendAsync(request(body), HttpResponse.BodyHandlers.discarding())
+                .handle((response, error) -> response == null ? 0 : response.statusCode());
+    }
+
+    private HttpRequest request(byte[] body) {
         String ts = signature.timestamp();
-        HttpRequest request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(5))
+        return HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(5))
                 .header("Content-Type", "application/json")
                 .header(EventSignature.TIMESTAMP_HEADER, ts)
                 .header(EventSignature.SIGNATURE_HEADER, signature.sign(ts, body))
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException ex) {
-            return 0;
-        }
     }
 
     public URI target() {
