@@ -40,6 +40,7 @@ export class CallMedia extends EventTarget {
       'signal.sdp': inOrder(m => this.onSdp(m.description)),
       'signal.ice': inOrder(m => this.onIce(m.candidate)),
       'peer.reconnected': () => this.restartIce(),
+      'call.relay.moved': inOrder(m => this.moveRelay(m.iceServers)),
       'call.connected': m => this.rebuild(m),
       'call.ended': () => this.close(),
     };
@@ -170,6 +171,14 @@ export class CallMedia extends EventTarget {
   restartIce() {
     if (!this.pc || this.closed) return;
     if (this.initiator) this.offer(true);
+  }
+
+  /** The call's relay is gone: its replacement's ICE servers from now on, and the station restarts ICE over it. */
+  moveRelay(iceServers) {
+    if (!this.pc || this.closed) return;
+    this.connected = { ...this.connected, iceServers };
+    this.pc.setConfiguration({ ...this.pc.getConfiguration(), iceServers });
+    this.restartIce();
   }
 
   /** call.connected again for this call (a fresh sign-in): new credentials, a new connection from scratch. */

@@ -378,6 +378,8 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
             listener.peerReconnecting(p.callId(), p.graceMs());
         } else if (m instanceof ServerMessage.PeerReconnected p) {
             peerBack(p.callId());
+        } else if (m instanceof ServerMessage.CallRelayMoved r) {
+            relayMoved(r);
         } else if (m instanceof ServerMessage.DocumentsAccess a) {
             access.put(a.callId(), a);
         } else if (!documentEvent(m)) {
@@ -513,6 +515,17 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
             }
         });
         listener.peerReconnected(callId);
+    }
+
+    /** The call's relay is gone: gather over the new one, and the station restarts ICE so both sides move. */
+    private void relayMoved(ServerMessage.CallRelayMoved r) {
+        inCall(r.callId()).ifPresent(c -> {
+            c.media.useIceServers(r.iceServers());
+            if (c.connected.initiator()) {
+                log.info("relay moved call={}: restarting ICE over the new relay", r.callId());
+                c.media.restartIce();
+            }
+        });
     }
 
     private void ended(ServerMessage.CallEnded e) {

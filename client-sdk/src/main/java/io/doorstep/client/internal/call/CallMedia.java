@@ -21,6 +21,9 @@ public interface CallMedia extends AutoCloseable {
     /** A new offer with fresh ICE credentials (initiator only). */
     void restartIce();
 
+    /** The call moved to another relay: gather with these ICE servers from the next ICE restart on. */
+    void useIceServers(List<Media.IceServer> iceServers);
+
     @Override
     void close();
 
@@ -71,6 +74,10 @@ public interface CallMedia extends AutoCloseable {
 
         @Override
         public void restartIce() {
+        }
+
+        @Override
+        public void useIceServers(List<Media.IceServer> iceServers) {
         }
 
         @Override

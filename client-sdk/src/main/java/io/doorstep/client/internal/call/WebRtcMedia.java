@@ -87,6 +87,11 @@ public final class WebRtcMedia implements CallMedia.Factory {
             }
 
             @Override
+            public void useIceServers(List<Media.IceServer> iceServers) {
+                session.useIceServers(iceServers);
+            }
+
+            @Override
             public void close() {
                 session.close();
             }

@@ -191,6 +191,15 @@ public final class MediaSession implements AutoCloseable {
     private static RTCConfiguration configuration(List<IceServer> iceServers, boolean relayOnly,
                                                   MediaEngine.Config engineConfig) {
         RTCConfiguration config = new RTCConfiguration();
+        config.iceServers.addAll(rtcIceServers(iceServers, engineConfig));
+        config.iceTransportPolicy = relayOnly ? RTCIceTransportPolicy.RELAY : RTCIceTransportPolicy.ALL;
+        // One transport for audio and video: one TURN allocation per party instead of two.
+        config.bundlePolicy = RTCBundlePolicy.MAX_BUNDLE;
+        return config;
+    }
+
+    private static List<RTCIceServer> rtcIceServers(List<IceServer> iceServers, MediaEngine.Config engineConfig) {
+        List<RTCIceServer> servers = new ArrayList<>(iceServers.size());
         for (IceServer s : iceServers) {
             RTCIceServer server = new RTCIceServer();
             server.urls.addAll(s.urls());
@@ -198,12 +207,23 @@ public final class MediaSession implements AutoCloseable {
             server.password = s.credential();
             server.tlsCertPolicy = engineConfig.insecureTurnTls() ? TlsCertPolicy.INSECURE_NO_CHECK
                     : TlsCertPolicy.SECURE;
-            config.iceServers.add(server);
+            servers.add(server);
         }
-        config.iceTransportPolicy = relayOnly ? RTCIceTransportPolicy.RELAY : RTCIceTransportPolicy.ALL;
-        // One transport for audio and video: one TURN allocation per party instead of two.
-        config.bundlePolicy = RTCBundlePolicy.MAX_BUNDLE;
-        return config;
+        return servers;
+    }
+
+    /**
+     * The call moved to another relay: from now on candidates are gathered with {@code iceServers}. Takes effect at
+     * the next ICE restart, which the caller asks for.
+     */
+    public void useIceServers(List<IceServer> iceServers) {
+        onMediaThread(() -> {
+            RTCConfiguration config = pc.getConfiguration();
+            config.iceServers.clear();
+            config.iceServers.addAll(rtcIceServers(iceServers, engine.config()));
+            pc.setConfiguration(config);
+            log.info("media session ice servers replaced ice_servers={}", iceServers.size());
+        });
     }
 
     /** Starts negotiating: the initiator (the station) creates the offer; the other side waits for it. */
