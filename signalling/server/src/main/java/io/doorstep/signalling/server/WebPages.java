@@ -28,7 +28,9 @@ final class WebPages {
     /** Each page's files, as served under {@code /<path>}. */
     private static final List<String> FILES = List.of(
             "dashboard/index.html", "dashboard/dashboard.css", "dashboard/dashboard.js", "dashboard/i18n.js",
-            "dashboard/charts.js");
+            "dashboard/charts.js",
+            "station/index.html", "station/station.css", "station/station.js", "station/i18n.js",
+            "station/catalogue.js", "station/kit.js", "station/prints.js", "station/dom.js");
     /** Scripts and styles only from this server, the WebSocket back to it, no framing by other sites. */
     private static final String POLICY = "default-src 'self'; connect-src 'self'; img-src 'self' data:; "
             + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
@@ -41,14 +43,16 @@ final class WebPages {
     WebPages() {
         for (String file : FILES) {
             pages.put("/" + file, new Page(type(file), read("/web/" + file)));
+            if (file.endsWith("/index.html")) { // each page's folder answers with its index
+                pages.put("/" + file.substring(0, file.length() - "index.html".length()), pages.get("/" + file));
+            }
         }
-        pages.put("/dashboard/", pages.get("/dashboard/index.html"));
     }
 
     /** Answers {@code path} if it is one of the pages (or its folder without the slash); false if it is not. */
     boolean serve(ChannelHandlerContext ctx, FullHttpRequest req, String path) {
-        if (path.equals("/dashboard")) {
-            redirect(ctx, req, "/dashboard/");
+        if (pages.containsKey(path + "/")) {
+            redirect(ctx, req, path + "/");
             return true;
         }
         Optional<Page> page = Optional.ofNullable(pages.get(path));

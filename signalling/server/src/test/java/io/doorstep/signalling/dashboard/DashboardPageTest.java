@@ -1,7 +1,6 @@
 package io.doorstep.signalling.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.doorstep.protocol.ClientMessage;
@@ -11,8 +10,7 @@ import io.doorstep.protocol.ServerMessage;
 import io.doorstep.signalling.TestServer;
 import io.doorstep.signalling.WsClient;
 import io.doorstep.testsupport.HeadlessChromium;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.doorstep.testsupport.LivePage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +21,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 
@@ -41,6 +38,7 @@ class DashboardPageTest {
     private static TestServer server;
     private static HeadlessChromium chromium;
     private static ChromeDriver driver;
+    private static LivePage page;
 
     @BeforeAll
     static void start() throws Exception {
@@ -49,6 +47,7 @@ class DashboardPageTest {
         server = TestServer.start(Map.of("DOORSTEP_ROUTING_WRAP_UP", "0s"));
         chromium = HeadlessChromium.start(dir.resolve("chromium"));
         driver = chromium.driver();
+        page = new LivePage(driver, WAIT);
     }
 
     @AfterAll
@@ -70,7 +69,7 @@ class DashboardPageTest {
     }
 
     @Test
-    void operatorWatchesACallFromQueueToHangUp() throws Exception {
+    void operatorWatchesACallFromQueueToHangUp() {
         signIn(server.token("op-test-01", Role.OPERATOR));
         waitFor("body[data-status='live']");
         assertThat(text("h1")).isEqualTo("远程视频受理 · 运营看板");
@@ -103,7 +102,7 @@ class DashboardPageTest {
             waitFor("#agents li[data-agent='ag-mi-01'][data-state='busy']");
             lianmin.send(new ClientMessage.CallStats(null, callId, 80.0, 4.0, 0L, 0.0, 900.0, 850.0, 400L, "relay",
                     "udp"));
-            await("quality shown").atMost(WAIT).until(() ->
+            page.waitUntil("quality shown", () ->
                     "良好".equals(text("#calls tr[data-call='" + callId + "'] td:last-child")));
 
             // a busier district for the screenshot: a call ringing, one waiting, one abandoned
@@ -118,14 +117,14 @@ class DashboardPageTest {
             assertThat(text("#kpi-answered .value")).isEqualTo("1");
             assertThat((Long) driver.executeScript("return document.querySelectorAll('#calls tbody tr').length;"))
                     .isEqualTo(3);
-            screenshot();
+            page.screenshot("dashboard.png");
 
             lianmin.send(new ClientMessage.CallHangup(null, callId, null));
             waitGone("#calls tr[data-call='" + callId + "']");
             waitFor("#agents li[data-agent='ag-mi-01'][data-state='offered']"); // the next call rings
         }
         // dropped connections: the stations are offline at once; the agents stay listed, offline, for the grace period
-        await("stations offline").atMost(WAIT).until(() -> "0".equals(text("#kpi-stations .value")));
+        page.waitUntil("stations offline", () -> "0".equals(text("#kpi-stations .value")));
         waitFor("#fleet span.offline[data-station='st-test-01']");
     }
 
@@ -170,43 +169,23 @@ class DashboardPageTest {
         driver.findElement(By.id("signin-button")).click();
     }
 
-    /**
-     * The rendered text of the first element matching {@code css}, read in one script: the page redraws every
-     * second, so an element found by one WebDriver call may be gone by the next.
-     */
     private static String text(String css) {
-        return (String) driver.executeScript("const e = document.querySelector(arguments[0]);"
-                + " return e ? e.innerText.trim() : null;", css);
+        return page.text(css);
     }
 
     private static String attribute(String css, String name) {
-        return (String) driver.executeScript("const e = document.querySelector(arguments[0]);"
-                + " return e ? e.getAttribute(arguments[1]) : null;", css, name);
+        return page.attribute(css, name);
     }
 
     private static boolean shown(String css) {
-        return (Boolean) driver.executeScript("const e = document.querySelector(arguments[0]);"
-                + " return !!e && e.getClientRects().length > 0;", css);
+        return page.shown(css);
     }
 
     private static void waitFor(String css) {
-        await("shown: " + css).atMost(WAIT).pollInterval(Duration.ofMillis(100)).until(() -> shown(css));
+        page.waitFor(css);
     }
 
     private static void waitGone(String css) {
-        await("gone: " + css).atMost(WAIT).pollInterval(Duration.ofMillis(100))
-                .until(() -> driver.findElements(By.cssSelector(css)).isEmpty());
-    }
-
-    /** The page as the run left it, into the docs (the repository root is found from the module's directory). */
-    private static void screenshot() throws IOException {
-        Path root = Path.of("").toAbsolutePath();
-        while (root != null && !Files.exists(root.resolve("docs/protocol.md"))) {
-            root = root.getParent();
-        }
-        assertThat(root).as("repository root").isNotNull();
-        Path file = root.resolve("docs/screenshots/dashboard.png");
-        Files.createDirectories(file.getParent());
-        Files.write(file, driver.getScreenshotAs(OutputType.BYTES));
+        page.waitGone(css);
     }
 }
