@@ -102,6 +102,8 @@ public final class DoorstepSystem implements AutoCloseable {
         env.put("DOORSTEP_DOCUMENTS_LISTEN_ADDRESS", "127.0.0.1");
         env.put("DOORSTEP_DOCUMENTS_PORT", Integer.toString(documentsPort));
         env.put("DOORSTEP_DOCUMENTS_TOKEN_SECRET", DOCUMENT_SECRET);
+        // the web pages the signalling server serves upload and read documents from the browser (CORS)
+        env.put("DOORSTEP_DOCUMENTS_ALLOWED_ORIGINS", "http://127.0.0.1:" + signallingPort);
         env.put("DOORSTEP_DOCUMENTS_EVENTS_URL", "http://127.0.0.1:" + signallingPort
                 + "/internal/documents/events");
         return env;

@@ -1,5 +1,7 @@
 // The station page's words in Chinese (default) and English. Service items and skill groups come from the server
 // in both languages; only the page's own words are here. The language choice is shared with the other pages.
+import { createI18n } from '../common/i18n.js';
+
 const WORDS = {
   zh: {
     'title': '家门口服务 · 远程视频办事', 'subtitle': '村居服务站终端', 'signOut': '退出',
@@ -48,7 +50,7 @@ const WORDS = {
     'idcard.name': '姓名', 'idcard.number': '身份证号', 'idcard.invalid': '身份证号不正确，请核对（18 位，最后一位可为 X）。',
     'docs.title': '材料', 'docs.photo': '拍照', 'docs.file': '选择文件', 'docs.empty': '还没有材料。',
     'docs.mine': '本站上传', 'docs.agent': '坐席发来', 'docs.uploading': '上传中 {p}',
-    'docs.received': '{p}', 'docs.completed': '已送达', 'docs.failed': '失败', 'docs.abandoned': '已中止',
+    'docs.completed': '已送达', 'docs.failed': '失败', 'docs.abandoned': '已中止', 'docs.deleted': '已删除',
     'docs.photoName': '拍照-{n}.jpg', 'docs.noCamera': '摄像头未打开，无法拍照。',
     'print.title': '待打印', 'print.empty': '坐席发来的表格会显示在这里。',
     'print.copies': '{n} 份', 'print.loading': '正在接收…', 'print.verified': '已校验',
@@ -109,7 +111,7 @@ const WORDS = {
     'idcard.invalid': 'This ID number is not valid: check it (18 characters, the last may be X).',
     'docs.title': 'Documents', 'docs.photo': 'Take photo', 'docs.file': 'Choose file', 'docs.empty': 'No documents yet.',
     'docs.mine': 'from this station', 'docs.agent': 'from the agent', 'docs.uploading': 'uploading {p}',
-    'docs.received': '{p}', 'docs.completed': 'delivered', 'docs.failed': 'failed', 'docs.abandoned': 'stopped',
+    'docs.completed': 'delivered', 'docs.failed': 'failed', 'docs.abandoned': 'stopped', 'docs.deleted': 'deleted',
     'docs.photoName': 'photo-{n}.jpg', 'docs.noCamera': 'The camera is off: no photo can be taken.',
     'print.title': 'To print', 'print.empty': 'Forms the agent sends appear here.',
     'print.copies': '{n} copies', 'print.loading': 'receiving…', 'print.verified': 'verified',
@@ -126,27 +128,9 @@ const WORDS = {
   },
 };
 
-let lang = localStorage.getItem('doorstep.lang') === 'en' ? 'en' : 'zh';
-
-export const language = () => lang;
-
-/** Switches the page to {@code next} and rewrites every element marked with data-i18n (text) or -placeholder. */
-export function setLanguage(next) {
-  lang = next === 'en' ? 'en' : 'zh';
-  localStorage.setItem('doorstep.lang', lang);
-  document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
-  document.title = t('title');
-  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
-  for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
-}
-
-/** The word for key in the current language, with {name} placeholders filled from vars. */
-export function t(key, vars = {}) {
-  const text = WORDS[lang][key] ?? WORDS.zh[key] ?? key;
-  return text.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ''));
-}
+export const { t, language, setLanguage } = createI18n(WORDS);
 
 /** The name of a skill group or service item in the current language, and in the other one (for a second line). */
 export function names(o) {
-  return lang === 'en' ? [o.nameEn || o.nameZh, o.nameZh] : [o.nameZh || o.nameEn, o.nameEn];
+  return language() === 'en' ? [o.nameEn || o.nameZh, o.nameZh] : [o.nameZh || o.nameEn, o.nameEn];
 }

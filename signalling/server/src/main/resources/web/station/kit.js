@@ -1,12 +1,13 @@
 // What a browser kiosk has of the station's five-piece kit, during a call: the webcam (a still from the video is
 // the document camera), files from the computer, the keyboard (a barcode scanner gun types into a field) and the
 // browser's printing. No ID-card reader: a card read is typed from the card, or declined with the reason. Documents
-// go to the document relay (tus, common/documents.js) with the call's document token; the list shows both parties'
-// documents from the server's document.* messages. Nothing personal is logged or kept after the call.
+// go to the document relay through the call's CallDocuments (common/documents.js: tus, the call's document token);
+// the list shows both parties' documents as the server announces them. Nothing personal is logged or kept after
+// the call.
 import { t } from './i18n.js';
 import { Prints } from './prints.js';
 import { $, el, entry } from './dom.js';
-import { uploadDocument } from '../common/documents.js';
+import { CallDocuments } from '../common/documents.js';
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = '10X98765432';
@@ -14,24 +15,15 @@ const ID_CHECK = '10X98765432';
 export class Kit {
   constructor(client) {
     this.client = client;
-    this.media = null;
     this.callId = null;
-    this.access = null; // the newest documents.access: {url, token}
-    this.documents = new Map(); // documentId (or a local id while the upload starts) -> entry
+    this.docs = null; // the call's CallDocuments
     this.requests = []; // device.requests waiting for the staff, oldest first
     this.photos = 0;
     this.snapshot = null; // the photo being previewed: {blob, request}
-    this.prints = new Prints(client, () => this.access, id => this.documents.get(id)?.name);
+    this.prints = new Prints(client, () => this.docs);
     const on = (type, fn) => client.addEventListener(type, e => {
       if (e.detail.callId === this.callId) fn(e.detail);
     });
-    on('documents.access', m => { this.access = m; });
-    on('document.offered', m => this.document(m.documentId, { name: m.filename, by: m.uploadedBy, length: m.length }));
-    on('document.progress', m => this.document(m.documentId, { offset: m.offset, length: m.length }));
-    on('document.completed', m => this.document(m.documentId,
-      { state: 'completed', offset: m.length, length: m.length, sha256: m.sha256 }));
-    on('document.abandoned', m => this.document(m.documentId, { state: 'abandoned' }));
-    on('document.deleted', m => this.document(m.documentId, { state: 'abandoned' }));
     on('print.job', m => this.prints.add(m));
     on('device.request', m => {
       this.requests.push(m);
@@ -53,12 +45,14 @@ export class Kit {
   start(callId) {
     this.stop();
     this.callId = callId;
+    this.docs = new CallDocuments(this.client, callId);
+    this.docs.addEventListener('change', () => this.drawDocuments());
   }
 
   stop() {
     this.callId = null;
-    this.access = null;
-    this.documents.clear();
+    this.docs?.close();
+    this.docs = null;
     this.requests = [];
     this.closeSnapshot();
     this.prints.clear();
@@ -78,7 +72,7 @@ export class Kit {
     $('file-input').onchange = () => {
       const file = $('file-input').files[0];
       $('file-input').value = '';
-      if (file) this.send(file, file.name, this.fileFor);
+      if (file) this.send(file, this.fileFor);
       this.fileFor = null;
     };
     $('request').querySelector('[data-action="photo"]').onclick = () => this.takePhoto(this.requests[0]);
@@ -100,7 +94,7 @@ export class Kit {
     $('snapshot-send').onclick = () => {
       const { blob, request } = this.snapshot;
       this.closeSnapshot();
-      this.send(blob, t('docs.photoName', { n: ++this.photos }), request);
+      this.send(new File([blob], t('docs.photoName', { n: ++this.photos }), { type: 'image/jpeg' }), request);
     };
   }
 
@@ -131,41 +125,27 @@ export class Kit {
   }
 
   /** Uploads to the call's documents; a scan the agent asked for answers that request. */
-  async send(blob, name, request) {
-    if (!this.access) return;
-    const callId = this.callId;
-    const local = `local-${Math.random().toString(36).slice(2)}`;
-    this.document(local, { name, by: 'station', length: blob.size, offset: 0 });
+  async send(file, request) {
+    if (!this.docs) return;
     if (request) this.done(request);
     try {
-      const { documentId } = await uploadDocument({ url: this.access.url, token: () => this.access.token, blob,
-        filename: name, device: 'document-camera',
-        onProgress: (offset, length) => this.document(local, { offset, length }) });
-      if (callId !== this.callId) return;
-      const entry = this.documents.get(local);
-      this.documents.delete(local);
-      this.document(documentId, { ...entry, ...(this.documents.get(documentId) || {}) });
+      await this.docs.upload(file, { device: 'document-camera' });
     } catch (e) {
-      this.document(local, { state: 'failed', error: e.message });
+      if (this.docs) this.flash(`${t('docs.failed')}: ${file.name} (${e.message})`);
     }
   }
 
-  document(id, fields) {
-    const entry = this.documents.get(id) || { id, state: 'uploading', offset: 0, by: 'station' };
-    this.documents.set(id, Object.assign(entry, Object.fromEntries(
-      Object.entries(fields).filter(([, v]) => v !== undefined && v !== null))));
-    this.drawDocuments();
-  }
-
   drawDocuments() {
-    const list = [...this.documents.values()];
+    const list = this.docs ? [...this.docs.documents.values()] : [];
     $('documents').replaceChildren(...list.map(d => {
-      const p = d.length ? `${Math.floor((100 * d.offset) / d.length)}%` : '';
+      const share = d.length ? d.offset / d.length : 0;
       const fill = el('span');
-      fill.style.width = d.length ? `${(100 * d.offset) / d.length}%` : '0';
-      return entry({ document: d.id, state: d.state, by: d.by },
-        d.name || t(d.by === 'agent' ? 'docs.agent' : 'docs.mine'),
-        d.state === 'uploading' ? t('docs.uploading', { p }) : t(`docs.${d.state}`), el('div', 'bar', null, {}, fill));
+      fill.style.width = `${100 * share}%`;
+      const status = d.status === 'uploading' ? t('docs.uploading', { p: `${Math.floor(100 * share)}%` })
+        : t(`docs.${d.status}`);
+      return entry({ document: d.documentId, state: d.status, by: d.uploadedBy },
+        d.filename || t(d.uploadedBy === 'agent' ? 'docs.agent' : 'docs.mine'), status,
+        el('div', 'bar', null, {}, fill));
     }));
     $('docs-empty').hidden = list.length > 0;
   }

@@ -1,19 +1,18 @@
-// The agent's print jobs at the station: each form is fetched from the document relay and checked against the
-// SHA-256 the job names before it may be printed (a form that fails the check is never offered for printing). The
+// The agent's print jobs at the station: each form is read from the document relay (the call's CallDocuments) and
+// checked against the SHA-256 the job names before it may be printed (a form that fails the check is never offered for printing). The
 // browser prints it (an image on the page's print sheet, a PDF in the browser's viewer); the staff then confirms
 // it printed or says why not, and the agent sees the answer (print.result).
 import { t } from './i18n.js';
 import { $, el, entry } from './dom.js';
-import { readDocument } from '../common/documents.js';
 
 /** Why printing failed: recorded in the call log, so printer conditions only, never anything personal. */
 const FAILURES = ['out of paper', 'paper jam', 'printer fault'];
 
 export class Prints {
-  constructor(client, access, nameOf) {
+  /** docs: the current call's CallDocuments, as a function (it changes with the call). */
+  constructor(client, docs) {
     this.client = client;
-    this.access = access;
-    this.nameOf = nameOf;
+    this.docs = docs;
     this.jobs = new Map(); // jobId -> {job fields, state: loading|ready|bad|printed|failed, blob, choosing}
   }
 
@@ -25,12 +24,15 @@ export class Prints {
   }
 
   async fetch(job) {
-    const access = this.access();
+    const docs = this.docs();
     try {
-      const { blob, verified } = await readDocument({ url: access.url, token: () => this.access().token,
-        documentId: job.documentId, sha256: job.sha256 });
+      // print.job names the completed document: a page that came in after document.completed still knows it now
+      if (docs.documents.get(job.documentId)?.status !== 'completed') {
+        docs.complete({ documentId: job.documentId, mediaType: job.mediaType, length: job.length, sha256: job.sha256 });
+      }
+      const { blob, sha256 } = await docs.read(job.documentId);
       job.blob = blob;
-      job.state = verified ? 'ready' : 'bad';
+      job.state = sha256 === job.sha256 ? 'ready' : 'bad';
     } catch (e) {
       job.state = 'bad';
     }
@@ -86,7 +88,8 @@ export class Prints {
   item(job) {
     const state = t({ loading: 'print.loading', ready: 'print.verified', bad: 'print.badHash',
       printed: 'print.done', failed: 'print.doneFailed' }[job.state]);
-    const name = `${this.nameOf(job.documentId) || job.jobId} · ${t('print.copies', { n: job.copies })}`;
+    const filename = this.docs()?.documents.get(job.documentId)?.filename;
+    const name = `${filename || job.jobId} · ${t('print.copies', { n: job.copies })}`;
     const actions = job.state === 'ready' || job.state === 'bad' ? [this.actions(job)] : [];
     return entry({ job: job.jobId, state: job.state }, name, state, ...actions);
   }

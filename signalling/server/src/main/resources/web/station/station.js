@@ -12,27 +12,31 @@ import { CallMedia } from '../common/media.js';
 const TOKEN_KEY = 'doorstep.stationToken';
 /** Sign-in refusals that a retry cannot mend: the page goes back to the sign-in form and says why. */
 const REFUSALS = {
-  ROLE_MISMATCH: 'error.stationsOnly', FORBIDDEN: 'error.stationsOnly', TOKEN_INVALID: 'error.token',
-  TOKEN_EXPIRED: 'error.token', UNKNOWN_IDENTITY: 'error.token',
+  ROLE_MISMATCH: 'error.stationsOnly', TOKEN_INVALID: 'error.token', TOKEN_EXPIRED: 'error.token',
+  UNKNOWN_IDENTITY: 'error.token', MISSING_FIELD: 'error.token', INVALID_FIELD: 'error.token',
 };
 
 const state = {
   token: sessionStorage.getItem(TOKEN_KEY), client: null, catalogue: null, chosen: null,
   call: null, // {id, item, priority, queuedAt, ringing, position, estimate, connectedAt, peer}
-  media: null, kit: null, ended: null, offset: 0,
+  media: null, kit: null, ended: null,
 };
-const now = () => Date.now() + state.offset;
+const now = () => (state.client ? state.client.serverNow() : Date.now());
 
 // ------------------------------------------------------------------ connection
 
-function signIn(token) {
+async function signIn(token) {
   state.token = token.trim();
   sessionStorage.setItem(TOKEN_KEY, state.token);
   $('signin-error').hidden = true;
-  setStatus('connecting');
-  const client = new SignallingClient({ url: `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`,
-    token: state.token });
+  // Another role's token would sign that agent or operator in here and take their session over: say no first.
+  if (!['station', undefined].includes(claims(state.token).role)) {
+    refuse('ROLE_MISMATCH');
+    return;
+  }
+  const client = new SignallingClient({ token: state.token });
   state.client = client;
+  state.kit = new Kit(client);
   client.addEventListener('connection', e => connection(client, e.detail));
   client.addEventListener('welcome', e => welcome(e.detail));
   client.addEventListener('call.queued', e => queued(e.detail));
@@ -44,33 +48,39 @@ function signIn(token) {
     if (e.detail.action === 'finish_call') showBanner('banner.shutdown');
   });
   client.addEventListener('session.replaced', () => signOut(t('error.replaced')));
-  client.addEventListener('error', e => refused(e.detail));
-  state.kit = new Kit(client);
-  client.connect();
+  try {
+    await client.connect();
+  } catch (e) {
+    if (client === state.client) refuse(e.code);
+  }
 }
 
-function connection(client, { state: s, reason }) {
+/** The token's claims as the page can read them (not verified: the server does that), or {} if it has none. */
+function claims(token) {
+  try {
+    return JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/')));
+  } catch (e) {
+    return {};
+  }
+}
+
+function connection(client, { state: s }) {
   if (client !== state.client) return;
-  setStatus(s);
+  setStatus(s === 'closed' ? 'closed' : s);
   if (s === 'online') hideBanner('banner.reconnecting');
   if (s === 'reconnecting') showBanner('banner.reconnecting');
-  if (s === 'closed' && reason) refused(typeof reason === 'object' ? reason : { code: reason });
 }
 
-/** A refused hello (seq 0) ends the sign-in; other errors answer requests and are shown where they were made. */
-function refused(error) {
-  if (!error || !(error.code in REFUSALS) || (error.seq !== undefined && error.seq !== 0 && error.code !== 'FORBIDDEN')) {
-    return;
-  }
-  signOut(t(REFUSALS[error.code]));
+/** A refused sign-in: back to the form, saying why. */
+function refuse(code) {
+  signOut(REFUSALS[code] ? t(REFUSALS[code]) : code === 'CONNECTION_CLOSED' ? t('error.connect')
+    : t('error.other') + code);
   setStatus('refused');
 }
 
 function welcome(m) {
-  state.offset = (m.serverTime ?? Date.now()) - Date.now();
   if (m.identity.role !== 'station') {
-    signOut(t('error.stationsOnly'));
-    setStatus('refused');
+    refuse('ROLE_MISMATCH');
     return;
   }
   $('station-name').textContent = m.identity.name;
@@ -203,29 +213,30 @@ async function endCall(type, button) {
 function connected(m) {
   if (!state.call || state.call.id !== m.callId) state.call = { id: m.callId, queuedAt: now() };
   const call = state.call;
-  const fresh = !call.connectedAt;
   Object.assign(call, { item: m.serviceItem, peer: m.peer, connectedAt: call.connectedAt ?? now() });
-  if (state.media) state.media.close(); // signed in afresh during the call: media from scratch
   show('incall');
   $('agent-name').textContent = m.peer.name;
   $('call-item').textContent = names(m.serviceItem)[0];
-  $('remote-note').hidden = false;
-  if (fresh) state.kit.start(call.id);
+  if (state.media && !state.media.closed) return; // signed in afresh during the call: the media rebuilds itself
+  state.kit.start(call.id);
   startMedia(m);
 }
 
 function startMedia(m) {
   const media = new CallMedia(state.client, m);
   state.media = media;
-  state.kit.media = media;
-  media.addEventListener('local', () => { $('local-video').srcObject = media.localStream; });
-  media.addEventListener('remote', () => {
-    $('remote-video').srcObject = media.remoteStream;
+  $('remote-note').dataset.i18n = 'call.connecting';
+  $('remote-note').textContent = t('call.connecting');
+  $('remote-note').hidden = false;
+  media.addEventListener('localstream', e => { $('local-video').srcObject = e.detail; });
+  media.addEventListener('remotestream', e => {
+    $('remote-video').srcObject = e.detail;
     $('remote-note').hidden = true;
   });
   media.addEventListener('quality', e => drawQuality(e.detail));
-  media.addEventListener('error', e => {
-    $('remote-note').textContent = t('call.mediaError') + (e.detail?.message || e.detail || '');
+  media.addEventListener('devicefailed', e => {
+    $('remote-note').removeAttribute('data-i18n');
+    $('remote-note').textContent = t('call.mediaError') + e.detail.message;
     $('remote-note').hidden = false;
   });
   media.start();
@@ -233,7 +244,9 @@ function startMedia(m) {
 
 function drawQuality(q) {
   const pill = $('quality');
-  const level = q.level ?? (q.rttMs > 400 || q.fractionLost > 0.05 ? 'poor' : q.rttMs > 200 ? 'fair' : 'good');
+  const level = q.level;
+  if (level === 'none') return;
+  pill.dataset.level = level;
   pill.textContent = t(`quality.${level}`);
   pill.dataset.tone = level === 'good' ? 'good' : level === 'fair' ? 'warn' : 'bad';
   pill.hidden = false;

@@ -18,6 +18,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
+import java.net.URI;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -39,7 +40,7 @@ final class SignallingServerInitializer extends ChannelInitializer<SocketChannel
     private final SignallingMetrics metrics;
     private final WebSocketServerProtocolConfig websocket;
     private final EventSignature documentEvents;
-    private final WebPages pages = new WebPages();
+    private final WebPages pages;
 
     SignallingServerInitializer(SignallingConfig config, SslContext ssl, ProtocolCodec codec, TokenService tokens,
                                 Switchboard switchboard, PrometheusMeterRegistry prometheus,
@@ -54,6 +55,7 @@ final class SignallingServerInitializer extends ChannelInitializer<SocketChannel
         this.catalogue = catalogue;
         this.messageCounter = new MessageCounter(metrics);
         this.metrics = metrics;
+        this.pages = new WebPages(URI.create(config.documents().url()));
         int hardLimit = config.limits().maxFrameBytes() * HARD_FRAME_LIMIT_FACTOR;
         this.websocket = WebSocketServerProtocolConfig.newBuilder()
                 .websocketPath(config.server().websocketPath())

@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpVersion;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -29,29 +30,39 @@ final class WebPages {
     private static final List<String> FILES = List.of(
             "dashboard/index.html", "dashboard/dashboard.css", "dashboard/dashboard.js", "dashboard/i18n.js",
             "dashboard/charts.js",
+            "common/doorstep-client.js", "common/media.js", "common/documents.js", "common/i18n.js",
+            "agent/index.html", "agent/agent.css", "agent/agent.js", "agent/words.js",
             "station/index.html", "station/station.css", "station/station.js", "station/i18n.js",
             "station/catalogue.js", "station/kit.js", "station/prints.js", "station/dom.js");
-    /** Scripts and styles only from this server, the WebSocket back to it, no framing by other sites. */
-    private static final String POLICY = "default-src 'self'; connect-src 'self'; img-src 'self' data:; "
-            + "frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+    /** The pages, each served at {@code /<folder>/} ({@code /<folder>} redirects there). */
+    private static final List<String> FOLDERS = List.of("dashboard", "agent", "station");
 
     private record Page(String type, byte[] body) {
     }
 
     private final Map<String, Page> pages = new HashMap<>();
+    private final String policy;
 
-    WebPages() {
+    /**
+     * @param documentsUrl the document relay as browsers reach it ({@code documents.url}): the call pages upload
+     *                     and read documents there, so the policy lets them connect to its origin as well
+     */
+    WebPages(URI documentsUrl) {
         for (String file : FILES) {
             pages.put("/" + file, new Page(type(file), read("/web/" + file)));
-            if (file.endsWith("/index.html")) { // each page's folder answers with its index
-                pages.put("/" + file.substring(0, file.length() - "index.html".length()), pages.get("/" + file));
-            }
         }
+        FOLDERS.forEach(folder -> pages.put("/" + folder + "/", pages.get("/" + folder + "/index.html")));
+        // Scripts and styles only from this server; connections back to it and to the document relay; documents
+        // read from the relay shown as blob: images and PDFs; no framing by other sites.
+        String relay = documentsUrl.getScheme() + "://" + documentsUrl.getRawAuthority();
+        policy = "default-src 'self'; connect-src 'self' " + relay + "; img-src 'self' data: blob:; "
+                + "media-src 'self' blob:; frame-src blob:; object-src blob:; frame-ancestors 'none'; "
+                + "base-uri 'none'; form-action 'none'";
     }
 
     /** Answers {@code path} if it is one of the pages (or its folder without the slash); false if it is not. */
     boolean serve(ChannelHandlerContext ctx, FullHttpRequest req, String path) {
-        if (pages.containsKey(path + "/")) {
+        if (FOLDERS.contains(path.substring(1))) {
             redirect(ctx, req, path + "/");
             return true;
         }
@@ -60,13 +71,13 @@ final class WebPages {
         return page.isPresent();
     }
 
-    private static void respond(ChannelHandlerContext ctx, FullHttpRequest req, Page page) {
+    private void respond(ChannelHandlerContext ctx, FullHttpRequest req, Page page) {
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                 Unpooled.wrappedBuffer(page.body()));
         res.headers().set(HttpHeaderNames.CONTENT_TYPE, page.type())
                 .setInt(HttpHeaderNames.CONTENT_LENGTH, page.body().length)
                 .set(HttpHeaderNames.CACHE_CONTROL, "no-cache")
-                .set(HttpHeaderNames.CONTENT_SECURITY_POLICY, POLICY)
+                .set(HttpHeaderNames.CONTENT_SECURITY_POLICY, policy)
                 .set("X-Content-Type-Options", "nosniff")
                 .set("Referrer-Policy", "no-referrer");
         write(ctx, req, res);

@@ -1,6 +1,7 @@
 package io.doorstep.signalling.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.doorstep.protocol.ClientMessage;
@@ -10,7 +11,7 @@ import io.doorstep.protocol.ServerMessage;
 import io.doorstep.signalling.TestServer;
 import io.doorstep.signalling.WsClient;
 import io.doorstep.testsupport.HeadlessChromium;
-import io.doorstep.testsupport.LivePage;
+import io.doorstep.testsupport.PageProbe;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +39,7 @@ class DashboardPageTest {
     private static TestServer server;
     private static HeadlessChromium chromium;
     private static ChromeDriver driver;
-    private static LivePage page;
+    private static PageProbe page;
 
     @BeforeAll
     static void start() throws Exception {
@@ -47,7 +48,7 @@ class DashboardPageTest {
         server = TestServer.start(Map.of("DOORSTEP_ROUTING_WRAP_UP", "0s"));
         chromium = HeadlessChromium.start(dir.resolve("chromium"));
         driver = chromium.driver();
-        page = new LivePage(driver, WAIT);
+        page = new PageProbe(driver, WAIT);
     }
 
     @AfterAll
@@ -63,13 +64,11 @@ class DashboardPageTest {
     @BeforeEach
     void freshPage() {
         chromium.viewport(1280, 720);
-        driver.get(server.httpUri("/dashboard/").toString());
-        driver.executeScript("sessionStorage.clear(); localStorage.clear();");
-        driver.get(server.httpUri("/dashboard/").toString());
+        page.openFresh(server.httpUri("/dashboard/"));
     }
 
     @Test
-    void operatorWatchesACallFromQueueToHangUp() {
+    void operatorWatchesACallFromQueueToHangUp() throws Exception {
         signIn(server.token("op-test-01", Role.OPERATOR));
         waitFor("body[data-status='live']");
         assertThat(text("h1")).isEqualTo("远程视频受理 · 运营看板");
@@ -102,7 +101,7 @@ class DashboardPageTest {
             waitFor("#agents li[data-agent='ag-mi-01'][data-state='busy']");
             lianmin.send(new ClientMessage.CallStats(null, callId, 80.0, 4.0, 0L, 0.0, 900.0, 850.0, 400L, "relay",
                     "udp"));
-            page.waitUntil("quality shown", () ->
+            await("quality shown").atMost(WAIT).until(() ->
                     "良好".equals(text("#calls tr[data-call='" + callId + "'] td:last-child")));
 
             // a busier district for the screenshot: a call ringing, one waiting, one abandoned
@@ -124,7 +123,7 @@ class DashboardPageTest {
             waitFor("#agents li[data-agent='ag-mi-01'][data-state='offered']"); // the next call rings
         }
         // dropped connections: the stations are offline at once; the agents stay listed, offline, for the grace period
-        page.waitUntil("stations offline", () -> "0".equals(text("#kpi-stations .value")));
+        await("stations offline").atMost(WAIT).until(() -> "0".equals(text("#kpi-stations .value")));
         waitFor("#fleet span.offline[data-station='st-test-01']");
     }
 

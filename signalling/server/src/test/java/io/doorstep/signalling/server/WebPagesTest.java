@@ -50,10 +50,29 @@ class WebPagesTest {
     }
 
     @Test
+    void theAgentConsoleAndTheSharedClientAreServedAndMayReachTheDocumentRelay() throws Exception {
+        HttpResponse<String> page = get("/agent/");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("<script type=\"module\" src=\"agent.js\"></script>");
+        // documents.url of the test server; blob: for the documents read from it (images, PDFs)
+        assertThat(page.headers().firstValue("content-security-policy").orElseThrow())
+                .contains("connect-src 'self' http://127.0.0.1:8642;", "img-src 'self' data: blob:");
+        for (String file : new String[] {"/agent/agent.js", "/agent/words.js", "/common/doorstep-client.js",
+                "/common/media.js", "/common/documents.js", "/common/i18n.js"}) {
+            HttpResponse<String> js = get(file);
+            assertThat(js.statusCode()).as(file).isEqualTo(200);
+            assertThat(js.headers().firstValue("content-type")).hasValue("text/javascript; charset=utf-8");
+            assertThat(js.body()).as("no script from elsewhere").doesNotContain("http://", "https://");
+        }
+    }
+
+    @Test
     void theFolderWithoutItsSlashRedirects() throws Exception {
-        HttpResponse<String> r = get("/dashboard");
-        assertThat(r.statusCode()).isEqualTo(302);
-        assertThat(r.headers().firstValue("location")).hasValue("/dashboard/");
+        for (String folder : new String[] {"/dashboard", "/agent", "/station"}) {
+            HttpResponse<String> r = get(folder);
+            assertThat(r.statusCode()).isEqualTo(302);
+            assertThat(r.headers().firstValue("location")).hasValue(folder + "/");
+        }
     }
 
     @Test

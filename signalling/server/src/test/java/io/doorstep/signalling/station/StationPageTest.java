@@ -10,7 +10,7 @@ import io.doorstep.protocol.ServerMessage;
 import io.doorstep.signalling.TestServer;
 import io.doorstep.signalling.WsClient;
 import io.doorstep.testsupport.HeadlessChromium;
-import io.doorstep.testsupport.LivePage;
+import io.doorstep.testsupport.PageProbe;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.chrome.ChromeDriver;
 
 /**
  * The station page (/station/) in the system's headless Chromium against a real server: a station signs in with its
@@ -38,7 +39,8 @@ class StationPageTest {
 
     private static TestServer server;
     private static HeadlessChromium chromium;
-    private static LivePage page;
+    private static PageProbe page;
+    private static ChromeDriver driver;
 
     @BeforeAll
     static void start() throws Exception {
@@ -46,7 +48,8 @@ class StationPageTest {
                 + " (apt-get install chromium chromium-driver; scripts/test-env.sh installs both)");
         server = TestServer.start(Map.of("DOORSTEP_ROUTING_WRAP_UP", "0s"));
         chromium = HeadlessChromium.start(dir.resolve("chromium"));
-        page = new LivePage(chromium.driver(), WAIT);
+        driver = chromium.driver();
+        page = new PageProbe(driver, WAIT);
     }
 
     @AfterAll
@@ -62,9 +65,7 @@ class StationPageTest {
     @BeforeEach
     void freshPage() {
         chromium.viewport(1280, 720);
-        chromium.driver().get(server.httpUri("/station").toString()); // the folder without its slash redirects
-        chromium.driver().executeScript("sessionStorage.clear(); localStorage.clear();");
-        chromium.driver().get(server.httpUri("/station/").toString());
+        page.openFresh(server.httpUri("/station")); // the folder without its slash redirects
     }
 
     @Test
@@ -75,21 +76,21 @@ class StationPageTest {
         assertThat(page.text("button[data-item='MI-001'] .name")).isEqualTo("城乡居民基本医疗保险参保登记");
         assertThat(page.text("button[data-item='MI-001'] .other"))
                 .isEqualTo("Urban-rural resident basic medical insurance enrolment");
-        long all = page.count("#groups button[data-item]");
+        long all = count("#groups button[data-item]");
         assertThat(all).as("the whole catalogue").isGreaterThan(200);
 
-        page.type("#search", "公积金");
-        page.waitUntil("filtered to the housing fund", () -> page.count("#groups section.group") == 1);
+        type("#search", "公积金");
+        page.until("filtered to the housing fund", () -> count("#groups section.group") == 1);
         assertThat(page.attribute("#groups section.group", "data-group")).isEqualTo("housing-fund");
-        page.driver().findElement(By.id("search")).clear();
-        page.type("#search", "mi-001" + Keys.ENTER); // a code, in any case; Enter picks the only match
+        driver.findElement(By.id("search")).clear();
+        type("#search", "mi-001" + Keys.ENTER); // a code, in any case; Enter picks the only match
         page.waitFor("button[data-item='MI-001'][aria-pressed='true']");
-        assertThat(page.count("#groups button[data-item]")).isEqualTo(1);
+        assertThat(count("#groups button[data-item]")).isEqualTo(1);
         assertThat(page.text("#chosen-name")).isEqualTo(page.text("button[data-item='MI-001'] .name"));
 
         try (WsClient first = server.signIn("st-test-02", Role.STATION)) {
             String ahead = request(first, "MI-002");
-            page.click("#call");
+            click("#call");
             page.waitFor("body[data-view='waiting'] #queue-position[data-position='2']");
             assertThat(page.text("#queue-position")).isEqualTo("第 2 位");
             assertThat(page.text("#queue-wait")).isEqualTo("暂无");
@@ -106,7 +107,7 @@ class StationPageTest {
                 page.waitFor("body[data-ringing='true']");
                 assertThat(page.text("#wait-state")).isEqualTo("坐席正在接听…");
 
-                page.click("#cancel");
+                click("#cancel");
                 page.waitFor("body[data-view='ended'] #ended-reason[data-reason='cancelled']");
                 assertThat(page.text("#ended-reason")).isEqualTo("呼叫已取消。");
                 ServerMessage.OfferWithdrawn withdrawn = agent.await(ServerMessage.OfferWithdrawn.class);
@@ -114,9 +115,9 @@ class StationPageTest {
                 assertThat(withdrawn.cause()).isEqualTo("CANCELLED");
             }
         }
-        page.click("#again");
+        click("#again");
         page.waitFor("body[data-view='catalogue']");
-        assertThat(page.count("#groups button[data-item]")).isEqualTo(all);
+        assertThat(count("#groups button[data-item]")).isEqualTo(all);
         assertThat(page.attribute("#call", "disabled")).isNotNull();
     }
 
@@ -126,12 +127,12 @@ class StationPageTest {
             String ahead = request(other, "PE-001");
             signIn(server.token("st-test-04", Role.STATION));
             page.waitFor("button[data-item='PE-001']");
-            page.click("button[data-item='PE-001']");
-            page.click("label[for='priority']");
-            page.click("#call");
+            click("button[data-item='PE-001']");
+            click("label[for='priority']");
+            click("#call");
             page.waitFor("body[data-view='waiting'] #queue-position[data-position='1']");
             assertThat(page.shown("#wait-priority")).isTrue();
-            page.click("#cancel");
+            click("#cancel");
             page.waitFor("body[data-view='ended']");
             other.send(new ClientMessage.CallCancel(null, ahead)); // no call left waiting for the other tests' agents
         }
@@ -142,8 +143,8 @@ class StationPageTest {
         try (WsClient agent = server.availableAgent("ag-pe-01")) {
             signIn(server.token("st-test-05", Role.STATION));
             page.waitFor("button[data-item='PE-001']");
-            page.click("button[data-item='PE-001']");
-            page.click("#call");
+            click("button[data-item='PE-001']");
+            click("#call");
             String callId = agent.await(ServerMessage.CallOffer.class).callId();
             agent.send(new ClientMessage.CallAccept(null, callId));
             page.waitFor("body[data-view='incall']");
@@ -155,23 +156,23 @@ class StationPageTest {
             page.waitFor("#request[data-device='idcard-reader'] #request-idcard");
             assertThat(page.text("#request-prompt")).isEqualTo("请读身份证");
             assertThat(page.text("#request-idcard p")).contains("没有身份证读卡器");
-            page.type("#idcard-name", "张三");
-            page.type("#idcard-number", "110101199003070001");
-            page.click("#request-idcard button[type='submit']");
+            type("#idcard-name", "张三");
+            type("#idcard-number", "110101199003070001");
+            click("#request-idcard button[type='submit']");
             assertThat(page.shown("#request")).as("a mistyped ID number is not sent").isTrue();
-            page.driver().findElement(By.id("idcard-number")).clear();
-            page.type("#idcard-number", "11010519491231002X");
-            page.click("#request-idcard button[type='submit']");
+            driver.findElement(By.id("idcard-number")).clear();
+            type("#idcard-number", "11010519491231002X");
+            click("#request-idcard button[type='submit']");
             ServerMessage.IdCardRead card = agent.await(ServerMessage.IdCardRead.class);
             assertThat(card.card().name()).isEqualTo("张三");
             assertThat(card.card().idNumber()).isEqualTo("11010519491231002X");
             page.waitGone("#request:not([hidden])");
-            assertThat(page.value("#idcard-number") + page.value("#idcard-name")).as("nothing personal left in the page").isEmpty();
+            assertThat(value("#idcard-number") + value("#idcard-name")).as("nothing personal left in the page").isEmpty();
 
             // declined, with the reason the agent reads
             agent.send(new ClientMessage.DeviceRequest(null, callId, "dr-2", Devices.Kind.IDCARD_READER, null));
             page.waitFor("#request[data-request='dr-2']");
-            page.click("#request-decline");
+            click("#request-decline");
             ServerMessage.DeviceDeclined declined = agent.await(ServerMessage.DeviceDeclined.class);
             assertThat(declined.requestId()).isEqualTo("dr-2");
             assertThat(declined.reason()).contains("没有身份证读卡器");
@@ -179,7 +180,7 @@ class StationPageTest {
             // a barcode: the scanner gun types into the focused field and ends with Enter
             agent.send(new ClientMessage.DeviceRequest(null, callId, "dr-3", Devices.Kind.BARCODE_SCANNER, null));
             page.waitFor("#request[data-request='dr-3'] #barcode-code");
-            page.driver().switchTo().activeElement().sendKeys("MRB-2026-000123" + Keys.ENTER);
+            driver.switchTo().activeElement().sendKeys("MRB-2026-000123" + Keys.ENTER);
             assertThat(agent.await(ServerMessage.BarcodeScan.class).barcode().code()).isEqualTo("MRB-2026-000123");
             page.waitGone("#request:not([hidden])");
 
@@ -195,7 +196,7 @@ class StationPageTest {
             page.waitFor("body[data-status='refused'] #signin-error");
             assertThat(page.text("#signin-error")).isEqualTo("此页面仅供服务站使用：该令牌不是服务站角色。");
             assertThat(page.shown("#catalogue")).isFalse();
-            page.driver().findElement(By.id("signin-token")).clear();
+            driver.findElement(By.id("signin-token")).clear();
         }
         signIn("not-a-token-at-all");
         page.waitFor("body[data-status='refused'] #signin-error");
@@ -206,14 +207,14 @@ class StationPageTest {
     void englishOnRequestAndTheChoiceSurvivesAReload() {
         signIn(server.token("st-test-06", Role.STATION));
         page.waitFor("button[data-item='MR-001']");
-        page.click("#lang");
+        click("#lang");
         assertThat(page.text("h1")).isEqualTo("Doorstep services · Video call");
         assertThat(page.text("button[data-item='MR-001'] .name")).isEqualTo("Issue of outpatient medical record booklet");
         assertThat(page.text("button[data-item='MR-001'] .other")).isEqualTo("门诊医疗记录册发放");
-        long overflow = (Long) page.driver().executeScript(
+        long overflow = (Long) driver.executeScript(
                 "return document.documentElement.scrollWidth - document.documentElement.clientWidth;");
         assertThat(overflow).as("no sideways scrolling at 1280x720").isLessThanOrEqualTo(0);
-        page.driver().navigate().refresh();
+        driver.navigate().refresh();
         page.waitFor("body[data-status='online'] button[data-item='MR-001']");
         assertThat(page.text("#call")).isEqualTo("Video call");
     }
@@ -224,7 +225,24 @@ class StationPageTest {
     }
 
     private static void signIn(String token) {
-        page.type("#signin-token", token);
-        page.click("#signin-button");
+        type("#signin-token", token);
+        click("#signin-button");
+    }
+
+    private static long count(String css) {
+        return (Long) driver.executeScript("return document.querySelectorAll(arguments[0]).length;", css);
+    }
+
+    private static void click(String css) {
+        driver.findElement(By.cssSelector(css)).click();
+    }
+
+    private static void type(String css, String text) {
+        driver.findElement(By.cssSelector(css)).sendKeys(text);
+    }
+
+    /** What is typed in a form field (its value, not its attribute). */
+    private static String value(String css) {
+        return (String) driver.executeScript("return document.querySelector(arguments[0]).value;", css);
     }
 }
