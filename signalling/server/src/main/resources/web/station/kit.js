@@ -141,9 +141,9 @@ export class Kit {
       const share = d.length ? d.offset / d.length : 0;
       const fill = el('span');
       fill.style.width = `${100 * share}%`;
-      const status = d.status === 'uploading' ? t('docs.uploading', { p: `${Math.floor(100 * share)}%` })
-        : t(`docs.${d.status}`);
-      return entry({ document: d.documentId, state: d.status, by: d.uploadedBy },
+      const status = (d.status === 'uploading' ? t('docs.uploading', { p: `${Math.floor(100 * share)}%` })
+        : t(`docs.${d.status}`)) + (d.uploadedBy === 'agent' ? ` · ${t('docs.agent')}` : '');
+      return entry({ document: d.documentId, state: d.status, by: d.uploadedBy, sha256: d.sha256 || '' },
         d.filename || t(d.uploadedBy === 'agent' ? 'docs.agent' : 'docs.mine'), status,
         el('div', 'bar', null, {}, fill));
     }));

@@ -49,7 +49,7 @@ export class Prints {
   open(job) {
     if (job.mediaType === 'application/pdf') {
       const url = URL.createObjectURL(job.blob);
-      window.open(url, '_blank', 'noopener');
+      window.open(url, '_blank');
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
       return;
     }

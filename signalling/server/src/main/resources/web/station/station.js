@@ -169,6 +169,7 @@ function queued(m) {
   Object.assign(state.call, { item: m.serviceItem, priority: m.priority, position: m.position,
     estimate: m.estimatedWaitSeconds, ringing: m.ringing });
   state.ended = null;
+  document.body.dataset.call = m.callId;
   show('waiting');
   drawWaiting();
 }
@@ -214,6 +215,7 @@ function connected(m) {
   if (!state.call || state.call.id !== m.callId) state.call = { id: m.callId, queuedAt: now() };
   const call = state.call;
   Object.assign(call, { item: m.serviceItem, peer: m.peer, connectedAt: call.connectedAt ?? now() });
+  document.body.dataset.call = m.callId;
   show('incall');
   $('agent-name').textContent = m.peer.name;
   $('call-item').textContent = names(m.serviceItem)[0];
@@ -245,6 +247,8 @@ function startMedia(m) {
 function drawQuality(q) {
   const pill = $('quality');
   const level = q.level;
+  pill.dataset.framesDecoded = q.framesDecoded; // from getStats, as the agent console shows it
+  pill.dataset.candidateType = q.candidateType || '';
   if (level === 'none') return;
   pill.dataset.level = level;
   pill.textContent = t(`quality.${level}`);
@@ -287,9 +291,11 @@ function forgetCall() {
   state.media = null;
   state.kit?.stop();
   state.call = null;
+  delete document.body.dataset.call;
   $('local-video').srcObject = null;
   $('remote-video').srcObject = null;
   $('quality').hidden = true;
+  $('quality').dataset.framesDecoded = '0';
   for (const id of ['mute', 'camera']) $(id).setAttribute('aria-pressed', 'false');
   document.body.dataset.camera = 'on';
   document.body.dataset.ringing = 'false';

@@ -1,0 +1,196 @@
+package io.doorstep.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.doorstep.client.devices.GeneratedDocuments;
+import io.doorstep.protocol.Role;
+import io.doorstep.testsupport.HeadlessChromium;
+import io.doorstep.testsupport.PageProbe;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WindowType;
+import org.openqa.selenium.chrome.ChromeDriver;
+
+/**
+ * A whole call between two browsers, through the whole system in this JVM: the station page (/station/) in one
+ * headless Chromium and the agent console (/agent/) in another, each with its fake camera and microphone, both told
+ * to use relayed candidates only, so every packet of the call goes through our TURN relay. Video is decoded on both
+ * sides (getStats), a photo the station takes from its camera reaches the agent's documents with a verified SHA-256,
+ * a file the station chooses too, a form the agent sends is checked and confirmed printed at the station, and the
+ * operators' dashboard (a window of its own) shows the call while it lasts. The run saves the station page in the
+ * call as docs/screenshots/station.png.
+ */
+class BrowserCallTest {
+    private static final Duration WAIT = Duration.ofSeconds(20);
+    private static final Duration MEDIA_WAIT = Duration.ofSeconds(45);
+
+    @TempDir
+    static Path dir;
+
+    private static DoorstepSystem system;
+    private static HeadlessChromium stationBrowser;
+    private static HeadlessChromium agentBrowser;
+
+    @BeforeAll
+    static void start() throws Exception {
+        assumeTrue(HeadlessChromium.installed(), "skipped: no Chromium at " + HeadlessChromium.CHROMIUM
+                + " (apt-get install chromium chromium-driver; scripts/test-env.sh installs both)");
+        system = DoorstepSystem.start(Map.of("DOORSTEP_MEDIA_AGENT_ICE_TRANSPORT_POLICY", "relay"));
+        stationBrowser = HeadlessChromium.start(dir.resolve("station-browser"));
+        agentBrowser = HeadlessChromium.start(dir.resolve("agent-browser"));
+    }
+
+    @AfterAll
+    static void stop() {
+        for (HeadlessChromium browser : new HeadlessChromium[] {stationBrowser, agentBrowser}) {
+            if (browser != null) {
+                browser.close();
+            }
+        }
+        if (system != null) {
+            system.close();
+        }
+    }
+
+    @Test
+    void aBrowserStationAndABrowserAgentCompleteACallThroughTheRelay() throws Exception {
+        ChromeDriver st = stationBrowser.driver();
+        ChromeDriver ag = agentBrowser.driver();
+        PageProbe station = new PageProbe(st, WAIT);
+        PageProbe agent = new PageProbe(ag, WAIT);
+        stationBrowser.viewport(1280, 720);
+        agentBrowser.viewport(1280, 720);
+
+        agent.openFresh(system.httpUri("/agent/"));
+        signIn(ag, system.token(DoorstepSystem.AGENT, Role.AGENT));
+        agent.waitFor("body[data-status='online'][data-agent-state='away']");
+        ag.findElement(By.id("go-available")).click();
+        agent.waitFor("body[data-agent-state='available']");
+
+        station.openFresh(system.httpUri("/station/"));
+        signIn(st, system.token(DoorstepSystem.STATION, Role.STATION));
+        station.waitFor("body[data-status='online'] button[data-item='MR-001']");
+        st.findElement(By.id("search")).sendKeys("门诊医疗记录册");
+        st.findElement(By.cssSelector("button[data-item='MR-001']")).click();
+        st.findElement(By.cssSelector("label[for='priority']")).click();
+        st.findElement(By.id("call")).click();
+
+        // The agent's console rings; the station sees it ringing; the agent answers.
+        agent.waitFor("#offer[data-call]");
+        String callId = agent.attribute("#offer", "data-call");
+        station.waitFor("body[data-view='waiting'][data-ringing='true'][data-call='" + callId + "']");
+        assertThat(station.shown("#wait-priority")).isTrue();
+        ag.findElement(By.id("accept")).click();
+        station.waitFor("body[data-view='incall']");
+        assertThat(station.text("#agent-name")).isEqualTo("王敏");
+
+        // Video decoded on both sides, by each browser's getStats, on relayed candidates only.
+        PageProbe media = new PageProbe(st, MEDIA_WAIT);
+        media.until("video decoded at the station and at the agent", () ->
+                frames(station) > 10 && frames(agent) > 10);
+        assertThat(station.attribute("#quality", "data-candidate-type")).isEqualTo("relay");
+        assertThat(agent.attribute("#quality", "data-candidate-type")).isEqualTo("relay");
+        assertThat(station.shown("#remote-note")).isFalse();
+
+        // The operators' dashboard, in a window of its own, shows the call while it lasts.
+        String agentWindow = ag.getWindowHandle();
+        ag.switchTo().newWindow(WindowType.WINDOW);
+        String dashboardWindow = ag.getWindowHandle();
+        agent.openFresh(system.httpUri("/dashboard/"));
+        signIn(ag, system.token("op-district-01", Role.OPERATOR));
+        agent.waitFor("#calls tr[data-call='" + callId + "'][data-state='connected']");
+        assertThat(agent.text("#calls tr[data-call='" + callId + "'] td")).contains("连民村家门口服务站");
+        ag.switchTo().window(agentWindow);
+
+        // A photo from the station's camera: previewed, sent, and verified by the agent against its SHA-256.
+        st.findElement(By.id("photo")).click();
+        station.waitFor("#snapshot:not([hidden]) #snapshot-image[src^='data:image/jpeg']");
+        st.findElement(By.id("snapshot-send")).click();
+        station.waitFor("#documents li[data-by='station'][data-state='completed']");
+        String photoId = station.attribute("#documents li[data-by='station']", "data-document");
+        String photoSha = station.attribute("#documents li[data-by='station']", "data-sha256");
+        assertThat(photoSha).hasSize(64);
+        String photoRow = "#documents li[data-document='" + photoId + "']";
+        agent.waitFor(photoRow + "[data-verified='true']");
+        assertThat(agent.attribute(photoRow, "data-sha256")).isEqualTo(photoSha);
+
+        // A file the station chooses: a scan on the computer's disk.
+        Path scan = dir.resolve("户口簿-第1页.png");
+        Files.write(scan, GeneratedDocuments.png(1200, 900, 7));
+        st.findElement(By.id("file-input")).sendKeys(scan.toString());
+        station.until("two documents delivered", () -> "2".equals(String.valueOf(st.executeScript(
+                "return document.querySelectorAll(\"#documents li[data-state='completed']\").length;"))));
+        String scanId = (String) st.executeScript("return [...document.querySelectorAll('#documents li')]"
+                + ".find(li => li.querySelector('.doc-name').innerText === arguments[0]).dataset.document;",
+                scan.getFileName().toString());
+        agent.waitFor("#documents li[data-document='" + scanId + "'][data-verified='true']");
+
+        // A form the agent sends to print: checked at the station, opened for printing, confirmed printed.
+        byte[] form = GeneratedDocuments.pdf(List.of("门诊医疗记录册申领表", "Application for a medical record booklet"));
+        Path formFile = dir.resolve("申领表.pdf");
+        Files.write(formFile, form);
+        ag.findElement(By.id("print-file")).sendKeys(formFile.toString());
+        ag.findElement(By.id("print-send")).click();
+        station.waitFor("#print-jobs li[data-state='ready'] button[data-action='printed']");
+        assertThat(station.text("#print-jobs li .doc-name")).isEqualTo("申领表.pdf · 1 份");
+        assertThat(station.text("#print-jobs li .doc-state")).isEqualTo("已校验");
+        assertThat(opensInANewTab(st, station, "#print-jobs li button[data-action='open']"))
+                .startsWith("blob:http://127.0.0.1:");
+        station.screenshot("station.png");
+        st.findElement(By.cssSelector("#print-jobs li button[data-action='printed']")).click();
+        station.waitFor("#print-jobs li[data-state='printed']");
+        agent.waitFor("#print-jobs li[data-status='printed']");
+
+        // The station hangs up: both sides are told; the dashboard lets the call go.
+        st.findElement(By.id("hangup")).click();
+        station.waitFor("body[data-view='ended'] #ended-reason[data-reason='completed']");
+        agent.waitFor("body[data-call-view='wrapup']");
+        ag.switchTo().window(dashboardWindow);
+        agent.waitGone("#calls tr[data-call='" + callId + "']");
+
+        List<JsonNode> log = system.callLog(callId);
+        assertThat(log).anySatisfy(l -> {
+            assertThat(l.path("event").asText()).isEqualTo("ended");
+            assertThat(l.path("reason").asText()).isEqualTo("completed");
+            assertThat(l.path("priority").asBoolean()).isTrue();
+        });
+        assertThat(log).anySatisfy(l -> {
+            assertThat(l.path("event").asText()).isEqualTo("print.result");
+            assertThat(l.path("status").asText()).isEqualTo("printed");
+        });
+        assertThat(log).filteredOn(l -> l.path("event").asText().equals("document.completed")).hasSize(3);
+    }
+
+    /** Video frames this page's browser has decoded, as its getStats says (the pages show it on #quality). */
+    private static long frames(PageProbe page) {
+        String frames = page.attribute("#quality", "data-frames-decoded");
+        return frames == null || frames.isEmpty() ? 0 : Long.parseLong(frames);
+    }
+
+    private static void signIn(ChromeDriver driver, String token) {
+        driver.findElement(By.id("signin-token")).sendKeys(token);
+        driver.findElement(By.id("signin-button")).click();
+    }
+
+    /** Clicks the button and returns the address of the tab it opened, then closes that tab. */
+    private static String opensInANewTab(ChromeDriver driver, PageProbe page, String css) {
+        String home = driver.getWindowHandle();
+        driver.findElement(By.cssSelector(css)).click();
+        page.until("a new tab", () -> driver.getWindowHandles().size() > 1);
+        String tab = driver.getWindowHandles().stream().filter(h -> !h.equals(home)).findFirst().orElseThrow();
+        String url = driver.switchTo().window(tab).getCurrentUrl();
+        driver.close();
+        driver.switchTo().window(home);
+        return url;
+    }
+}
