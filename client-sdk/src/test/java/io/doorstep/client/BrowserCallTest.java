@@ -8,6 +8,7 @@ import io.doorstep.client.devices.GeneratedDocuments;
 import io.doorstep.protocol.Role;
 import io.doorstep.testsupport.HeadlessChromium;
 import io.doorstep.testsupport.PageProbe;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -45,7 +46,9 @@ class BrowserCallTest {
     static void start() throws Exception {
         assumeTrue(HeadlessChromium.installed(), "skipped: no Chromium at " + HeadlessChromium.CHROMIUM
                 + " (apt-get install chromium chromium-driver; scripts/test-env.sh installs both)");
-        system = DoorstepSystem.start(Map.of("DOORSTEP_MEDIA_AGENT_ICE_TRANSPORT_POLICY", "relay"));
+        // both parties relay-only; a wrap-up long enough to see the agent console in it after the hang-up
+        system = DoorstepSystem.start(Map.of("DOORSTEP_MEDIA_AGENT_ICE_TRANSPORT_POLICY", "relay",
+                "DOORSTEP_ROUTING_WRAP_UP", "30s"));
         stationBrowser = HeadlessChromium.start(dir.resolve("station-browser"));
         agentBrowser = HeadlessChromium.start(dir.resolve("agent-browser"));
     }
@@ -169,6 +172,38 @@ class BrowserCallTest {
             assertThat(l.path("status").asText()).isEqualTo("printed");
         });
         assertThat(log).filteredOn(l -> l.path("event").asText().equals("document.completed")).hasSize(3);
+    }
+
+    @Test
+    void aStationWhoseLineDropsKeepsItsPlaceInTheQueue() throws Exception {
+        int port = DoorstepSystem.freePort();
+        CuttableProxy line = new CuttableProxy(port, system.signallingPort()); // the village's network
+        ChromeDriver st = stationBrowser.driver();
+        PageProbe station = new PageProbe(st, WAIT);
+        try {
+            station.openFresh(URI.create("http://127.0.0.1:" + port + "/station/"));
+            signIn(st, system.token("st-chuansha-qizao", Role.STATION));
+            station.waitFor("body[data-status='online'] button[data-item='HF-001']");
+            st.findElement(By.cssSelector("button[data-item='HF-001']")).click();
+            st.findElement(By.id("call")).click();
+            station.waitFor("body[data-view='waiting'][data-call] #queue-position[data-position='1']");
+            String callId = station.attribute("body", "data-call");
+
+            line.close(); // the line goes down: connections reset, nothing answers
+            station.waitFor("body[data-status='reconnecting'] #banner");
+            assertThat(station.text("#banner")).startsWith("网络中断，正在重新连接");
+            assertThat(station.shown("#waiting")).as("the queue stays on the screen").isTrue();
+            line = new CuttableProxy(port, system.signallingPort());
+            station.waitFor("body[data-status='online']");
+            assertThat(station.shown("#banner")).isFalse();
+            // the session was resumed: the same call, still waiting, and it can still be cancelled
+            assertThat(station.attribute("body", "data-call")).isEqualTo(callId);
+            assertThat(station.shown("#waiting")).isTrue();
+            st.findElement(By.id("cancel")).click();
+            station.waitFor("body[data-view='ended'] #ended-reason[data-reason='cancelled']");
+        } finally {
+            line.close();
+        }
     }
 
     /** Video frames this page's browser has decoded, as its getStats says (the pages show it on #quality). */
