@@ -11,18 +11,24 @@ import io.doorstep.client.devices.SimulatedKit;
 import io.doorstep.client.documents.Document;
 import io.doorstep.client.media.CallStats;
 import io.doorstep.client.media.TestPatternFeed;
+import io.doorstep.protocol.AgentState;
 import io.doorstep.protocol.Devices;
+import io.doorstep.protocol.EndReason;
 import io.doorstep.protocol.PrintStatus;
 import io.doorstep.protocol.Role;
 import io.doorstep.protocol.ServerMessage;
 import io.doorstep.testsupport.HeadlessChromium;
 import io.doorstep.testsupport.PageProbe;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,6 +53,7 @@ class AgentConsoleTest {
     static Path dir;
 
     private static DoorstepSystem system;
+    private static CuttableProxy documentsLine;
     private static HeadlessChromium chromium;
     private static ChromeDriver driver;
 
@@ -54,19 +61,26 @@ class AgentConsoleTest {
     static void start() throws Exception {
         assumeTrue(HeadlessChromium.installed(), "skipped: no Chromium at " + HeadlessChromium.CHROMIUM
                 + " (apt-get install chromium chromium-driver; scripts/test-env.sh installs both)");
-        // a wrap-up long enough to write the after-call notes in
-        system = DoorstepSystem.start(Map.of("DOORSTEP_ROUTING_WRAP_UP", "30s"));
+        // a wrap-up long enough to write the after-call notes in; the document relay reached through a line that
+        // can be cut, as a village uplink is
+        int documentsLinePort = DoorstepSystem.freePort();
+        system = DoorstepSystem.start(Map.of("DOORSTEP_ROUTING_WRAP_UP", "30s",
+                "DOORSTEP_DOCUMENTS_URL", "http://127.0.0.1:" + documentsLinePort + "/files/"));
+        documentsLine = new CuttableProxy(documentsLinePort, system.documentsPort());
         chromium = HeadlessChromium.start(dir.resolve("chromium"));
         driver = chromium.driver();
     }
 
     @AfterAll
-    static void stop() {
+    static void stop() throws IOException {
         if (chromium != null) {
             chromium.close();
         }
         if (system != null) {
             system.close();
+        }
+        if (documentsLine != null) {
+            documentsLine.close();
         }
     }
 
@@ -81,7 +95,11 @@ class AgentConsoleTest {
         Path printed = Files.createDirectories(dir.resolve("printed"));
         Kit kit = SimulatedKit.create(400_000, printed, List.of(new Devices.Barcode("MRB-2026-000123", "qr")));
         Recorder s = new Recorder();
-        s.onDeviceRequest = DeviceRequest::perform; // the staff do what the agent asks at once
+        List<String> prompts = new CopyOnWriteArrayList<>();
+        s.onDeviceRequest = request -> { // the staff do what the agent asks at once
+            prompts.add(request.device() + ": " + request.prompt());
+            request.perform();
+        };
         try (TestPatternFeed camera = new TestPatternFeed(320, 240, 15);
              StationClient station = StationClient.start(system.options(DoorstepSystem.STATION, Role.STATION)
                      .build(), kit, camera, s)) {
@@ -110,13 +128,20 @@ class AgentConsoleTest {
                     .until(() -> framesDecodedInBrowser() > 10 && decoding(station.stats()));
             waitFor("#quality:not([data-level='none'])");
 
-            // A scan from the station's document camera: read while it uploads, verified against its SHA-256.
-            Document scan = station.scan(1, (sent, length) -> { }).get(30, TimeUnit.SECONDS);
+            // The agent asks for a scan: the station's document camera takes it, the page reads it while it
+            // uploads and verifies it against its SHA-256.
+            driver.findElement(By.id("prompt")).sendKeys("请扫描户口簿第1页");
+            click("request-scan");
+            Document scan = s.await(Document.class, d -> d.status() == Document.Status.COMPLETED
+                    && d.uploadedBy() == Role.STATION);
+            assertThat(prompts).containsExactly("DOCUMENT_CAMERA: 请扫描户口簿第1页");
+            driver.findElement(By.id("prompt")).clear();
             String row = "#documents li[data-document='" + scan.id() + "']";
             waitFor(row + "[data-verified='true'] .badge.verified");
             assertThat(attribute(row, "data-sha256")).isEqualTo(scan.sha256());
             assertThat(text(row + " .badge")).isEqualTo("SHA-256 已校验");
             assertThat(attribute(row + " .thumb img", "src")).startsWith("blob:");
+            assertThat(shown("#requests li")).as("the request is done").isFalse();
 
             // A PDF the station uploads opens in the browser from what the page read and verified.
             byte[] pdf = GeneratedDocuments.pdf(List.of("Household register, page 2"));
@@ -153,8 +178,21 @@ class AgentConsoleTest {
             try (var files = Files.list(printed)) {
                 assertThat(Files.readAllBytes(files.findFirst().orElseThrow())).isEqualTo(form);
             }
-            // the form is a document of the call too; its own upload needs no verifying read
-            assertThat(text("#documents-count")).isEqualTo("3");
+            // A 2 MB form while the line drops in the middle of its upload: the page asks the relay where the
+            // upload got to (tus HEAD) and goes on from there; the station prints it whole.
+            byte[] big = GeneratedDocuments.jpeg(2_000_000, 7);
+            Path bigFile = dir.resolve("户籍证明.jpg");
+            Files.write(bigFile, big);
+            documentsLine.cutAfterUpstreamBytes(700_000);
+            driver.findElement(By.id("print-file")).sendKeys(bigFile.toString());
+            click("print-send");
+            waitFor("#print-jobs li[data-job='job-2'][data-status='printed']");
+            assertThat(s.await(Recorder.Printed.class).status()).isEqualTo(PrintStatus.PRINTED);
+            try (var files = Files.list(printed)) {
+                assertThat(files.map(AgentConsoleTest::read)).hasSize(2).anyMatch(bytes -> Arrays.equals(bytes, big));
+            }
+            // the forms are documents of the call too; the page's own uploads need no verifying read
+            assertThat(text("#documents-count")).isEqualTo("4");
             await("the page reports the call's quality").atMost(WAIT).until(() ->
                     system.metric("doorstep_call_quality_reports_total", "role=\"agent\"") >= 1);
             page().screenshot("agent-console.png");
@@ -203,6 +241,22 @@ class AgentConsoleTest {
     }
 
     @Test
+    void signingInElsewhereTakesTheSessionOverAndThePageDoesNotFightBack() throws Exception {
+        signIn(system.token("ag-shuyuan-01", Role.AGENT));
+        waitFor("body[data-status='online']");
+        Recorder elsewhere = new Recorder();
+        try (AgentClient other = AgentClient.start(system.options("ag-shuyuan-01", Role.AGENT).build(), elsewhere)) {
+            elsewhere.await(Recorder.SignedIn.class);
+            waitFor("body[data-status='refused'] #signin-error");
+            assertThat(text("#signin-error")).isEqualTo("该坐席已在其他地方登录，本页面已退出。");
+            Thread.sleep(2_000); // a page that reconnected by itself would take the session back by now
+            assertThat(other.setState(AgentState.AVAILABLE).get(10, TimeUnit.SECONDS)).as("still the session's owner")
+                    .isEqualTo(AgentState.AVAILABLE);
+            assertThat(shown("#signin")).isTrue();
+        }
+    }
+
+    @Test
     void aDropInTheMiddleOfACallShowsReconnectingAndTheCallGoesOn() throws Exception {
         int port = DoorstepSystem.freePort();
         CuttableProxy line = new CuttableProxy(port, system.signallingPort()); // the agent's network
@@ -215,9 +269,17 @@ class AgentConsoleTest {
             waitFor("body[data-status='online'][data-agent-state='away']");
             click("go-available");
             waitFor("body[data-agent-state='available']");
+            // rejected by the only agent of its skill group signed in: the call ends, the agent stays available
+            String rejected = station.requestCall("PE-001", false).get(10, TimeUnit.SECONDS).callId();
+            waitFor("#offer[data-call='" + rejected + "']");
+            assertThat(shown("#offer-priority")).isFalse();
+            click("reject");
+            assertThat(s.await(ServerMessage.CallEnded.class).reason()).isEqualTo(EndReason.REJECTED_BY_ALL);
+            waitFor("body[data-agent-state='available'][data-ringing='false']");
+            assertThat(shown("#offer")).isFalse();
+
             String callId = station.requestCall("PE-001", false).get(10, TimeUnit.SECONDS).callId();
             waitFor("#offer[data-call='" + callId + "']");
-            assertThat(shown("#offer-priority")).isFalse();
             click("accept");
             await("video both ways").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(250))
                     .until(() -> framesDecodedInBrowser() > 10 && decoding(station.stats()));
@@ -248,6 +310,14 @@ class AgentConsoleTest {
             waitFor("body[data-call-view='idle'][data-agent-state='away']");
         } finally {
             line.close();
+        }
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 

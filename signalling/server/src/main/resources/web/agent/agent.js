@@ -420,6 +420,7 @@ function documentChanged(call, doc) {
     $('documents-empty').hidden = true;
     $('documents-count').textContent = String(call.documents.documents.size);
     if (doc.uploadedBy === 'station') readDocument(call, doc, li);
+    if (doc.device === 'document-camera') requestsDone('document-camera');
   }
   li.dataset.status = doc.status;
   const pct = doc.length ? Math.min(100, Math.round(100 * (doc.offset || 0) / doc.length)) : 0;
@@ -537,6 +538,7 @@ function ownDocument(documentId, file) {
   const open = row.querySelector('.doc-open');
   open.href = URL.createObjectURL(file);
   open.hidden = false;
+  if (file.type.startsWith('image/')) preview(row.querySelector('.thumb'), null, file);
 }
 
 function printResult(m) {

@@ -45,8 +45,9 @@ class WebPagesTest {
             assertThat(js.body().replace("'http://www.w3.org/2000/svg'", "")).as("no script from elsewhere")
                     .doesNotContain("http://", "https://");
         }
-        assertThat(get("/dashboard/dashboard.css").headers().firstValue("content-type"))
-                .hasValue("text/css; charset=utf-8");
+        for (String css : new String[] {"/dashboard/dashboard.css", "/common/house.css"}) {
+            assertThat(get(css).headers().firstValue("content-type")).hasValue("text/css; charset=utf-8");
+        }
     }
 
     @Test
