@@ -27,7 +27,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * headless Chromium and the agent console (/agent/) in another, each with its fake camera and microphone, both told
  * to use relayed candidates only, so every packet of the call goes through our TURN relay. Video is decoded on both
  * sides (getStats), a photo the station takes from its camera reaches the agent's documents with a verified SHA-256,
- * a file the station chooses too, a form the agent sends is checked and confirmed printed at the station, and the
+ * a file the station chooses too, the agent's requests for a scan and a card read are answered (a photo; declined:
+ * no reader), a form the agent sends is checked and confirmed printed at the station, and the
  * operators' dashboard (a window of its own) shows the call while it lasts. The run saves the station page in the
  * call as docs/screenshots/station.png.
  */
@@ -138,6 +139,26 @@ class BrowserCallTest {
                 scan.getFileName().toString());
         agent.waitFor("#documents li[data-document='" + scanId + "'][data-verified='true']");
 
+        // The agent asks for a scan with a prompt: the staff see it, take the photo, and the request is answered.
+        ag.findElement(By.id("prompt")).sendKeys("请扫描户口簿第2页");
+        ag.findElement(By.id("request-scan")).click();
+        station.waitFor("#request[data-device='document-camera'] #request-scan button[data-action='photo']");
+        assertThat(station.text("#request-prompt")).isEqualTo("请扫描户口簿第2页");
+        st.findElement(By.cssSelector("#request-scan button[data-action='photo']")).click();
+        station.waitFor("#snapshot:not([hidden]) #snapshot-image[src^='data:image/jpeg']");
+        st.findElement(By.id("snapshot-send")).click();
+        assertThat(station.shown("#request")).isFalse();
+        agent.waitGone("#requests li[data-device='document-camera'][data-status='requested']");
+        station.until("three documents delivered", () -> "3".equals(String.valueOf(st.executeScript(
+                "return document.querySelectorAll(\"#documents li[data-state='completed']\").length;"))));
+
+        // An ID-card read: a browser kiosk has no reader, and the agent reads why.
+        ag.findElement(By.id("request-idcard")).click();
+        station.waitFor("#request[data-device='idcard-reader'] #request-decline");
+        st.findElement(By.id("request-decline")).click();
+        agent.waitFor("#requests li[data-device='idcard-reader'][data-status='declined']");
+        assertThat(agent.text("#requests li[data-device='idcard-reader']")).contains("没有身份证读卡器");
+
         // A form the agent sends to print: checked at the station, opened for printing, confirmed printed.
         byte[] form = GeneratedDocuments.pdf(List.of("门诊医疗记录册申领表", "Application for a medical record booklet"));
         Path formFile = dir.resolve("申领表.pdf");
@@ -171,7 +192,7 @@ class BrowserCallTest {
             assertThat(l.path("event").asText()).isEqualTo("print.result");
             assertThat(l.path("status").asText()).isEqualTo("printed");
         });
-        assertThat(log).filteredOn(l -> l.path("event").asText().equals("document.completed")).hasSize(3);
+        assertThat(log).filteredOn(l -> l.path("event").asText().equals("document.completed")).hasSize(4);
     }
 
     @Test
