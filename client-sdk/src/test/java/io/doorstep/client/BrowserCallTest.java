@@ -28,7 +28,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * to use relayed candidates only, so every packet of the call goes through our TURN relay. Video is decoded on both
  * sides (getStats), a photo the station takes from its camera reaches the agent's documents with a verified SHA-256,
  * a file the station chooses too, the agent's requests for a scan and a card read are answered (a photo; declined:
- * no reader), a form the agent sends is checked and confirmed printed at the station, and the
+ * no reader), a form the agent sends is checked and confirmed printed at the station (another reported failed,
+ * with the reason), and the
  * operators' dashboard (a window of its own) shows the call while it lasts. The run saves the station page in the
  * call as docs/screenshots/station.png.
  */
@@ -175,6 +176,21 @@ class BrowserCallTest {
         station.waitFor("#print-jobs li[data-state='printed']");
         agent.waitFor("#print-jobs li[data-status='printed']");
 
+        // A second form does not come out of the printer: the staff say why, and the agent reads it.
+        Path second = dir.resolve("回执.png");
+        Files.write(second, GeneratedDocuments.png(800, 1100, 3));
+        ag.findElement(By.id("print-file")).sendKeys(second.toString());
+        ag.findElement(By.id("print-send")).click();
+        String job = "#print-jobs li:nth-child(2)";
+        station.waitFor(job + "[data-state='ready'] button[data-action='failed']");
+        st.findElement(By.cssSelector(job + " button[data-action='failed']")).click();
+        station.waitFor(job + " button[data-action='reason']");
+        assertThat(station.text(job + " .job-actions")).contains("缺纸", "卡纸", "打印机故障");
+        st.findElement(By.cssSelector(job + " button[data-action='reason']:nth-of-type(2)")).click();
+        station.waitFor(job + "[data-state='failed']");
+        agent.waitFor("#print-jobs li[data-status='failed']");
+        assertThat(agent.text("#print-jobs li[data-status='failed'] .job-status")).isEqualTo("打印失败：paper jam");
+
         // The station hangs up: both sides are told; the dashboard lets the call go.
         st.findElement(By.id("hangup")).click();
         station.waitFor("body[data-view='ended'] #ended-reason[data-reason='completed']");
@@ -192,7 +208,12 @@ class BrowserCallTest {
             assertThat(l.path("event").asText()).isEqualTo("print.result");
             assertThat(l.path("status").asText()).isEqualTo("printed");
         });
-        assertThat(log).filteredOn(l -> l.path("event").asText().equals("document.completed")).hasSize(4);
+        assertThat(log).anySatisfy(l -> {
+            assertThat(l.path("event").asText()).isEqualTo("print.result");
+            assertThat(l.path("status").asText()).isEqualTo("failed");
+            assertThat(l.path("reason").asText()).isEqualTo("paper jam");
+        });
+        assertThat(log).filteredOn(l -> l.path("event").asText().equals("document.completed")).hasSize(5);
     }
 
     @Test
