@@ -29,9 +29,8 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * sides (getStats), a photo the station takes from its camera reaches the agent's documents with a verified SHA-256,
  * a file the station chooses too, the agent's requests for a scan and a card read are answered (a photo; declined:
  * no reader), a form the agent sends is checked and confirmed printed at the station (another reported failed,
- * with the reason), and the
- * operators' dashboard (a window of its own) shows the call while it lasts. The run saves the station page in the
- * call as docs/screenshots/station.png.
+ * with the reason), and the operators' dashboard (a window of its own) shows the call while it lasts. The run saves
+ * the station page in the call as docs/screenshots/station.png.
  */
 class BrowserCallTest {
     private static final Duration WAIT = Duration.ofSeconds(20);

@@ -296,7 +296,11 @@ function forgetCall() {
   $('remote-video').srcObject = null;
   $('quality').hidden = true;
   $('quality').dataset.framesDecoded = '0';
-  for (const id of ['mute', 'camera']) $(id).setAttribute('aria-pressed', 'false');
+  for (const [id, key] of [['mute', 'call.mute'], ['camera', 'call.cameraOff']]) { // the next call starts unmuted
+    $(id).setAttribute('aria-pressed', 'false');
+    $(id).dataset.i18n = key;
+    $(id).textContent = t(key);
+  }
   document.body.dataset.camera = 'on';
   document.body.dataset.ringing = 'false';
 }
