@@ -267,6 +267,10 @@ class AgentConsoleTest {
             open(URI.create("http://127.0.0.1:" + port + "/agent/"));
             signIn(system.token("ag-huinan-01", Role.AGENT));
             waitFor("body[data-status='online'][data-agent-state='away']");
+            assertThat(driver.executeAsyncScript("const done = arguments[arguments.length - 1];"
+                    + " import('/common/ticker.js').then(t => t.after(50, () => done('ticked in the worker')));"))
+                    .as("the heartbeat's timers run in a worker, allowed by the page's policy")
+                    .isEqualTo("ticked in the worker");
             click("go-available");
             waitFor("body[data-agent-state='available']");
             // rejected by the only agent of its skill group signed in: the call ends, the agent stays available

@@ -83,7 +83,11 @@ function listen(client) {
   on('welcome', m => { if (m.resumeError) dropOffer(); });
   on('agent.state', agentState);
   on('call.offer', offered);
-  on('call.offer.withdrawn', m => { dropOffer(); notice(t(`withdrawn.${m.cause}`) === `withdrawn.${m.cause}` ? t('withdrawn.other') : t(`withdrawn.${m.cause}`)); });
+  on('call.offer.withdrawn', m => {
+    dropOffer();
+    const key = `withdrawn.${m.cause}`;
+    notice(t(key) === key ? t('withdrawn.other') : t(key));
+  });
   on('call.connected', connected);
   on('call.ended', ended);
   on('peer.reconnecting', () => banner(t('banner.peerReconnecting')));
@@ -124,6 +128,9 @@ function agentState(m) {
   $('go-available').hidden = !['away', 'wrap_up'].includes(m.state);
   $('go-away').hidden = m.state !== 'available';
   if (m.state !== 'offered') dropOffer();
+  // Not busy means no call: after a refused resume the session is new, and a call that ended meanwhile is not
+  // announced again (protocol 13.1: rebuild from what the server sends).
+  if (state.call && m.state !== 'busy') ended({ callId: state.call.callId, cause: 'AGENT_LOST' });
   if (m.state === 'wrap_up') showWrapUp();
   else if (m.state === 'available' || m.state === 'away') showIdle();
   tick();
@@ -360,7 +367,8 @@ function requestStatus(requestId, status, text) {
 }
 
 function requestsDone(device) {
-  document.querySelectorAll(`#requests li[data-device="${device}"][data-status="requested"]`).forEach(li => li.remove());
+  document.querySelectorAll(`#requests li[data-device="${device}"][data-status="requested"]`)
+    .forEach(li => li.remove());
 }
 
 function idCard(card) {
@@ -440,11 +448,13 @@ function documentRow(doc) {
   li.dataset.document = doc.documentId;
   li.dataset.uploadedBy = doc.uploadedBy;
   li.innerHTML = '<div class="thumb"></div><div><div class="doc-name"></div><div class="progress"><span></span></div>'
-    + '<div class="doc-meta"><span class="doc-from"></span><span class="doc-state"></span><span class="badge" hidden></span>'
+    + '<div class="doc-meta"><span class="doc-from"></span><span class="doc-state"></span>'
+    + '<span class="badge" hidden></span>'
     + '<a class="doc-open" target="_blank" rel="noopener" hidden></a></div></div>';
   li.querySelector('.doc-name').textContent = doc.filename || doc.documentId;
   li.querySelector('.doc-from').textContent = [t(doc.uploadedBy === 'station' ? 'docs.fromStation' : 'docs.fromAgent'),
-    doc.device ? t(`device.${doc.device}`) : '', doc.page ? t('docs.page', { n: doc.page }) : ''].filter(Boolean).join(' · ');
+    doc.device ? t(`device.${doc.device}`) : '', doc.page ? t('docs.page', { n: doc.page }) : '']
+    .filter(Boolean).join(' · ');
   li.querySelector('.doc-open').textContent = t('docs.open');
   li.querySelector('.thumb').textContent = kindOf(doc);
   return li;
@@ -521,7 +531,8 @@ async function sendToPrint(event) {
   $('print-file-label').textContent = t('print.choose');
   try {
     const done = await call.documents.upload(file, { device: 'agent-form', page: 1,
-      onProgress: (sent, total) => status('uploading', t('print.uploading', { p: `${Math.round(100 * sent / total)}%` })) });
+      onProgress: (sent, total) => status('uploading', t('print.uploading', { p: `${Math.round(100 * sent / total)}%` })),
+    });
     li.dataset.document = done.documentId;
     ownDocument(done.documentId, file);
     await state.client.request('print.request', { callId: call.callId, jobId, documentId: done.documentId, copies });
@@ -628,7 +639,8 @@ function setStatus(key, tone = '') {
   $('status').dataset.i18n = `status.${key}`;
   $('status').textContent = t(`status.${key}`);
   $('status').dataset.tone = tone;
-  if (key === 'signedOut' || key === 'refused') document.body.dataset.status = key === 'refused' ? 'refused' : 'signed-out';
+  if (key === 'signedOut') document.body.dataset.status = 'signed-out';
+  if (key === 'refused') document.body.dataset.status = 'refused';
 }
 
 /** Once a second: the clock, the offer's waited and remaining time, the call timer, the wrap-up countdown. */
@@ -638,10 +650,12 @@ function tick() {
   if (offer) {
     const since = performance.now() - offer.receivedAt;
     $('offer-waited').textContent = t('offer.waited', { t: duration(offer.waitedMs + since) });
-    $('offer-left').textContent = t('offer.answerWithin', { s: Math.max(0, Math.ceil((offer.ringTimeoutMs - since) / 1000)) });
+    const left = Math.max(0, Math.ceil((offer.ringTimeoutMs - since) / 1000));
+    $('offer-left').textContent = t('offer.answerWithin', { s: left });
   }
   if (state.call) $('call-timer').textContent = duration(Date.now() - state.call.startedAt);
-  const wrap = state.wrapUpEndsAt && state.client ? Math.max(0, Math.ceil((state.wrapUpEndsAt - state.client.serverNow()) / 1000)) : null;
+  const wrap = state.wrapUpEndsAt && state.client
+    ? Math.max(0, Math.ceil((state.wrapUpEndsAt - state.client.serverNow()) / 1000)) : null;
   $('wrap-countdown').hidden = wrap == null;
   $('wrap-countdown').textContent = wrap == null ? '' : `${wrap}s`;
   $('wrap-left').textContent = wrap == null ? '' : t('wrap.endsIn', { s: wrap });
@@ -687,7 +701,8 @@ $('hangup').addEventListener('click', hangUp);
 $('mute').addEventListener('click', toggleMute);
 $('camera').addEventListener('click', toggleCamera);
 $('reveal').addEventListener('click', () => showIdNumber($('idcard-number').dataset.masked !== 'true'));
-document.querySelectorAll('.request-buttons button').forEach(b => b.addEventListener('click', () => requestDevice(b.dataset.device)));
+document.querySelectorAll('.request-buttons button')
+  .forEach(b => b.addEventListener('click', () => requestDevice(b.dataset.device)));
 $('print-form').addEventListener('submit', sendToPrint);
 $('print-file').addEventListener('change', () => {
   const file = $('print-file').files[0];

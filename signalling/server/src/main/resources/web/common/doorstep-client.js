@@ -3,10 +3,9 @@
 // to requests by id/re, and after a drop reconnects with backoff and resumes the session (sections 3.4-3.5), so the
 // page sees every server message once, in order. Each server message is dispatched as a CustomEvent named after its
 // type (detail = the message); the connection's state as a 'connection' event. Tokens are never logged.
+import { after, every } from './ticker.js';
 
 const BACKOFF = { firstMs: 500, maxMs: 15_000, jitter: 0.3 };
-/** A ping not answered within this time means the connection is dead (the server never pings us). */
-const PONG_TIMEOUT_MS = 5_000;
 const REQUEST_TIMEOUT_MS = 15_000;
 /** Messages sent while reconnecting wait for the new connection; beyond this many the oldest are dropped. */
 const MAX_QUEUED = 200;
@@ -46,7 +45,8 @@ export class SignallingClient extends EventTarget {
     this.nextId = 1;
     this.attempt = 0;
     this.droppedAt = 0;
-    this.timers = {};
+    this.cancels = {}; // the running timers (ticker.js), by purpose
+    this.awaitingPong = false;
     this.ending = false;
     this.onOnline = () => { if (this.state === 'reconnecting') this.reconnectNow(); };
   }
@@ -148,7 +148,7 @@ export class SignallingClient extends EventTarget {
   }
 
   ponged(m) {
-    clearTimeout(this.timers.pong);
+    this.awaitingPong = false;
     this.clockOffsetMs = m.serverTime - Date.now();
   }
 
@@ -171,17 +171,20 @@ export class SignallingClient extends EventTarget {
   }
 
   startHeartbeat(intervalMs) {
-    clearInterval(this.timers.ping);
-    this.timers.ping = setInterval(() => {
+    this.cancel('ping');
+    this.awaitingPong = false;
+    this.cancels.ping = every(intervalMs, () => {
+      if (this.awaitingPong) { // the server never pings us: a ping unanswered for a whole interval means a dead line
+        this.ws?.close(4000, 'no pong');
+        return;
+      }
+      this.awaitingPong = true;
       this.send({ type: 'ping', ack: this.lastSeq });
-      clearTimeout(this.timers.pong);
-      this.timers.pong = setTimeout(() => this.ws && this.ws.close(4000, 'no pong'), PONG_TIMEOUT_MS);
-    }, intervalMs);
+    });
   }
 
   dropped(event) {
-    clearInterval(this.timers.ping);
-    clearTimeout(this.timers.pong);
+    this.cancel('ping');
     const reason = this.ending || event.reason || `close ${event.code}`;
     if (this.ending === 'shutdown') {
       // the session is over; a fresh hello after reconnectAfterMs (3.8)
@@ -210,12 +213,12 @@ export class SignallingClient extends EventTarget {
     this.setState(this.identity ? 'reconnecting' : 'connecting', 'connection lost');
     const base = Math.min(BACKOFF.maxMs, BACKOFF.firstMs * 2 ** this.attempt++);
     const wait = delayMs ?? base * (1 + BACKOFF.jitter * (2 * Math.random() - 1));
-    clearTimeout(this.timers.retry);
-    this.timers.retry = setTimeout(() => this.open(), wait);
+    this.cancel('retry');
+    this.cancels.retry = after(wait, () => this.open());
   }
 
   reconnectNow() {
-    clearTimeout(this.timers.retry);
+    this.cancel('retry');
     this.open();
   }
 
@@ -225,7 +228,7 @@ export class SignallingClient extends EventTarget {
   }
 
   finish(reason) {
-    Object.values(this.timers).forEach(t => { clearTimeout(t); clearInterval(t); });
+    Object.keys(this.cancels).forEach(name => this.cancel(name));
     window.removeEventListener('online', this.onOnline);
     this.pending.forEach(p => { clearTimeout(p.timer); p.reject(new ProtocolError('CONNECTION_CLOSED', reason)); });
     this.pending.clear();
@@ -234,6 +237,11 @@ export class SignallingClient extends EventTarget {
     this.ws = null;
     if (ws && ws.readyState <= WebSocket.OPEN) ws.close(1000);
     this.setState('closed', reason);
+  }
+
+  cancel(name) {
+    this.cancels[name]?.();
+    delete this.cancels[name];
   }
 
   setState(state, reason) {

@@ -193,7 +193,8 @@ export class CallMedia extends EventTarget {
   /** Hangs up (call.hangup); reason 'media_failed' records the call as failed (5, call.hangup). */
   async hangup(reason) {
     try {
-      return await this.client.request('call.hangup', reason ? { callId: this.callId, reason } : { callId: this.callId });
+      const fields = reason ? { callId: this.callId, reason } : { callId: this.callId };
+      return await this.client.request('call.hangup', fields);
     } finally {
       this.close();
     }

@@ -31,7 +31,7 @@ final class WebPages {
             "dashboard/index.html", "dashboard/dashboard.css", "dashboard/dashboard.js", "dashboard/i18n.js",
             "dashboard/charts.js",
             "common/doorstep-client.js", "common/media.js", "common/documents.js", "common/i18n.js",
-            "common/house.css",
+            "common/house.css", "common/ticker.js", "common/ticker-worker.js",
             "agent/index.html", "agent/agent.css", "agent/agent.js", "agent/words.js",
             "station/index.html", "station/station.css", "station/station.js", "station/i18n.js",
             "station/catalogue.js", "station/kit.js", "station/prints.js", "station/dom.js");

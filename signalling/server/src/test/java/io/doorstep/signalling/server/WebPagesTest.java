@@ -59,7 +59,8 @@ class WebPagesTest {
         assertThat(page.headers().firstValue("content-security-policy").orElseThrow())
                 .contains("connect-src 'self' http://127.0.0.1:8642;", "img-src 'self' data: blob:");
         for (String file : new String[] {"/agent/agent.js", "/agent/words.js", "/common/doorstep-client.js",
-                "/common/media.js", "/common/documents.js", "/common/i18n.js"}) {
+                "/common/media.js", "/common/documents.js", "/common/i18n.js", "/common/ticker.js",
+                "/common/ticker-worker.js"}) {
             HttpResponse<String> js = get(file);
             assertThat(js.statusCode()).as(file).isEqualTo(200);
             assertThat(js.headers().firstValue("content-type")).hasValue("text/javascript; charset=utf-8");
