@@ -4,12 +4,15 @@
 # one PATCH against a plain socket copy of the same bytes to disk with fsync (best of alternated rounds), the latency
 # from a paced chunk leaving the uploader to its first byte at a following reader, and 50 uploads at once.
 # Holds the benchmark lock exclusively (builds wait); every step is bounded by `timeout`; traffic stays on 127.0.0.1.
-# Results: load-tests/target/document-bench/ (report.json, relay.log).
+# Then issue #7's documents scenario (SignallingBench documents) against the same relay: 50 uploads of 5 MB at once,
+# each followed by its own reader. Results: load-tests/target/document-bench/ (report.json, relay.log), and the reports
+# (JSON, Markdown, HTML) in load-tests/target/reports/: document-bench-latest.* and documents-latest.*.
 #
 #   load-tests/run-document-bench.sh
 #
 # Environment: DOCUMENT_BENCH_PORT (28642), BENCH_SERVER_CPU (0), BENCH_CLIENT_CPU (1), RELAY_JAVA_OPTS,
-# BENCH_JAVA_OPTS, BENCH_ARGS (extra DocumentBench options, e.g. "--size 20971520 --concurrent 20").
+# BENCH_JAVA_OPTS, BENCH_ARGS (extra DocumentBench options, e.g. "--size 20971520 --concurrent 20"), DOCUMENTS_ARGS
+# (extra documents options, e.g. "--uploads 20 --compare-with /tmp/documents-before.json").
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -47,3 +50,9 @@ timeout 1200 taskset -c "$CLIENT_CPU" java $BENCH_JAVA_OPTS -cp "$OUT/bench.jar"
   io.doorstep.loadtest.documents.DocumentBench --relay "127.0.0.1:$PORT" --secret "$SECRET" \
   --out "$OUT/report.json" ${BENCH_ARGS:-}
 curl -s "http://127.0.0.1:$((PORT + 2))/metrics" | grep '^doorstep_relay_documents_forward_latency' > "$OUT/relay-forward-latency.txt" || true
+
+# Issue #7's documents scenario against the same relay: concurrent uploads, a reader following each.
+# shellcheck disable=SC2086
+timeout 1200 taskset -c "$CLIENT_CPU" java $BENCH_JAVA_OPTS -cp "$OUT/bench.jar" \
+  io.doorstep.loadtest.SignallingBench documents --relay "127.0.0.1:$PORT" --secret "$SECRET" --server-pid "$RELAY" \
+  ${DOCUMENTS_ARGS:-}

@@ -2,8 +2,9 @@
 # The relay benchmark (issue #3, "Performance"), end to end: build, then in each round run the same generator against
 # our relay, coturn, a plain UDP echo (the ceiling) and no server at all (the direct path), each server pinned to one
 # core and the generator to the other; finally the medians over the rounds. Every step is bounded by `timeout`; all
-# traffic stays on 127.0.0.1. Results: load-tests/target/relay-bench/ (summary.md, results/*.json, logs); method and
-# figures: docs/benchmarks.md.
+# traffic stays on 127.0.0.1. Results: load-tests/target/relay-bench/ (summary.md, results/*.json, logs), and the run's
+# report (JSON, Markdown, HTML with charts) in load-tests/target/reports/relay-<UTC start>.* and relay-latest.*; method
+# and figures: docs/benchmarks.md.
 #
 #   load-tests/run-relay-bench.sh            # 3 rounds
 #   RELAY_BENCH_ROUNDS=1 load-tests/run-relay-bench.sh
@@ -12,7 +13,8 @@
 # BENCH_SERVER_CPU (0), BENCH_CLIENT_CPU (1), RELAY_JAVA_OPTS, BENCH_JAVA_OPTS, GEN_ARGS (extra generator options,
 # e.g. GEN_ARGS="--sat-step 3s --flows 300", or GEN_ARGS="--profiles allocate,realistic,tcp" for the allocation-rate
 # and TCP-client profiles alone), RELAY_BENCH_CEILING (1; 0: no echo and direct runs), BENCH_QUIET_WAIT (600:
-# seconds to wait, before each round, for other work on the machine to stop), BENCH_NICE (-10: priority of the servers and the generator over other work; needs root).
+# seconds to wait, before each round, for other work on the machine to stop), BENCH_NICE (-10: priority of the servers and the generator over other work; needs root),
+# RELAY_BENCH_COMPARE_WITH (an earlier run's relay JSON report: compare with it; exit code 3 on a regression).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -177,6 +179,14 @@ for round in $(seq "$ROUNDS"); do
 done
 
 log ""
+# The medians as markdown, and the run's report; how the servers ran goes into the report's configuration.
+set +e
 timeout 60 java -cp "$OUT/bench.jar" io.doorstep.loadtest.relay.RelayBench summarize "$OUT/results" \
-    | tee "$OUT/summary.md" | tee -a "$LOG"
-log "results in $OUT: summary.md, results/*.json, bench.log, server logs"
+    --report-dir load-tests/target/reports --config "server core=$SERVER_CPU" --config "generator core=$CLIENT_CPU" \
+    --config "nice=$NICE" --config "relay JVM=$RELAY_JAVA_OPTS" --config "generator JVM=$BENCH_JAVA_OPTS" \
+    --config "generator extra options=${GEN_ARGS:-none}" \
+    ${RELAY_BENCH_COMPARE_WITH:+--compare-with "$RELAY_BENCH_COMPARE_WITH"} | tee "$OUT/summary.md" | tee -a "$LOG"
+status=${PIPESTATUS[0]}
+set -e
+log "results in $OUT: summary.md, results/*.json, bench.log, server logs; report: load-tests/target/reports/relay-latest.*"
+exit "$status"

@@ -6,7 +6,6 @@ import io.doorstep.client.documents.UploadProgress;
 import io.doorstep.client.internal.ClientCore;
 import io.doorstep.client.internal.call.CallMedia;
 import io.doorstep.client.internal.call.WebRtcMedia;
-import io.doorstep.client.media.CallStats;
 import io.doorstep.client.media.VideoFeed;
 import io.doorstep.client.internal.documents.MediaTypes;
 import io.doorstep.protocol.AgentState;
@@ -26,15 +25,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * Connects at {@link #start} and keeps itself connected until {@link #close()}. Methods may be called from any
  * thread; their futures fail with a {@link DoorstepException} when the server refuses.
  */
-public final class AgentClient implements AutoCloseable {
-    private final ClientCore core;
+public final class AgentClient extends CallClient {
     private final AgentListener listener;
     private final Map<String, CompletableFuture<ServerMessage.PrintResult>> printJobs = new ConcurrentHashMap<>();
-    private volatile String callId;
 
     private AgentClient(ClientOptions options, AgentListener listener, CallMedia.Factory media) {
+        super(options, "agent", media, listener);
         this.listener = listener;
-        this.core = new ClientCore(options, "agent", media, listener);
     }
 
     /** Connects an agent console, without media. It signs in {@code away}. */
@@ -44,12 +41,12 @@ public final class AgentClient implements AutoCloseable {
 
     /** Connects an agent console with media: {@code video} (its webcam, or any {@code VideoFeed}) goes out. */
     public static AgentClient start(ClientOptions options, VideoFeed video, AgentListener listener) {
-        return start(options, listener, new WebRtcMedia(video, options.statsInterval()));
+        return start(options, listener, new WebRtcMedia(video, options));
     }
 
     static AgentClient start(ClientOptions options, AgentListener listener, CallMedia.Factory media) {
         AgentClient client = new AgentClient(options, listener, media);
-        client.core.start(client.new Events());
+        client.start(client.new Events());
         return client;
     }
 
@@ -72,18 +69,6 @@ public final class AgentClient implements AutoCloseable {
     /** Declines the ringing call ({@code reason} is not passed on); it goes to the next agent. */
     public CompletableFuture<Void> reject(String offeredCallId, String reason) {
         return core.request(id -> new ClientMessage.CallReject(id, offeredCallId, reason)).thenApply(ok -> null);
-    }
-
-    public CompletableFuture<ServerMessage.CallEnded> hangUp() {
-        return hangUp(null);
-    }
-
-    /**
-     * Ends the call with a reason: {@link ClientMessage.CallHangup#MEDIA_FAILED} records it as failed (the media
-     * could not be set up or broke for good); anything else as completed.
-     */
-    public CompletableFuture<ServerMessage.CallEnded> hangUp(String reason) {
-        return core.hangUp(callId, reason);
     }
 
     /** Reads a document of the call (while it uploads, if it does); completes when whole and its hash checked. */
@@ -139,25 +124,15 @@ public final class AgentClient implements AutoCloseable {
     /** Completes with the request id (which a {@code device.declined} names) once the station has it. */
     private CompletableFuture<String> requestDevice(Devices.Kind device, String prompt) {
         String requestId = "dr-" + UUID.randomUUID().toString().substring(0, 8);
-        return ClientCore.withCall(callId, c -> core.request(id -> new ClientMessage.DeviceRequest(id, c, requestId,
+        return ClientCore.withCall(callId(), c -> core.request(id -> new ClientMessage.DeviceRequest(id, c, requestId,
                 device, prompt)).thenApply(ok -> requestId));
     }
 
-    /** The latest media quality sample of the connected call (null before the first, or without a call). */
-    public CallStats stats() {
-        return core.lastStats();
-    }
-
-    /** The connected call's id, or null. */
-    public String callId() {
-        return callId;
-    }
-
-
-    /** Signs out and stops. */
+    /** Print jobs of the call that ended will never be reported. */
     @Override
-    public void close() {
-        core.close();
+    void callEnded() {
+        printJobs.values().forEach(f -> f.completeExceptionally(
+                new DoorstepException(null, "the call ended before the station reported the print")));
     }
 
     private final class Events implements ClientCore.Role {
@@ -169,12 +144,6 @@ public final class AgentClient implements AutoCloseable {
                 listener.offered(o);
             } else if (m instanceof ServerMessage.OfferWithdrawn w) {
                 listener.offerWithdrawn(w);
-            } else if (m instanceof ServerMessage.CallConnected c) {
-                callId = c.callId();
-            } else if (m instanceof ServerMessage.CallEnded e && e.callId().equals(callId)) {
-                callId = null;
-                printJobs.values().forEach(f -> f.completeExceptionally(
-                        new DoorstepException(null, "the call ended before the station reported the print")));
             } else if (m instanceof ServerMessage.IdCardRead r) {
                 listener.idCard(r);
             } else if (m instanceof ServerMessage.BarcodeScan b) {

@@ -19,10 +19,17 @@ import java.util.function.Supplier;
  * @param pongTimeout     a ping not answered within this means the connection is dead ({@link #DEFAULT_PONG_TIMEOUT})
  * @param statsInterval   how often call-quality stats are taken and reported ({@link #DEFAULT_STATS_INTERVAL})
  * @param uploadChunkBytes the size of each document PATCH ({@link #DEFAULT_UPLOAD_CHUNK_BYTES})
+ * @param insecureTurnTls accept any certificate from a {@code turns:} relay, for a development relay with a
+ *                        self-signed certificate only ({@link #DEFAULT_INSECURE_TURN_TLS}: false, certificates are
+ *                        checked). WebRTC checks them against its own built-in CA roots, not the system's or Java's
+ * @param generatedAudio  send a generated tone and play nothing, even where a microphone and speaker exist (kiosks
+ *                        whose sound is handled elsewhere, tests). {@link #DEFAULT_GENERATED_AUDIO}: false, the
+ *                        machine's default microphone and speaker are used when it has both, the tone otherwise
  */
 public record ClientOptions(URI server, Supplier<String> token, Backoff reconnect, boolean relayOnly,
                             Duration connectTimeout, Duration requestTimeout, Duration pongTimeout,
-                            Duration statsInterval, int uploadChunkBytes) {
+                            Duration statsInterval, int uploadChunkBytes, boolean insecureTurnTls,
+                            boolean generatedAudio) {
     public static final boolean DEFAULT_RELAY_ONLY = false;
     public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
     public static final Duration DEFAULT_REQUEST_TIMEOUT = Duration.ofSeconds(15);
@@ -30,6 +37,8 @@ public record ClientOptions(URI server, Supplier<String> token, Backoff reconnec
     public static final Duration DEFAULT_STATS_INTERVAL = Duration.ofSeconds(5);
     /** 256 KiB: small enough that a village uplink dropping mid-chunk loses little, large enough to be cheap. */
     public static final int DEFAULT_UPLOAD_CHUNK_BYTES = 256 * 1024;
+    public static final boolean DEFAULT_INSECURE_TURN_TLS = false;
+    public static final boolean DEFAULT_GENERATED_AUDIO = false;
 
     public ClientOptions {
         Objects.requireNonNull(server, "server");
@@ -58,7 +67,8 @@ public record ClientOptions(URI server, Supplier<String> token, Backoff reconnec
     public Builder mutate() {
         return new Builder(server, token).reconnect(reconnect).relayOnly(relayOnly).connectTimeout(connectTimeout)
                 .requestTimeout(requestTimeout).pongTimeout(pongTimeout).statsInterval(statsInterval)
-                .uploadChunkBytes(uploadChunkBytes);
+                .uploadChunkBytes(uploadChunkBytes).insecureTurnTls(insecureTurnTls)
+                .generatedAudio(generatedAudio);
     }
 
     private static void positive(Duration d, String name) {
@@ -77,6 +87,8 @@ public record ClientOptions(URI server, Supplier<String> token, Backoff reconnec
         private Duration pongTimeout = DEFAULT_PONG_TIMEOUT;
         private Duration statsInterval = DEFAULT_STATS_INTERVAL;
         private int uploadChunkBytes = DEFAULT_UPLOAD_CHUNK_BYTES;
+        private boolean insecureTurnTls = DEFAULT_INSECURE_TURN_TLS;
+        private boolean generatedAudio = DEFAULT_GENERATED_AUDIO;
 
         private Builder(URI server, Supplier<String> token) {
             this.server = server;
@@ -128,9 +140,21 @@ public record ClientOptions(URI server, Supplier<String> token, Backoff reconnec
             return this;
         }
 
+        /** Development only: trust a {@code turns:} relay's self-signed certificate (in fact, any certificate). */
+        public Builder insecureTurnTls(boolean value) {
+            insecureTurnTls = value;
+            return this;
+        }
+
+        /** The generated tone instead of the machine's microphone and speaker. */
+        public Builder generatedAudio(boolean value) {
+            generatedAudio = value;
+            return this;
+        }
+
         public ClientOptions build() {
             return new ClientOptions(server, token, reconnect, relayOnly, connectTimeout, requestTimeout,
-                    pongTimeout, statsInterval, uploadChunkBytes);
+                    pongTimeout, statsInterval, uploadChunkBytes, insecureTurnTls, generatedAudio);
         }
     }
 }

@@ -8,7 +8,6 @@ import io.doorstep.client.documents.UploadProgress;
 import io.doorstep.client.internal.ClientCore;
 import io.doorstep.client.internal.call.CallMedia;
 import io.doorstep.client.internal.call.WebRtcMedia;
-import io.doorstep.client.media.CallStats;
 import io.doorstep.client.media.VideoFeed;
 import io.doorstep.protocol.ClientMessage;
 import io.doorstep.protocol.Devices;
@@ -26,20 +25,18 @@ import org.slf4j.LoggerFactory;
  * itself connected (resuming its session after drops) until {@link #close()}. Methods may be called from any
  * thread; they return futures that fail with a {@link DoorstepException} when the server refuses.
  */
-public final class StationClient implements AutoCloseable {
+public final class StationClient extends CallClient {
     private static final Logger log = LoggerFactory.getLogger(StationClient.class);
     /** How long the station waits for a card on the reader or a code at the scanner. */
     private static final Duration DEVICE_WAIT = Duration.ofSeconds(30);
 
-    private final ClientCore core;
     private final Kit kit;
     private final StationListener listener;
-    private volatile String callId;
 
     private StationClient(ClientOptions options, Kit kit, StationListener listener, CallMedia.Factory media) {
+        super(options, "station", media, listener);
         this.kit = kit;
         this.listener = listener;
-        this.core = new ClientCore(options, "station", media, listener);
     }
 
     /** Connects a station with its kit (may be {@link Kit#NONE}), without media. */
@@ -52,13 +49,13 @@ public final class StationClient implements AutoCloseable {
      * {@code VideoFeed}) goes out in every call, with the engine's audio; the peer's video comes to the listener.
      */
     public static StationClient start(ClientOptions options, Kit kit, VideoFeed video, StationListener listener) {
-        return start(options, kit, listener, new WebRtcMedia(video, options.statsInterval()));
+        return start(options, kit, listener, new WebRtcMedia(video, options));
     }
 
     static StationClient start(ClientOptions options, Kit kit, StationListener listener, CallMedia.Factory media) {
         StationClient client = new StationClient(options, kit, listener, media);
         kit.devices().forEach(d -> d.onHealthChange(client::reportDevices));
-        client.core.start(client.new Events());
+        client.start(client.new Events());
         return client;
     }
 
@@ -70,21 +67,8 @@ public final class StationClient implements AutoCloseable {
 
     /** Cancels the call before an agent answers. */
     public CompletableFuture<ServerMessage.CallEnded> cancel() {
-        return ClientCore.withCall(callId, c -> core.request(id -> new ClientMessage.CallCancel(id, c))
+        return ClientCore.withCall(callId(), c -> core.request(id -> new ClientMessage.CallCancel(id, c))
                 .thenApply(ServerMessage.CallEnded.class::cast));
-    }
-
-    /** Ends the call (a call not answered yet is cancelled). */
-    public CompletableFuture<ServerMessage.CallEnded> hangUp() {
-        return hangUp(null);
-    }
-
-    /**
-     * Ends the call with a reason: {@link ClientMessage.CallHangup#MEDIA_FAILED} records it as failed (the media
-     * could not be set up or broke for good); anything else as completed.
-     */
-    public CompletableFuture<ServerMessage.CallEnded> hangUp(String reason) {
-        return core.hangUp(callId, reason);
     }
 
     /** Takes a full-resolution still with the document camera and uploads it to the call. */
@@ -103,13 +87,13 @@ public final class StationClient implements AutoCloseable {
 
     /** Sends an ID-card read to the agent. Personal data: forwarded, never logged. */
     public CompletableFuture<Void> sendIdCard(Devices.IdCard card) {
-        return ClientCore.withCall(callId, c -> core.request(id -> new ClientMessage.IdCardRead(id, c, card))
+        return ClientCore.withCall(callId(), c -> core.request(id -> new ClientMessage.IdCardRead(id, c, card))
                 .thenApply(ok -> null));
     }
 
     /** Sends a scanned code to the agent. */
     public CompletableFuture<Void> sendBarcode(Devices.Barcode barcode) {
-        return ClientCore.withCall(callId, c -> core.request(id -> new ClientMessage.BarcodeScan(id, c, barcode))
+        return ClientCore.withCall(callId(), c -> core.request(id -> new ClientMessage.BarcodeScan(id, c, barcode))
                 .thenApply(ok -> null));
     }
 
@@ -134,23 +118,6 @@ public final class StationClient implements AutoCloseable {
         core.send(new ClientMessage.DeviceStatus(null, kit.health()));
     }
 
-    /** The latest media quality sample of the connected call (null before the first, or without a call). */
-    public CallStats stats() {
-        return core.lastStats();
-    }
-
-    /** The current call's id (queued or connected), or null. */
-    public String callId() {
-        return callId;
-    }
-
-
-    /** Signs out (a call in progress ends) and stops. */
-    @Override
-    public void close() {
-        core.close();
-    }
-
     // ---------------------------------------------------------------- the station's side of the protocol
 
     private final class Events implements ClientCore.Role {
@@ -162,12 +129,7 @@ public final class StationClient implements AutoCloseable {
         @Override
         public void message(ServerMessage m) {
             if (m instanceof ServerMessage.CallQueued q) {
-                callId = q.callId();
                 listener.queued(q);
-            } else if (m instanceof ServerMessage.CallConnected c) {
-                callId = c.callId();
-            } else if (m instanceof ServerMessage.CallEnded e && e.callId().equals(callId)) {
-                callId = null;
             } else if (m instanceof ServerMessage.PrintJob job) {
                 listener.printJob(job);
                 print(job);

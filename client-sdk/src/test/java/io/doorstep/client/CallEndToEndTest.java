@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.doorstep.client.devices.CaptureCamera;
 import io.doorstep.client.devices.GeneratedDocuments;
 import io.doorstep.client.devices.Kit;
 import io.doorstep.client.devices.SimulatedKit;
@@ -11,7 +12,9 @@ import io.doorstep.client.documents.Document;
 import io.doorstep.client.documents.DocumentContent;
 import io.doorstep.client.internal.documents.Hashes;
 import io.doorstep.client.media.CallStats;
+import io.doorstep.client.media.CameraFeed;
 import io.doorstep.client.media.TestPatternFeed;
+import io.doorstep.client.media.VideoFeed;
 import io.doorstep.protocol.AgentState;
 import io.doorstep.protocol.Devices;
 import io.doorstep.protocol.EndReason;
@@ -46,9 +49,13 @@ class CallEndToEndTest extends WithSystem {
     void aStationAndAnAgentCompleteACall() throws Exception {
         Recorder s = new Recorder();
         Recorder a = new Recorder();
-        Kit kit = SimulatedKit.create(3_000_000, printed, List.of(new Devices.Barcode("MRB-2026-000123", "qr")));
+        Kit simulated = SimulatedKit.create(3_000_000, printed, List.of(new Devices.Barcode("MRB-2026-000123", "qr")));
+        // The real webcam device, as a station would set it up; this machine has none, so it reports itself absent
+        // and the call's video comes from the test pattern the station chose instead.
+        Kit kit = new Kit(simulated.documentCamera(), simulated.idCardReader(), simulated.barcodeScanner(),
+                simulated.printer(), CaptureCamera.first());
         s.onDeviceRequest = DeviceRequest::perform; // the staff do what the agent asks at once
-        try (TestPatternFeed stationCamera = new TestPatternFeed(320, 240, 15);
+        try (VideoFeed stationCamera = CameraFeed.openFirstOr(320, 240, 15, () -> new TestPatternFeed(320, 240, 15));
              TestPatternFeed agentCamera = new TestPatternFeed(320, 240, 15);
              StationClient station = StationClient.start(system.options(DoorstepSystem.STATION, Role.STATION)
                      .build(), kit, stationCamera, s);
@@ -83,6 +90,8 @@ class CallEndToEndTest extends WithSystem {
                     && system.metric("doorstep_call_quality_reports_total", "role=\"agent\"") >= 1);
             assertThat(system.metric("doorstep_station_devices", "device=\"printer\"", "state=\"ready\""))
                     .isEqualTo(1.0);
+            assertThat(system.metric("doorstep_station_devices", "device=\"camera\"", "state=\"absent\""))
+                    .as("no webcam: a kit fault for operators, not a failed call").isEqualTo(1.0);
             assertThat(system.operatorGet("/api/snapshot")).contains("\"id\":\"" + DoorstepSystem.STATION
                     + "\",\"online\":true,\"devices\":[{\"device\":\"document-camera\"");
 

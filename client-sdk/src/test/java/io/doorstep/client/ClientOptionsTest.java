@@ -21,14 +21,19 @@ class ClientOptionsTest {
         assertThat(o.pongTimeout()).isEqualTo(Duration.ofSeconds(5));
         assertThat(o.statsInterval()).isEqualTo(Duration.ofSeconds(5));
         assertThat(o.uploadChunkBytes()).isEqualTo(256 * 1024);
+        assertThat(o.insecureTurnTls()).as("TURN/TLS certificates checked").isFalse();
+        assertThat(o.generatedAudio()).as("the machine's microphone and speaker where it has them").isFalse();
         assertThat(o.token().get()).isEqualTo("t");
     }
 
     @Test
     void mutateChangesOnlyWhatIsSet() {
-        ClientOptions o = ClientOptions.builder(SERVER, "t").relayOnly(true).build();
+        ClientOptions o = ClientOptions.builder(SERVER, "t").relayOnly(true).insecureTurnTls(true)
+                .generatedAudio(true).build();
         ClientOptions p = o.mutate().requestTimeout(Duration.ofSeconds(3)).build();
         assertThat(p.relayOnly()).isTrue();
+        assertThat(p.insecureTurnTls()).isTrue();
+        assertThat(p.generatedAudio()).isTrue();
         assertThat(p.requestTimeout()).isEqualTo(Duration.ofSeconds(3));
         assertThat(p.mutate().build()).isEqualTo(p);
     }

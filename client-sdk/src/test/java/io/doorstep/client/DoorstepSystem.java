@@ -10,6 +10,7 @@ import io.doorstep.relay.config.RelayConfig;
 import io.doorstep.relay.server.RelayApp;
 import io.doorstep.signalling.SignallingApp;
 import io.doorstep.signalling.config.SignallingConfig;
+import io.doorstep.signalling.server.Tls;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -47,12 +48,21 @@ public final class DoorstepSystem implements AutoCloseable {
     private final int signallingPort;
     private final int documentsPort;
 
-    private DoorstepSystem(Map<String, String> signallingOverrides) throws Exception {
+    private DoorstepSystem(Map<String, String> signallingOverrides, boolean turnsOnly) throws Exception {
         dataDir = Files.createTempDirectory("doorstep-sdk-test");
         signallingPort = freePort();
         int turnPort = freePort();
+        int tlsPort = turnsOnly ? freePort() : 0;
         documentsPort = freePort();
-        relay = new RelayApp(RelayConfig.load(null, relayEnvironment(turnPort, documentsPort)));
+        Map<String, String> relayEnv = relayEnvironment(turnPort, documentsPort);
+        if (turnsOnly) {
+            Path tls = dataDir.resolve("tls");
+            Tls.generateSelfSigned(tls, List.of("localhost", "127.0.0.1"), Duration.ofDays(1));
+            relayEnv.put("DOORSTEP_TURN_TLS_PORT", Integer.toString(tlsPort));
+            relayEnv.put("DOORSTEP_TURN_TLS_CERT", tls.resolve("cert.pem").toString());
+            relayEnv.put("DOORSTEP_TURN_TLS_KEY", tls.resolve("key.pem").toString());
+        }
+        relay = new RelayApp(RelayConfig.load(null, relayEnv));
         relay.start();
         Map<String, String> env = new HashMap<>();
         env.put("DOORSTEP_SERVER_HOST", "127.0.0.1");
@@ -63,10 +73,11 @@ public final class DoorstepSystem implements AutoCloseable {
         env.put("DOORSTEP_SHUTDOWN_DRAIN_TIMEOUT", "0s");
         env.put("DOORSTEP_ROUTING_WRAP_UP", "1s");
         env.put("DOORSTEP_MEDIA_TURN_SECRET", TURN_SECRET);
-        env.put("DOORSTEP_MEDIA_ICE_SERVERS", "turn:127.0.0.1:" + turnPort + "?transport=udp,turn:127.0.0.1:"
-                + turnPort + "?transport=tcp");
+        env.put("DOORSTEP_MEDIA_ICE_SERVERS", turnsOnly ? "turns:127.0.0.1:" + tlsPort + "?transport=tcp"
+                : "turn:127.0.0.1:" + turnPort + "?transport=udp,turn:127.0.0.1:" + turnPort + "?transport=tcp");
         env.put("DOORSTEP_DOCUMENTS_TOKEN_SECRET", DOCUMENT_SECRET);
         env.put("DOORSTEP_DOCUMENTS_URL", "http://127.0.0.1:" + documentsPort + "/files/");
+        env.put("DOORSTEP_DOCUMENTS_CALL_ENDS_URL", "http://127.0.0.1:" + documentsPort + "/internal/calls/ended");
         env.putAll(signallingOverrides);
         signallingEnv.putAll(env);
         signalling = new SignallingApp(SignallingConfig.load(null, env));
@@ -81,11 +92,19 @@ public final class DoorstepSystem implements AutoCloseable {
     }
 
     public static DoorstepSystem start() throws Exception {
-        return new DoorstepSystem(Map.of());
+        return new DoorstepSystem(Map.of(), false);
     }
 
     public static DoorstepSystem start(Map<String, String> signallingOverrides) throws Exception {
-        return new DoorstepSystem(signallingOverrides);
+        return new DoorstepSystem(signallingOverrides, false);
+    }
+
+    /**
+     * The relay also listens for TURN over TLS, with a self-signed certificate as {@code ./doorstep cert} makes it,
+     * and the signalling server hands out that {@code turns:} URL alone: TLS is the only way to the relay.
+     */
+    public static DoorstepSystem startWithTurnsOnly() throws Exception {
+        return new DoorstepSystem(Map.of(), true);
     }
 
     private Map<String, String> relayEnvironment(int turnPort, int documentsPort) {

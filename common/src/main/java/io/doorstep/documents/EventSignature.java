@@ -10,9 +10,10 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Authenticates the relay's document events to the signalling server: an HMAC-SHA256 of
- * {@code <timestamp>.<body>} under a key derived from the shared document secret (so the key that signs events is not
- * the one that signs tokens). The signalling server refuses a post whose timestamp is more than {@link #MAX_SKEW} away
+ * Authenticates the relay's document events to the signalling server, and the signalling server's call ends to the
+ * relay ({@link #forCallEnds}): an HMAC-SHA256 of {@code <timestamp>.<body>} under a key derived from the shared
+ * document secret, one key per direction (so the key that signs events is not the one that signs tokens, and a post in
+ * one direction is never valid in the other). The signalling server refuses a post whose timestamp is more than {@link #MAX_SKEW} away
  * from its clock; within that window, event ids make a replayed post harmless.
  */
 public final class EventSignature {
@@ -24,10 +25,20 @@ public final class EventSignature {
     private final SecretKeySpec key;
     private final Clock clock;
 
+    /** For the relay's document events. */
     public EventSignature(byte[] documentSecret, Clock clock) {
+        this(documentSecret, "doorstep-document-events-v1", clock);
+    }
+
+    private EventSignature(byte[] documentSecret, String purpose, Clock clock) {
         this.key = new SecretKeySpec(hmac(new SecretKeySpec(documentSecret, "HmacSHA256"),
-                "doorstep-document-events-v1".getBytes(StandardCharsets.UTF_8)), "HmacSHA256");
+                purpose.getBytes(StandardCharsets.UTF_8)), "HmacSHA256");
         this.clock = clock;
+    }
+
+    /** For the signalling server's call ends, posted to the relay. */
+    public static EventSignature forCallEnds(byte[] documentSecret, Clock clock) {
+        return new EventSignature(documentSecret, "doorstep-call-ends-v1", clock);
     }
 
     /** The current timestamp (epoch seconds) to send in {@link #TIMESTAMP_HEADER}. */

@@ -47,4 +47,13 @@ class EventSignatureTest {
         assertThat(signature.verify("-5", signature.sign("-5", BODY), BODY)).isFalse();
         assertThat(signature.verify(ts, "v1=00", BODY)).isFalse();
     }
+
+    @Test
+    void aCallEndAndADocumentEventAreSignedWithDifferentKeys() {
+        EventSignature callEnds = EventSignature.forCallEnds(SECRET, Clock.fixed(NOW, ZoneOffset.UTC));
+        String ts = signature.timestamp();
+        assertThat(callEnds.verify(ts, callEnds.sign(ts, BODY), BODY)).isTrue();
+        assertThat(callEnds.verify(ts, signature.sign(ts, BODY), BODY)).isFalse();
+        assertThat(signature.verify(ts, callEnds.sign(ts, BODY), BODY)).isFalse();
+    }
 }

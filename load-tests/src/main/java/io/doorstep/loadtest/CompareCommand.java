@@ -1,7 +1,9 @@
 package io.doorstep.loadtest;
 
 import io.doorstep.loadtest.report.Comparison;
+import io.doorstep.loadtest.report.MarginOptions;
 import io.doorstep.loadtest.report.ReportFiles;
+import io.doorstep.loadtest.report.ReportOptions;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

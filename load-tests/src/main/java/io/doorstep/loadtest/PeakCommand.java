@@ -5,6 +5,7 @@ import io.doorstep.loadtest.peak.HumanTimes;
 import io.doorstep.loadtest.peak.PeakLoad;
 import io.doorstep.loadtest.peak.SkillMix;
 import io.doorstep.loadtest.probe.MemoryProbe;
+import io.doorstep.loadtest.report.ReportOptions;
 import io.doorstep.loadtest.report.RunReport;
 import io.doorstep.loadtest.report.Series;
 import java.time.Duration;

@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 @Command(name = "signalling-bench", mixinStandardHelpOptions = true, version = "signalling-bench 0.1.0",
         description = "Load generator for the Doorstep signalling server.",
         subcommands = {DirectoryCommand.class, DistrictCommand.class, PeakCommand.class, RampCommand.class,
-                IdleCommand.class, SoakCommand.class, CompareCommand.class})
+                IdleCommand.class, SoakCommand.class, DocumentsCommand.class, CompareCommand.class})
 public final class SignallingBench {
 
     public static void main(String[] args) {
@@ -24,7 +24,7 @@ public final class SignallingBench {
      * The command line. Durations are written as in the server config (500ms, 30s, 5m). A later option overrides an
      * earlier one, so a script's defaults can be followed by the caller's own.
      */
-    static CommandLine commandLine() {
+    public static CommandLine commandLine() {
         return new CommandLine(new SignallingBench())
                 .registerConverter(Duration.class, ConfigLoader::parseDuration)
                 .setOverwrittenOptionsAllowed(true);

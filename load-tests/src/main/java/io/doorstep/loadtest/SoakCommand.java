@@ -7,6 +7,7 @@ import io.doorstep.loadtest.client.Fleet;
 import io.doorstep.loadtest.probe.CpuAccount;
 import io.doorstep.loadtest.probe.MemoryProbe;
 import io.doorstep.loadtest.probe.ServerGauges;
+import io.doorstep.loadtest.report.ReportOptions;
 import io.doorstep.loadtest.report.RunReport;
 import io.doorstep.loadtest.report.Series;
 import java.nio.file.Path;

@@ -138,6 +138,7 @@ function render() {
   renderCalls(state.live.calls);
   renderAgents(state.live.agents);
   renderFleet(state.live.stationsOnline, state.live.kitFaults || []);
+  renderRelays(state.live.relays || []);
   renderCharts();
   $('updated').textContent = t('foot.updated', { t: clock(state.updatedAt) });
 }
@@ -192,13 +193,19 @@ function renderQueues(queues) {
 }
 
 function waitBar(ms, target) {
+  return meter(ms / (2 * target), ms === 0 ? '' : ms > target ? 'bad' : ms > target / 2 ? 'warn' : 'good',
+    ms ? duration(ms) : '—');
+}
+
+/** A bar filled to fraction (0..1) in a tone, labelled. */
+function meter(fraction, tone, text) {
   const wrap = document.createElement('div');
   wrap.className = 'waitbar';
   const bar = document.createElement('span');
-  bar.style.width = `${Math.min(100, (ms / (2 * target)) * 100)}%`;
-  bar.dataset.tone = ms === 0 ? '' : ms > target ? 'bad' : ms > target / 2 ? 'warn' : 'good';
+  bar.style.width = `${Math.min(100, fraction * 100)}%`;
+  bar.dataset.tone = tone;
   const label = document.createElement('em');
-  label.textContent = ms ? duration(ms) : '—';
+  label.textContent = text;
   wrap.append(bar, label);
   return wrap;
 }
@@ -302,6 +309,29 @@ function renderFleet(online, kitFaults) {
   }));
   $('fleet-count').textContent = `${on.size}/${state.stations.size}`
     + (faults.size ? ` · ${t('fleet.faults', { n: faults.size })}` : '');
+}
+
+/** Each relay's allocations against its capacity (amber past 70 %, red past 90 %) and its bitrate each way. */
+function renderRelays(relays) {
+  const mbps = bps => (bps / 1e6).toFixed(bps >= 1e7 ? 0 : 1);
+  $('relays').tBodies[0].replaceChildren(...relays.map(r => {
+    const tr = row([r.id, '', `${mbps(r.toPeerBitrate)} / ${mbps(r.toClientBitrate)}`], ['mono', '', 'num']);
+    tr.cells[0].title = r.region ? `${r.id} · ${r.region}` : r.id;
+    tr.dataset.relay = r.id;
+    tr.dataset.allocations = r.allocations;
+    if (r.region) {
+      const region = document.createElement('span');
+      region.className = 'region';
+      region.textContent = r.region;
+      tr.cells[0].append(region);
+    }
+    const share = r.capacity > 0 ? r.allocations / r.capacity : 0;
+    tr.cells[1].append(meter(share, share > 0.9 ? 'bad' : share > 0.7 ? 'warn' : 'good',
+      `${r.allocations} / ${r.capacity}`));
+    return tr;
+  }));
+  $('relays-empty').hidden = relays.length > 0;
+  $('relays-count').textContent = relays.length;
 }
 
 /** The history in slots of a few minutes over the chosen range, oldest first. */

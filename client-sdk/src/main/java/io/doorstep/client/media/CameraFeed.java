@@ -7,6 +7,9 @@ import dev.onvoid.webrtc.media.video.VideoDeviceSource;
 import dev.onvoid.webrtc.media.video.VideoTrackSource;
 import io.doorstep.client.internal.media.NativeVideoFeed;
 import java.util.List;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A video capture device (a webcam, or the document camera's live view) through WebRTC's own capture support, so
@@ -14,6 +17,7 @@ import java.util.List;
  * has; a headless machine has none, and uses a {@link TestPatternFeed} instead.
  */
 public final class CameraFeed implements VideoFeed, NativeVideoFeed {
+    private static final Logger log = LoggerFactory.getLogger(CameraFeed.class);
     private final Camera camera;
     private final VideoDeviceSource source;
     private boolean capturing;
@@ -31,6 +35,24 @@ public final class CameraFeed implements VideoFeed, NativeVideoFeed {
     /** The capture devices present now; empty when there are none or the platform cannot list them. */
     public static List<Camera> cameras() {
         return devices().stream().map(d -> new Camera(d.getName(), d.getDescriptor())).toList();
+    }
+
+    /**
+     * The first camera, opened as {@link #open} does, or {@code otherwise} (a {@link TestPatternFeed}, say) when the
+     * machine has none or the first cannot be opened: a station without a webcam still makes calls.
+     */
+    public static VideoFeed openFirstOr(int width, int height, int fps, Supplier<? extends VideoFeed> otherwise) {
+        List<Camera> cameras = cameras();
+        if (!cameras.isEmpty()) {
+            try {
+                return open(cameras.get(0), width, height, fps);
+            } catch (RuntimeException e) {
+                log.warn("the camera cannot be opened, using the fallback feed: {}", e.toString());
+            }
+        } else {
+            log.info("no camera: using the fallback feed");
+        }
+        return otherwise.get();
     }
 
     /** Opens a camera for {@code width} x {@code height} at {@code fps} (the device picks its nearest mode). */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.doorstep.documents.DocumentPermission;
 import io.doorstep.documents.DocumentRole;
 import io.doorstep.documents.DocumentTokens;
+import io.doorstep.loadtest.relay.RelayBench;
 import io.doorstep.loadtest.report.ReportFiles;
 import io.doorstep.loadtest.report.RunReport;
 import java.io.IOException;
@@ -102,7 +103,7 @@ public final class DocumentBench implements Callable<Integer> {
 
     /** The run as a report that {@code signalling-bench compare} can hold against an earlier one. */
     RunReport runReport(Report r) {
-        return new RunReport.Builder("documents")
+        return new RunReport.Builder("document-bench")
                 .config("relay", relay).config("warm-up uploads", warmup).config("rounds", rounds)
                 .config("chunk bytes", chunk).config("pace ms", paceMillis)
                 .load("scan bytes", size).load("concurrent uploads", concurrent)
@@ -118,7 +119,7 @@ public final class DocumentBench implements Callable<Integer> {
     }
 
     Report run() throws Exception {
-        InetSocketAddress target = address(relay);
+        InetSocketAddress target = RelayBench.address(relay);
         DocumentTokens tokens = new DocumentTokens(secret.getBytes(StandardCharsets.UTF_8), Clock.systemUTC());
         byte[] scan = scan(size, 1);
         for (int i = 0; i < warmup; i++) { // the relay's hashing and copying compiled before anything is measured
@@ -142,7 +143,7 @@ public final class DocumentBench implements Callable<Integer> {
                 firstByte.getMaxValue() / 1e3, concurrent, failures, concurrentSeconds);
     }
 
-    private static String token(DocumentTokens tokens, String call) {
+    static String token(DocumentTokens tokens, String call) {
         return tokens.issue("bench-station", call, DocumentRole.STATION,
                 Set.of(DocumentPermission.UPLOAD, DocumentPermission.READ), Duration.ofMinutes(30));
     }
@@ -258,10 +259,5 @@ public final class DocumentBench implements Callable<Integer> {
 
     private static double mibPerSecond(long bytes, long nanos) {
         return bytes / 1048576.0 / (nanos / 1e9);
-    }
-
-    static InetSocketAddress address(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        return new InetSocketAddress(hostPort.substring(0, colon), Integer.parseInt(hostPort.substring(colon + 1)));
     }
 }

@@ -16,8 +16,10 @@ final class FollowingReader implements AutoCloseable {
     private final int chunk;
     private final long[] arrivals;
     private final Thread thread;
-    private volatile long received;
-    private volatile IOException failure;
+    /** Guards {@code received} and {@code failure}: the uploader waits on it rather than spinning (many at once). */
+    private final Object progress = new Object();
+    private long received;
+    private IOException failure;
 
     FollowingReader(InetSocketAddress relay, String path, String token, int chunk, int chunks) throws IOException {
         this.chunk = chunk;
@@ -45,12 +47,15 @@ final class FollowingReader implements AutoCloseable {
                     if (n < 0) {
                         throw new IOException("the download ended early");
                     }
-                    note(received, n, System.nanoTime());
+                    note(received, n, System.nanoTime()); // the only writer of received reads it unlocked
                     left -= n;
                 }
             }
         } catch (IOException | NumberFormatException e) {
-            failure = e instanceof IOException io ? io : new IOException(e);
+            synchronized (progress) {
+                failure = e instanceof IOException io ? io : new IOException(e);
+                progress.notifyAll();
+            }
         }
     }
 
@@ -58,7 +63,10 @@ final class FollowingReader implements AutoCloseable {
         for (long i = (before + chunk - 1) / chunk; i * chunk < before + n && i < arrivals.length; i++) {
             arrivals[(int) i] = now;
         }
-        received = before + n;
+        synchronized (progress) {
+            received = before + n;
+            progress.notifyAll();
+        }
     }
 
     private static String line(InputStream in) throws IOException {
@@ -74,14 +82,24 @@ final class FollowingReader implements AutoCloseable {
     /** Waits until the reader has every byte of the first {@code chunks} chunks (at most 10 s). */
     void awaitCaughtUp(int chunks) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (received < (long) chunks * chunk) {
-            if (failure != null) {
-                throw failure;
+        synchronized (progress) {
+            while (received < (long) chunks * chunk) {
+                if (failure != null) {
+                    throw failure;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new IOException("the reader did not catch up within 10 s");
+                }
+                progress.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
             }
-            if (System.nanoTime() > deadline) {
-                throw new IOException("the reader did not catch up within 10 s");
-            }
-            Thread.onSpinWait();
+        }
+    }
+
+    /** When the first byte of chunk {@code i} arrived (System.nanoTime); call once the reader has caught up to it. */
+    long arrival(int i) {
+        synchronized (progress) { // the arrivals written before received, under the same lock
+            return arrivals[i];
         }
     }
 

@@ -84,7 +84,7 @@ public final class Generator implements AutoCloseable {
     /** Segments per GSO send: at most 26 x 1,204 bytes, within the 32 KiB the pooled thread cache keeps. */
     private static final int GSO_BYTES = 32 << 10;
     private static final int SETUP_WINDOW = 64;
-    private static final long HIGHEST_NANOS = TimeUnit.SECONDS.toNanos(30);
+    static final long HIGHEST_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     /** TURN: through a relay, ChannelData on an allocation per flow; DIRECT: plain datagrams to an echo. */
     public enum Mode { TURN, DIRECT }
@@ -139,6 +139,8 @@ public final class Generator implements AutoCloseable {
     private final Histogram lag = new Histogram(HIGHEST_NANOS, 3);
 
     // Everything below is touched on the event loop only.
+    /** The step's round trips by slice of its sending window (by intended send time), for the reports' charts. */
+    private Timeline timeline = new Timeline(1, 1);
     private Flow[] flows = new Flow[0];
     private Flow[] dirty = new Flow[0];
     private int dirtyCount;
@@ -506,10 +508,12 @@ public final class Generator implements AutoCloseable {
         Set<Integer> ports = localPorts();
         long[] drops0 = ProcStats.udpDrops(ports);
         ProcStats.Sample cpu0 = ProcStats.sample(serverPid, core);
+        Timeline slices = Timeline.over(duration);
         call(() -> {
             step++;
             sent = throttled = echoed = received = duplicates = stale = 0;
             rtt.reset();
+            timeline = slices;
             lag.reset();
             for (Flow f : flows) {
                 f.seen = new BitSet(perFlow);
@@ -545,7 +549,8 @@ public final class Generator implements AutoCloseable {
                     : (double) sent / (sent + throttled)), seconds, sent, echoed, received, duplicates, stale, loss,
                     forwarded / seconds, StepResult.Latency.of(rtt), StepResult.Latency.of(lag),
                     cpu0.processMicrosTo(cpu1), cpu0.runMicrosTo(cpu1), cpu0.coreMicrosTo(cpu1),
-                    cpu0.otherCoresTo(cpu1), drops1[0] - drops0[0], drops1[1] - drops0[1]);
+                    cpu0.otherCoresTo(cpu1), drops1[0] - drops0[0], drops1[1] - drops0[1],
+                    timeline.intervals(forwardsPerRoundTrip()));
         });
     }
 
@@ -653,7 +658,10 @@ public final class Generator implements AutoCloseable {
         }
         f.seen.set(s);
         received++;
-        rtt.recordValue(Math.max(0, Math.min(now - buf.getLong(off + 16), HIGHEST_NANOS)));
+        long intended = buf.getLong(off + 16);
+        long roundTrip = Math.max(0, Math.min(now - intended, HIGHEST_NANOS));
+        rtt.recordValue(roundTrip);
+        timeline.record(intended - start, roundTrip);
     }
 
     private <T> T call(Callable<T> task) throws Exception {

@@ -55,7 +55,8 @@ public final class RelayBench {
         return ConfigLoader.parseDuration(t);
     }
 
-    static InetSocketAddress address(String hostPort) {
+    /** "host:port", as every load-test command takes a server's address. */
+    public static InetSocketAddress address(String hostPort) {
         int colon = hostPort.lastIndexOf(':');
         if (colon < 0) {
             throw new IllegalArgumentException("expected host:port, got " + hostPort);
@@ -206,7 +207,7 @@ public final class RelayBench {
             options.put("allocWarmup", allocWarmup);
             String started = Instant.now().toString();
             StepResult warm = null;
-            RunReport.Saturation saturation = null;
+            ServerRun.Saturation saturation = null;
             StepResult realistic = null;
             AllocateResult allocate = null;
             StepResult tcp = null;
@@ -255,7 +256,7 @@ public final class RelayBench {
                     g.closeFlows();
                 }
             }
-            RunReport report = new RunReport(name, mode.name(), round, started, options, warm, saturation, realistic,
+            ServerRun report = new ServerRun(name, mode.name(), round, started, options, warm, saturation, realistic,
                     allocate, tcp);
             if (out != null) {
                 Files.createDirectories(out.toAbsolutePath().getParent());
@@ -271,7 +272,7 @@ public final class RelayBench {
         }
 
         /** Raises the rate by {@code satFactor} until loss passes the threshold, then bisects between the two. */
-        private RunReport.Saturation ramp(Generator g) throws Exception {
+        private ServerRun.Saturation ramp(Generator g) throws Exception {
             List<StepResult> steps = new ArrayList<>();
             StepResult good = null;
             StepResult bad = null;
@@ -317,7 +318,7 @@ public final class RelayBench {
             double peak = steps.stream().filter(r -> !generatorLimited(r)).mapToDouble(StepResult::forwardedPps)
                     .max().orElse(0);
             String limit = bad == null ? "max-rate" : generatorLimited(bad) ? "generator" : "server";
-            return new RunReport.Saturation(satFlows, satLoss, steps, good, peak, limit);
+            return new ServerRun.Saturation(satFlows, satLoss, steps, good, peak, limit);
         }
 
         /**
@@ -338,6 +339,9 @@ public final class RelayBench {
                 boolean stalled = r.sendLag().p99() > 10_000;
                 if (!disturbed && !stalled || !always && acceptable(r)) {
                     return r;
+                }
+                if (attempt == retries) {
+                    break; // no pause after the last attempt
                 }
                 System.out.printf("  (%s: repeating the step)%n", disturbed
                         ? String.format(java.util.Locale.ROOT, "other work took %.2f cores", r.otherCores())

@@ -1,5 +1,6 @@
 package io.doorstep.loadtest.relay;
 
+import java.util.List;
 import java.util.Locale;
 import org.HdrHistogram.Histogram;
 
@@ -25,11 +26,18 @@ import org.HdrHistogram.Histogram;
  * @param otherCores      cores' worth of CPU that other processes used during the step (disturbance)
  * @param generatorDrops  datagrams dropped at the generator's own sockets (full receive queue)
  * @param otherDrops      datagrams dropped at every other UDP socket, the server's included
+ * @param timeline        the round trips by slice of the sending window, for the reports' charts (empty in reports
+ *                        written before it was recorded)
  */
 public record StepResult(String label, int flows, double offeredPps, double seconds, long sent, long echoed,
                          long received, long duplicates, long stale, double loss, double forwardedPps,
                          Latency rtt, Latency sendLag, double serverCpuMicros, double serverRunMicros,
-                         double coreBusyMicros, double otherCores, long generatorDrops, long otherDrops) {
+                         double coreBusyMicros, double otherCores, long generatorDrops, long otherDrops,
+                         List<Interval> timeline) {
+
+    public StepResult {
+        timeline = timeline == null ? List.of() : List.copyOf(timeline);
+    }
 
     /** Forwarded packets over the step. */
     public long forwarded(int perRoundTrip) {
@@ -65,6 +73,15 @@ public record StepResult(String label, int flows, double offeredPps, double seco
                 label, flows, offeredPps, forwardedPps, loss * 100, rtt.p50(), rtt.p99(), rtt.p999(), rtt.max(),
                 serverCpuShare() * 100, cpuMicrosPerPacket(), coreMicrosPerPacket(),
                 sendLag.p99(), generatorDrops, otherDrops, duplicates, otherCores);
+    }
+
+    /**
+     * One slice of the sending window: the packets sent in it (by intended send time) that came back, as forwarded
+     * packets per second, and their round trips in µs (0 when none came back).
+     *
+     * @param at the slice's end, seconds from the start of the step
+     */
+    public record Interval(double at, long roundTrips, double forwardedPps, double p50, double p90, double p99) {
     }
 
     /** Percentiles of a histogram of nanoseconds, in µs. */

@@ -1,5 +1,6 @@
 package io.doorstep.loadtest.relay;
 
+import io.doorstep.loadtest.report.ReportOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -14,41 +15,52 @@ import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
 import java.util.stream.Stream;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /**
- * Medians over the alternated runs of each server, as the markdown tables of docs/benchmarks-relay.md, and the
+ * Medians over the alternated runs of each server, as the markdown tables of docs/benchmarks.md, and the
  * issue's goals checked against them: saturation >= 1.25x coturn, CPU per packet <= 0.8x coturn on the realistic
  * profile, p50 within 30 µs of the direct path, p99 no worse than coturn's, TCP client leg CPU per packet <= 1.2x
  * our UDP figure, Allocate + ChannelBind p99 < 2 ms at 500 allocations/s.
  */
 @Command(name = "summarize", mixinStandardHelpOptions = true,
-        description = "Medians of the JSON reports in a directory, as markdown.")
+        description = {"Medians of the JSON reports in a directory, as markdown, and the run's report (JSON, Markdown, "
+                + "HTML with charts) in --report-dir, which compare can hold against an earlier one.",
+                "Exit code 0, or " + ReportOptions.REGRESSED + " when --compare-with finds a regression."})
 final class Summary implements Callable<Integer> {
     @Parameters(index = "0", description = "Directory with the run reports (*.json).")
     Path dir;
 
+    @Option(names = "--config", paramLabel = "KEY=VALUE", description = "How the servers were run (cores, JVM "
+            + "options), for the report; repeatable.")
+    Map<String, String> config = new LinkedHashMap<>();
+
+    @Mixin
+    ReportOptions report;
+
     @Override
     public Integer call() throws IOException {
-        List<RunReport> reports = new ArrayList<>();
+        List<ServerRun> reports = new ArrayList<>();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".json")).sorted().toList()) {
-                reports.add(RelayBench.JSON.readValue(f.toFile(), RunReport.class));
+                reports.add(RelayBench.JSON.readValue(f.toFile(), ServerRun.class));
             }
         }
         print(reports, System.out);
-        return 0;
+        return report.publish(RelayReport.of(reports, config), 0);
     }
 
-    static void print(List<RunReport> reports, PrintStream out) {
-        Map<String, List<RunReport>> by = new LinkedHashMap<>();
+    static void print(List<ServerRun> reports, PrintStream out) {
+        Map<String, List<ServerRun>> by = new LinkedHashMap<>();
         for (String name : List.of("ours", "coturn", "echo", "direct")) {
-            List<RunReport> runs = reports.stream().filter(r -> r.name().equals(name)).toList();
+            List<ServerRun> runs = reports.stream().filter(r -> r.name().equals(name)).toList();
             if (!runs.isEmpty()) {
                 by.put(name, runs);
             }
         }
-        reports.stream().map(RunReport::name).distinct().filter(n -> !by.containsKey(n))
+        reports.stream().map(ServerRun::name).distinct().filter(n -> !by.containsKey(n))
                 .forEach(n -> by.put(n, reports.stream().filter(r -> r.name().equals(n)).toList()));
 
         out.println("### Saturation (few fat flows, loss threshold per step)");
@@ -58,7 +70,7 @@ final class Summary implements Callable<Integer> {
                 + "= pkt/s per core | stopped by | other work, cores |");
         out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         for (var e : by.entrySet()) {
-            List<RunReport> sat = e.getValue().stream().filter(r -> r.saturation() != null
+            List<ServerRun> sat = e.getValue().stream().filter(r -> r.saturation() != null
                     && r.saturation().maxLossFree() != null).toList();
             if (sat.isEmpty()) {
                 continue;
@@ -81,7 +93,7 @@ final class Summary implements Callable<Integer> {
                 + "core busy us/pkt | RTT p50 us | p99 | p99.9 | max | other work, cores |");
         out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (var e : by.entrySet()) {
-            List<RunReport> rs = e.getValue().stream().filter(r -> r.realistic() != null).toList();
+            List<ServerRun> rs = e.getValue().stream().filter(r -> r.realistic() != null).toList();
             if (rs.isEmpty()) {
                 continue;
             }
@@ -101,7 +113,7 @@ final class Summary implements Callable<Integer> {
     }
 
     /** The allocation-rate profile and the TCP client leg, for the servers that ran them. */
-    private static void allocateAndTcp(Map<String, List<RunReport>> by, PrintStream out) {
+    private static void allocateAndTcp(Map<String, List<ServerRun>> by, PrintStream out) {
         if (by.values().stream().flatMap(List::stream).anyMatch(r -> r.allocate() != null)) {
             out.println("### New clients: due time to ChannelBind success (Allocate, 401, Allocate, CreatePermission, "
                     + "ChannelBind), open loop");
@@ -110,7 +122,7 @@ final class Summary implements Callable<Integer> {
                     + "server CPU | CPU-us per client (incl. its deletion) | other work, cores |");
             out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
             for (var e : by.entrySet()) {
-                List<RunReport> rs = e.getValue().stream().filter(r -> r.allocate() != null).toList();
+                List<ServerRun> rs = e.getValue().stream().filter(r -> r.allocate() != null).toList();
                 if (rs.isEmpty()) {
                     continue;
                 }
@@ -135,7 +147,7 @@ final class Summary implements Callable<Integer> {
                     + "(same runs) | TCP / UDP | RTT p50 us | p99 | other work, cores |");
             out.println("|---|---|---|---|---|---|---|---|---|---|---|");
             for (var e : by.entrySet()) {
-                List<RunReport> rs = e.getValue().stream().filter(r -> r.tcp() != null).toList();
+                List<ServerRun> rs = e.getValue().stream().filter(r -> r.tcp() != null).toList();
                 if (rs.isEmpty()) {
                     continue;
                 }
@@ -152,9 +164,9 @@ final class Summary implements Callable<Integer> {
         }
     }
 
-    private static void goals(Map<String, List<RunReport>> by, PrintStream out) {
-        List<RunReport> ours = by.getOrDefault("ours", List.of());
-        List<RunReport> coturn = by.getOrDefault("coturn", List.of());
+    private static void goals(Map<String, List<ServerRun>> by, PrintStream out) {
+        List<ServerRun> ours = by.getOrDefault("ours", List.of());
+        List<ServerRun> coturn = by.getOrDefault("coturn", List.of());
         if (ours.isEmpty() || coturn.isEmpty()) {
             return;
         }
@@ -173,7 +185,7 @@ final class Summary implements Callable<Integer> {
         double p50Ours = median(ours, r -> r.realistic() == null ? Double.NaN : r.realistic().rtt().p50());
         double p99Ours = median(ours, r -> r.realistic() == null ? Double.NaN : r.realistic().rtt().p99());
         double p99Coturn = median(coturn, r -> r.realistic() == null ? Double.NaN : r.realistic().rtt().p99());
-        List<RunReport> direct = by.getOrDefault("direct", List.of());
+        List<ServerRun> direct = by.getOrDefault("direct", List.of());
         double p50Direct = median(direct, r -> r.realistic() == null ? Double.NaN : r.realistic().rtt().p50());
         out.println("| goal | ours | coturn | ratio / difference | met |");
         out.println("|---|---|---|---|---|");
@@ -200,7 +212,7 @@ final class Summary implements Callable<Integer> {
         out.println();
     }
 
-    private static void saturationGoals(List<RunReport> ours, List<RunReport> coturn, double satOurs,
+    private static void saturationGoals(List<ServerRun> ours, List<ServerRun> coturn, double satOurs,
                                         double satCoturn, PrintStream out) {
         out.printf(Locale.ROOT, "| saturation >= 1.25x coturn (max rate at <= 1%% loss) | %,.0f pkt/s | %,.0f pkt/s "
                 + "| %.2fx | %s |%n", satOurs, satCoturn, satOurs / satCoturn, yes(satOurs / satCoturn >= 1.25));
@@ -218,7 +230,7 @@ final class Summary implements Callable<Integer> {
     }
 
     /** The TCP client leg against our UDP figure, and Allocate + ChannelBind at the allocation rate. */
-    private static void otherGoals(List<RunReport> ours, List<RunReport> coturn, double cpuOurs, PrintStream out) {
+    private static void otherGoals(List<ServerRun> ours, List<ServerRun> coturn, double cpuOurs, PrintStream out) {
         double tcpOurs = median(ours, r -> r.tcp() == null ? Double.NaN : r.tcp().cpuMicrosPerPacket());
         double tcpCoturn = median(coturn, r -> r.tcp() == null ? Double.NaN : r.tcp().cpuMicrosPerPacket());
         if (!Double.isNaN(tcpOurs)) {
@@ -246,12 +258,12 @@ final class Summary implements Callable<Integer> {
         return Double.isNaN(v) || v < 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", v);
     }
 
-    private static String each(List<RunReport> runs, ToDoubleFunction<RunReport> f, String format) {
+    private static String each(List<ServerRun> runs, ToDoubleFunction<ServerRun> f, String format) {
         return String.join(" / ", runs.stream().map(r -> String.format(Locale.ROOT, format, f.applyAsDouble(r)))
                 .toList());
     }
 
-    static double median(List<RunReport> runs, ToDoubleFunction<RunReport> f) {
+    static double median(List<ServerRun> runs, ToDoubleFunction<ServerRun> f) {
         double[] v = runs.stream().mapToDouble(f).filter(d -> !Double.isNaN(d)).sorted().toArray();
         if (v.length == 0) {
             return Double.NaN;

@@ -42,10 +42,11 @@ public record Comparison(List<String> lines, List<String> regressions) {
         return new Comparison(lines, regressions);
     }
 
+    /** The margin is a share of the earlier value's size, so a figure that may be negative (a difference) works too. */
     private static boolean regressed(RunReport.Kind kind, double before, double now, Margins margins) {
         return switch (kind) {
-            case LATENCY -> now > before * (1 + margins.latency());
-            case THROUGHPUT -> now < before * (1 - margins.throughput());
+            case LATENCY -> now - before > Math.abs(before) * margins.latency();
+            case THROUGHPUT -> before - now > Math.abs(before) * margins.throughput();
             case FAULTS -> now > before;
             case INFO -> false;
         };

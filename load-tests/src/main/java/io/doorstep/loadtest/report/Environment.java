@@ -12,7 +12,7 @@ import java.util.concurrent.TimeUnit;
 final class Environment {
     private static final Path CPUINFO = Path.of("/proc/cpuinfo");
     private static final Path MEMINFO = Path.of("/proc/meminfo");
-    private static final long GIT_TIMEOUT_SECONDS = 5;
+    private static final long COMMAND_TIMEOUT_SECONDS = 5;
 
     private Environment() {
     }
@@ -51,20 +51,18 @@ final class Environment {
 
     /** The commit of the working directory (the scripts run from the repository), with "+dirty" when changed. */
     private static String commit() {
-        String head = git("rev-parse", "--short", "HEAD");
+        String head = output("git", "rev-parse", "--short", "HEAD");
         if (head.isEmpty()) {
             return "unknown";
         }
-        return git("status", "--porcelain", "--untracked-files=no").isEmpty() ? head : head + "+dirty";
+        return output("git", "status", "--porcelain", "--untracked-files=no").isEmpty() ? head : head + "+dirty";
     }
 
-    private static String git(String... args) {
-        String[] command = new String[args.length + 1];
-        command[0] = "git";
-        System.arraycopy(args, 0, command, 1, args.length);
+    /** What a command printed (stdout and stderr), trimmed; empty when it failed, hung or is not installed. */
+    static String output(String... command) {
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-            if (!p.waitFor(GIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+            if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return "";
             }

@@ -42,6 +42,7 @@ public record RunReport(String scenario, String startedAt, Map<String, String> e
         private final String scenario;
         private final String startedAt = java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
                 .toString();
+        private final Map<String, String> versions = new LinkedHashMap<>();
         private final Map<String, String> config = new LinkedHashMap<>();
         private final Map<String, String> load = new LinkedHashMap<>();
         private final Map<String, Metric> metrics = new LinkedHashMap<>();
@@ -50,6 +51,16 @@ public record RunReport(String scenario, String startedAt, Map<String, String> e
 
         public Builder(String scenario) {
             this.scenario = scenario;
+        }
+
+        /**
+         * The version of another program the run measured (a reference server), as the first line of what
+         * {@code command} prints; "unknown" when it cannot be run. Shown with the machine and the generator's.
+         */
+        public Builder versionOf(String name, String... command) {
+            String out = Environment.output(command);
+            versions.put(name, out.isEmpty() ? "unknown" : out.lines().findFirst().orElse(out));
+            return this;
         }
 
         public Builder config(String name, Object value) {
@@ -86,8 +97,9 @@ public record RunReport(String scenario, String startedAt, Map<String, String> e
         }
 
         public RunReport build(String verdict) {
-            return new RunReport(scenario, startedAt, Environment.describe(), config, load, metrics, charts, notes,
-                    verdict);
+            Map<String, String> environment = Environment.describe();
+            environment.putAll(versions);
+            return new RunReport(scenario, startedAt, environment, config, load, metrics, charts, notes, verdict);
         }
     }
 }

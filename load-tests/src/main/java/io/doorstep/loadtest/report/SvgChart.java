@@ -79,10 +79,13 @@ final class SvgChart {
             double px = LEFT + xs.get(i) / maxX * (WIDTH - RIGHT - LEFT);
             double py = HEIGHT - BOTTOM - y / maxY * (HEIGHT - BOTTOM - TOP);
             d.append(String.format(Locale.ROOT, "%s%.1f %.1f ", pen ? "L" : "M", px, py));
+            if (!pen) {
+                d.append("l0 0 "); // with round caps a point alone in its segment shows as a dot, not as nothing
+            }
             pen = true;
         }
-        return String.format(Locale.ROOT, "<path d=\"%s\" stroke=\"%s\" stroke-width=\"1.8\" fill=\"none\"/>%n",
-                d.toString().trim(), colour);
+        return String.format(Locale.ROOT, "<path d=\"%s\" stroke=\"%s\" stroke-width=\"1.8\" "
+                + "stroke-linecap=\"round\" fill=\"none\"/>%n", d.toString().trim(), colour);
     }
 
     private static String text(double x, double y, String content, String attributes) {

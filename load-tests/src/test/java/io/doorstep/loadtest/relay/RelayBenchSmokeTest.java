@@ -2,12 +2,10 @@ package io.doorstep.loadtest.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.doorstep.relay.config.RelayConfig;
-import io.doorstep.relay.server.RelayApp;
+import io.doorstep.loadtest.BenchRelay;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -16,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
  * seconds of ChannelData through the relay to the echo peer and back, nothing lost. No timing assertions.
  */
 class RelayBenchSmokeTest {
-    private static final String SECRET = "relay-bench-smoke-secret-0123456789";
+    private static final String SECRET = BenchRelay.SECRET;
     private static final int FLOWS = 3;
     private static final double FORWARDED_PPS = 1_200; // 200 packets/s per flow, each relayed there and back
 
@@ -25,20 +23,8 @@ class RelayBenchSmokeTest {
 
     @Test
     void relaysEveryPacketThereAndBack() throws Exception {
-        Map<String, String> env = Map.of(
-                "DOORSTEP_TURN_LISTEN_ADDRESS", "127.0.0.1",
-                "DOORSTEP_TURN_PORT", "0",
-                "DOORSTEP_TURN_TLS_PORT", "0",
-                "DOORSTEP_TURN_EXTERNAL_ADDRESS", "127.0.0.1",
-                "DOORSTEP_TURN_RELAY_ADDRESS", "127.0.0.1",
-                "DOORSTEP_TURN_IO_THREADS", "1",
-                "DOORSTEP_POLICY_ALLOW", "127.0.0.0/8",
-                "DOORSTEP_METRICS_PORT", "0",
-                "DOORSTEP_AUTH_REST_SECRET", SECRET,
-                "DOORSTEP_DATA_DIR", dir.resolve("data").toString());
-        try (RelayApp relay = new RelayApp(RelayConfig.load(null, env))) {
-            relay.start();
-            InetSocketAddress turn = new InetSocketAddress("127.0.0.1", relay.turnAddress().getPort());
+        try (BenchRelay relay = new BenchRelay(dir)) {
+            InetSocketAddress turn = relay.turn();
             Generator.Settings settings = new Generator.Settings(Generator.Mode.TURN, turn, SECRET, 1200, false,
                     true);
             StepResult step;
@@ -62,9 +48,8 @@ class RelayBenchSmokeTest {
     /** The allocate profile: a few dozen new clients through Allocate, CreatePermission and ChannelBind, deleted. */
     @Test
     void allocatesBindsAndDeletesEveryClient() throws Exception {
-        try (RelayApp relay = new RelayApp(RelayConfig.load(null, env()))) {
-            relay.start();
-            InetSocketAddress turn = new InetSocketAddress("127.0.0.1", relay.turnAddress().getPort());
+        try (BenchRelay relay = new BenchRelay(dir)) {
+            InetSocketAddress turn = relay.turn();
             AllocateResult result;
             try (Generator generator = new Generator(new Generator.Settings(Generator.Mode.TURN, turn, SECRET, 1200,
                     false, true))) {
@@ -82,9 +67,8 @@ class RelayBenchSmokeTest {
     /** The TCP client leg: TURN over TCP to the relay, ChannelData on the stream, UDP to the echo peer. */
     @Test
     void relaysEveryPacketOverTcpClients() throws Exception {
-        try (RelayApp relay = new RelayApp(RelayConfig.load(null, env()))) {
-            relay.start();
-            InetSocketAddress turn = new InetSocketAddress("127.0.0.1", relay.turnAddress().getPort());
+        try (BenchRelay relay = new BenchRelay(dir)) {
+            InetSocketAddress turn = relay.turn();
             Generator.Settings settings = new Generator.Settings(Generator.Mode.TURN, turn, SECRET, 1198, false,
                     true).withTcp(true); // 1,198 bytes: ChannelData padded by 2 on the stream
             StepResult step;
@@ -99,19 +83,5 @@ class RelayBenchSmokeTest {
             assertThat(step.received()).as("packets relayed back to the clients").isEqualTo(step.sent());
             assertThat(step.duplicates()).isZero();
         }
-    }
-
-    private Map<String, String> env() {
-        return Map.of(
-                "DOORSTEP_TURN_LISTEN_ADDRESS", "127.0.0.1",
-                "DOORSTEP_TURN_PORT", "0",
-                "DOORSTEP_TURN_TLS_PORT", "0",
-                "DOORSTEP_TURN_EXTERNAL_ADDRESS", "127.0.0.1",
-                "DOORSTEP_TURN_RELAY_ADDRESS", "127.0.0.1",
-                "DOORSTEP_TURN_IO_THREADS", "1",
-                "DOORSTEP_POLICY_ALLOW", "127.0.0.0/8",
-                "DOORSTEP_METRICS_PORT", "0",
-                "DOORSTEP_AUTH_REST_SECRET", SECRET,
-                "DOORSTEP_DATA_DIR", dir.resolve("data").toString());
     }
 }

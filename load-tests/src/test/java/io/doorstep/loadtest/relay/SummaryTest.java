@@ -14,7 +14,7 @@ class SummaryTest {
 
     @Test
     void reportsTheAllocateAndTcpGoals() throws Exception {
-        List<RunReport> reports = List.of(roundTrip(report("ours", 10, 12.5, 1500)),
+        List<ServerRun> reports = List.of(roundTrip(report("ours", 10, 12.5, 1500)),
                 roundTrip(report("coturn", 11, 14, 2500)));
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         Summary.print(reports, new PrintStream(bytes, true, StandardCharsets.UTF_8));
@@ -27,22 +27,22 @@ class SummaryTest {
                 .doesNotContain("NaN");
     }
 
-    private static RunReport roundTrip(RunReport r) throws Exception {
-        return RelayBench.JSON.readValue(RelayBench.JSON.writeValueAsBytes(r), RunReport.class);
+    private static ServerRun roundTrip(ServerRun r) throws Exception {
+        return RelayBench.JSON.readValue(RelayBench.JSON.writeValueAsBytes(r), ServerRun.class);
     }
 
-    private static RunReport report(String name, double udpMicros, double tcpMicros, double allocP99) {
+    static ServerRun report(String name, double udpMicros, double tcpMicros, double allocP99) {
         AllocateResult allocate = new AllocateResult(500, 2000, 2000, 0, 0, 2000, null, 4,
                 new StepResult.Latency(2000, 400, 350, 500, allocP99, allocP99 * 2, allocP99 * 3),
                 new StepResult.Latency(2000, 50, 40, 60, 100, 200, 300), 800_000, 0.01);
-        return new RunReport(name, "TURN", 1, "2026-11-29T00:00:00Z", Map.of(), null, null,
+        return new ServerRun(name, "TURN", 1, "2026-11-29T00:00:00Z", Map.of(), null, null,
                 step("realistic", udpMicros), allocate, step("tcp", tcpMicros));
     }
 
     /** 50,000 forwarded packets/s for 10 s at {@code micros} CPU-µs each. */
-    private static StepResult step(String label, double micros) {
+    static StepResult step(String label, double micros) {
         StepResult.Latency rtt = new StepResult.Latency(250_000, 80, 70, 90, 3000, 9000, 12000);
         return new StepResult(label, 500, 50_000, 10, 250_000, 250_000, 250_000, 0, 0, 0, 50_000, rtt, rtt,
-                micros * 500_000, micros * 500_000, micros * 500_000, 0.1, 0, 0);
+                micros * 500_000, micros * 500_000, micros * 500_000, 0.1, 0, 0, List.of());
     }
 }

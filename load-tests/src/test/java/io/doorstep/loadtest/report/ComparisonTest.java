@@ -24,6 +24,14 @@ class ComparisonTest {
         assertThat(c.text(MARGINS)).contains("3 REGRESSION(S)");
     }
 
+    /** An added latency (through a relay minus the direct path) can be negative when both are close. */
+    @Test
+    void aNegativeFigureRegressesOnlyWhenItRisesBeyondTheMargin() {
+        assertThat(Comparison.of(run(-10, 100, 0, 1), run(-10, 100, 0, 1), MARGINS).regressed()).isFalse();
+        assertThat(Comparison.of(run(-10, 100, 0, 1), run(-8.5, 100, 0, 1), MARGINS).regressed()).isFalse();
+        assertThat(Comparison.of(run(-10, 100, 0, 1), run(-7.5, 100, 0, 1), MARGINS).regressed()).isTrue();
+    }
+
     @Test
     void anUnknownFigureIsNotCompared() {
         Comparison c = Comparison.of(run(Double.NaN, 100, 0, 1), run(9.0, 100, 0, 1), MARGINS);
@@ -43,8 +51,10 @@ class ComparisonTest {
                 Map.of("p99", List.of(1.0, Double.NaN, 3.0)));
         String svg = SvgChart.render(chart);
         assertThat(svg).startsWith("<svg").contains("p99 &lt;ms&gt;").doesNotContain("NaN");
-        // Two segments (two moves) in the line: the unknown point is a gap, not a drop to zero.
-        assertThat(svg).containsPattern("d=\"M[^\"L]+ M[^\"L]+\" stroke=\"#0072B2\"");
+        // Two segments (two moves) in the line: the unknown point is a gap, not a drop to zero; each point alone
+        // in its segment is drawn as a dot (a zero-length line with round caps).
+        assertThat(svg).containsPattern("d=\"M[^\"L]+ l0 0 M[^\"L]+ l0 0\" stroke=\"#0072B2\"")
+                .contains("stroke-linecap=\"round\"");
     }
 
     private static RunReport run(double p99, double throughput, double errors, double info) {

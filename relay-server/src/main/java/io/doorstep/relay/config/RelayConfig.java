@@ -10,7 +10,7 @@ import java.util.Map;
 
 /** The relay's configuration, bound from {@code defaults/relay.yaml}, the operator's file and DOORSTEP_* variables. */
 public record RelayConfig(Turn turn, Auth auth, Path dataDir, Quotas quotas, Policy policy, Metrics metrics,
-                          Documents documents) {
+                          Documents documents, Fleet fleet) {
 
     public static final String DEFAULTS = "classpath:defaults/relay.yaml";
 
@@ -111,8 +111,8 @@ public record RelayConfig(Turn turn, Auth auth, Path dataDir, Quotas quotas, Pol
     /** The document relay (tus uploads, progressive downloads); see docs/documents.md. */
     public record Documents(boolean enabled, String listenAddress, int port, String directory, String tokenSecret,
                             long maxDocumentBytes, long maxCallBytes, Duration uploadExpiry, Duration retention,
-                            Duration sweepInterval, boolean operatorAudit, int ioThreads, String eventsUrl,
-                            List<String> allowedOrigins) {
+                            Duration callEndWait, Duration sweepInterval, boolean operatorAudit, int ioThreads,
+                            String eventsUrl, List<String> allowedOrigins) {
         public Documents {
             allowedOrigins = List.copyOf(allowedOrigins);
             allowedOrigins.forEach(o -> Check.that(o.matches("https?://[^\\s/]+"), "documents.allowed-origins",
@@ -123,6 +123,7 @@ public record RelayConfig(Turn turn, Auth auth, Path dataDir, Quotas quotas, Pol
                     "must not be smaller than documents.max-document-bytes");
             Check.positive(uploadExpiry, "documents.upload-expiry");
             Check.positive(retention, "documents.retention");
+            Check.positive(callEndWait, "documents.call-end-wait");
             Check.positive(sweepInterval, "documents.sweep-interval");
             Check.that(ioThreads >= 1 && ioThreads <= 64, "documents.io-threads", "must be 1..64");
             Check.that(eventsUrl.isEmpty() || eventsUrl.matches("https?://[^\\s/]+/\\S*"), "documents.events-url",
@@ -147,6 +148,28 @@ public record RelayConfig(Turn turn, Auth auth, Path dataDir, Quotas quotas, Pol
                     + retention + ", sweepInterval=" + sweepInterval + ", operatorAudit=" + operatorAudit
                     + ", ioThreads=" + ioThreads + ", eventsUrl=" + eventsUrl + ", allowedOrigins=" + allowedOrigins
                     + "]";
+        }
+    }
+
+    /** How the relay reports itself and its load to the signalling server (docs/operations.md, "The relay fleet"). */
+    public record Fleet(String reportUrl, Duration reportInterval, String relayId, String region, List<String> turnUrls) {
+        public Fleet {
+            turnUrls = List.copyOf(turnUrls);
+            Check.that(reportUrl.isEmpty() || reportUrl.matches("https?://[^\\s/]+/\\S*"), "fleet.report-url",
+                    "must be empty or an http:// or https:// URL");
+            Check.that(reportInterval.compareTo(Duration.ofSeconds(1)) >= 0
+                    && reportInterval.compareTo(Duration.ofMinutes(5)) <= 0, "fleet.report-interval", "must be 1s..5m");
+            Check.that(relayId.matches("[A-Za-z0-9._:-]{0,64}"), "fleet.relay-id",
+                    "at most 64 letters, digits and . _ : -");
+            Check.that(region.length() <= 64, "fleet.region", "at most 64 characters");
+            Check.that(turnUrls.size() <= 8, "fleet.turn-urls", "at most 8 URLs");
+            turnUrls.forEach(u -> Check.that(u.matches("turns?:[^\\s]{1,250}"), "fleet.turn-urls",
+                    "'" + u + "' is not a turn: or turns: URL"));
+        }
+
+        /** Whether load reports go to a signalling server. */
+        public boolean reports() {
+            return !reportUrl.isEmpty();
         }
     }
 }

@@ -4,6 +4,7 @@ package io.doorstep.relay.document;
 enum DocumentError {
     BAD_REQUEST(400, "bad_request"),
     TOKEN_REQUIRED(401, "token_required"),
+    SIGNATURE_REQUIRED(401, "signature_required"),
     FORBIDDEN(403, "forbidden"),
     NOT_FOUND(404, "not_found"),
     METHOD_NOT_ALLOWED(405, "method_not_allowed"),

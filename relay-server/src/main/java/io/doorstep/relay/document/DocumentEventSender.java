@@ -3,12 +3,7 @@ package io.doorstep.relay.document;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.doorstep.documents.DocumentEvent;
-import io.doorstep.documents.EventSignature;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import io.doorstep.documents.SignedPost;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.ArrayDeque;
@@ -33,12 +28,9 @@ public final class DocumentEventSender implements DocumentListener, AutoCloseabl
     private static final Duration DRAIN = Duration.ofSeconds(3);
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final URI target;
-    private final EventSignature signature;
+    private final SignedPost post;
     private final Duration firstBackoff;
     private final Duration maxBackoff;
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(2)).build();
     private final Thread thread;
     /** Guarded by itself: events in order, and each document's queued progress report, to replace in place. */
     private final ArrayDeque<Pending> pending = new ArrayDeque<>();
@@ -46,13 +38,12 @@ public final class DocumentEventSender implements DocumentListener, AutoCloseabl
     private boolean posting;
     private volatile boolean closed;
 
-    public DocumentEventSender(URI target, EventSignature signature) {
-        this(target, signature, Duration.ofMillis(200), Duration.ofSeconds(5));
+    public DocumentEventSender(SignedPost post) {
+        this(post, Duration.ofMillis(200), Duration.ofSeconds(5));
     }
 
-    DocumentEventSender(URI target, EventSignature signature, Duration firstBackoff, Duration maxBackoff) {
-        this.target = target;
-        this.signature = signature;
+    DocumentEventSender(SignedPost post, Duration firstBackoff, Duration maxBackoff) {
+        this.post = post;
         this.firstBackoff = firstBackoff;
         this.maxBackoff = maxBackoff;
         this.thread = new Thread(this::run, "document-events");
@@ -132,7 +123,7 @@ public final class DocumentEventSender implements DocumentListener, AutoCloseabl
             while (!closed) {
                 DocumentEvent e = next();
                 if (e != null) {
-                    post(e);
+                    deliver(e);
                     delivered();
                 }
             }
@@ -165,12 +156,12 @@ public final class DocumentEventSender implements DocumentListener, AutoCloseabl
     }
 
     /** Posts one event, retrying with back-off until it is taken or closed; a 4xx answer is final. */
-    private void post(DocumentEvent e) throws InterruptedException {
+    private void deliver(DocumentEvent e) throws InterruptedException {
         byte[] body = json(e);
         Duration backoff = firstBackoff;
         long outageStart = 0;
         while (!closed) {
-            int status = send(body);
+            int status = post.send(body);
             if (status / 100 == 2) {
                 if (outageStart != 0) {
                     log.info("document events delivered again after_ms={} pending={}",
@@ -197,21 +188,6 @@ public final class DocumentEventSender implements DocumentListener, AutoCloseabl
     private int pendingCount() {
         synchronized (pending) {
             return pending.size();
-        }
-    }
-
-    /** The answer's status, or 0 when the signalling server could not be reached. */
-    private int send(byte[] body) throws InterruptedException {
-        String ts = signature.timestamp();
-        HttpRequest request = HttpRequest.newBuilder(target).timeout(Duration.ofSeconds(5))
-                .header("Content-Type", "application/json")
-                .header(EventSignature.TIMESTAMP_HEADER, ts)
-                .header(EventSignature.SIGNATURE_HEADER, signature.sign(ts, body))
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-        try {
-            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode();
-        } catch (IOException ex) {
-            return 0;
         }
     }
 

@@ -30,7 +30,6 @@ import org.slf4j.LoggerFactory;
 final class DocumentRelay {
     private static final Logger log = LoggerFactory.getLogger(DocumentRelay.class);
     private static final long PROGRESS_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
-    private static final int TOMBSTONES = 10_000;
 
     private final RelayConfig.Documents config;
     private final DocumentTokens tokens;
@@ -41,12 +40,10 @@ final class DocumentRelay {
     private final Clock clock;
     private final Map<DocumentId, Upload> uploads = new ConcurrentHashMap<>();
     private final Map<String, Long> callBytes = new ConcurrentHashMap<>();
-    private final Map<DocumentId, Boolean> tombstones = new LinkedHashMap<>() {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<DocumentId, Boolean> eldest) {
-            return size() > TOMBSTONES;
-        }
-    };
+    /** Deleted documents and when, kept (also on disk) for {@code retention}: they answer 410, not 404. */
+    private final Map<DocumentId, Instant> tombstones = new ConcurrentHashMap<>();
+    /** Calls the signalling server said have ended, and when, kept for {@code retention}: see {@link #callEnded}. */
+    private final Map<String, Instant> endedCalls = new ConcurrentHashMap<>();
 
     DocumentRelay(RelayConfig.Documents config, DocumentTokens tokens, DocumentStore store, DiskExecutors disk,
                   DocumentListener listener, DocumentMetrics metrics, Clock clock) {
@@ -83,16 +80,17 @@ final class DocumentRelay {
         }
     }
 
-    /** The document {@code id} names: 404 when there never was one, 410 when it was deleted. */
+    /**
+     * The document {@code id} names: 410 when it was deleted (within {@code retention} of its deletion, also after
+     * a restart), 404 when there never was one or its deletion is older.
+     */
     Upload find(DocumentId id) {
         Upload u = uploads.get(id);
         if (u != null && u.state != Upload.State.GONE) {
             return u;
         }
-        synchronized (tombstones) {
-            if (u != null || tombstones.containsKey(id)) {
-                throw DocumentError.GONE.with("the document was deleted or its upload abandoned");
-            }
+        if (u != null || tombstones.containsKey(id)) {
+            throw DocumentError.GONE.with("the document was deleted or its upload abandoned");
         }
         throw DocumentError.NOT_FOUND.with("no such document");
     }
@@ -134,6 +132,7 @@ final class DocumentRelay {
         DocumentId id = DocumentId.random();
         Upload u = new Upload(id, token.callId(), length, metadata,
                 new DocumentParty(token.subject(), token.role()), clock.instant(), disk.of(id));
+        u.callEndedAt = endedCalls.get(u.callId); // a document token outlives its call by up to its lifetime
         uploads.put(id, u);
         CompletableFuture<Void> persisted = new CompletableFuture<>();
         u.executor.execute(() -> persist(u, persisted));
@@ -307,17 +306,16 @@ final class DocumentRelay {
         }
         boolean unfinished = u.state != Upload.State.COMPLETE;
         u.state = Upload.State.GONE;
+        Instant now = clock.instant();
+        tombstones.put(u.id, now);
         uploads.remove(u.id);
-        synchronized (tombstones) {
-            tombstones.put(u.id, Boolean.TRUE);
-        }
         release(u.callId, u.length);
         if (u.writer != null) {
             u.writer.fail(DocumentError.GONE.with("the upload was " + reason));
         }
         wake(u);
         try {
-            store.delete(u.id);
+            store.delete(u.id, new Tombstone(u.id.value(), reason, now.toEpochMilli()));
         } catch (IOException e) {
             log.error("document {}: cannot delete its files: {}", u.id, e.toString());
         }
@@ -331,7 +329,9 @@ final class DocumentRelay {
     /** Loads the documents on disk (at start-up, before the port opens): partial uploads can be resumed. */
     void recover() throws IOException {
         Instant now = clock.instant();
-        for (StoredDocument d : store.loadAll()) {
+        DocumentStore.Contents contents = store.loadAll();
+        contents.gone().forEach(t -> tombstones.put(new DocumentId(t.id()), Instant.ofEpochMilli(t.deletedAt())));
+        for (StoredDocument d : contents.documents()) {
             DocumentId id = new DocumentId(d.id());
             Upload u = Upload.restore(d, store.size(id), disk.of(id));
             u.lastWrite = now;
@@ -356,11 +356,54 @@ final class DocumentRelay {
         }
     }
 
-    /** Ends expired unfinished uploads and deletes documents past their retention. */
+    /**
+     * The signalling server says {@code callId} ended at {@code endedAt}: the retention of its documents counts from
+     * then. Recorded with each of its documents (not synced: if a crash loses it, {@code call-end-wait} still bounds
+     * how long the document stays), and remembered for documents the call's parties create afterwards.
+     */
+    void callEnded(String callId, Instant endedAt) {
+        if (endedCalls.putIfAbsent(callId, endedAt) != null) {
+            return; // told again (a retry after a lost answer): the first end stands
+        }
+        for (Upload u : uploads.values()) {
+            if (u.callId.equals(callId)) {
+                u.executor.execute(() -> recordCallEnd(u, endedAt));
+            }
+        }
+    }
+
+    /** On the document's thread. */
+    private void recordCallEnd(Upload u, Instant endedAt) {
+        if (u.state == Upload.State.GONE || u.callEndedAt != null) {
+            return;
+        }
+        u.callEndedAt = endedAt;
+        try {
+            store.save(u.stored(), false);
+        } catch (IOException e) {
+            log.error("document {}: cannot record its call's end: {}", u.id, e.toString());
+        }
+    }
+
+    /** When a completed document's retention starts: its call's end, or call-end-wait after it completed. */
+    private Instant retainedFrom(Upload u) {
+        return u.callEndedAt != null ? u.callEndedAt : u.completedAt.plus(config.callEndWait());
+    }
+
+    /**
+     * Ends expired unfinished uploads, deletes documents past their retention and forgets old tombstones and call
+     * ends.
+     */
     void sweep() {
         Instant now = clock.instant();
+        tombstones.forEach((id, deletedAt) -> {
+            if (!deletedAt.plus(config.retention()).isAfter(now) && tombstones.remove(id, deletedAt)) {
+                disk.of(id).execute(() -> forget(id));
+            }
+        });
+        endedCalls.values().removeIf(endedAt -> !endedAt.plus(config.retention()).isAfter(now));
         for (Upload u : uploads.values()) {
-            if (u.state == Upload.State.COMPLETE && !u.completedAt.plus(config.retention()).isAfter(now)) {
+            if (u.state == Upload.State.COMPLETE && !retainedFrom(u).plus(config.retention()).isAfter(now)) {
                 u.executor.execute(() -> remove(u, "retention"));
             } else if (u.state == Upload.State.UPLOADING && !expiresAt(u).isAfter(now)) {
                 u.executor.execute(() -> {
@@ -369,6 +412,14 @@ final class DocumentRelay {
                     }
                 });
             }
+        }
+    }
+
+    private void forget(DocumentId id) {
+        try {
+            store.forget(id);
+        } catch (IOException e) {
+            log.error("document {}: cannot delete its tombstone: {}", id, e.toString());
         }
     }
 }

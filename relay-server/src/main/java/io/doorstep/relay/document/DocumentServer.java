@@ -3,6 +3,7 @@ package io.doorstep.relay.document;
 import io.doorstep.config.ConfigException;
 import io.doorstep.config.Secrets;
 import io.doorstep.documents.DocumentTokens;
+import io.doorstep.documents.EventSignature;
 import io.doorstep.relay.config.RelayConfig;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.netty.bootstrap.ServerBootstrap;
@@ -38,13 +39,15 @@ public final class DocumentServer implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    private final EventSignature callEnds;
     private Channel channel;
 
     public DocumentServer(RelayConfig.Documents config, Path dataDir, MeterRegistry registry,
                           DocumentListener listener, Clock clock) {
         this.config = config;
-        DocumentTokens tokens = new DocumentTokens(Secrets.load(config.tokenSecret(), dataDir, "document-secret"),
-                clock);
+        byte[] secret = Secrets.load(config.tokenSecret(), dataDir, "document-secret");
+        DocumentTokens tokens = new DocumentTokens(secret, clock);
+        this.callEnds = EventSignature.forCallEnds(secret, clock);
         DocumentStore store = store(config.directory(dataDir));
         DocumentRelay[] self = new DocumentRelay[1];
         DocumentMetrics metrics = new DocumentMetrics(registry, () -> self[0] == null ? 0 : self[0].unfinished());
@@ -73,7 +76,7 @@ public final class DocumentServer implements AutoCloseable {
     public InetSocketAddress start(EventLoopGroup group, Class<? extends ServerChannel> type)
             throws InterruptedException {
         channel = new ServerBootstrap().group(group).channel(type)
-                .childHandler(new DocumentServerInitializer(relay, config.allowedOrigins()))
+                .childHandler(new DocumentServerInitializer(relay, config.allowedOrigins(), callEnds))
                 .bind(config.listenAddress(), config.port()).sync().channel();
         long every = config.sweepInterval().toMillis();
         sweeper.scheduleWithFixedDelay(relay::sweep, every, every, TimeUnit.MILLISECONDS);

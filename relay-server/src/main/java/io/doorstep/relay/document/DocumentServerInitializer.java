@@ -1,5 +1,6 @@
 package io.doorstep.relay.document;
 
+import io.doorstep.documents.EventSignature;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
@@ -12,7 +13,10 @@ import io.netty.handler.codec.http.cors.CorsHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.util.List;
 
-/** The document relay's pipeline: HTTP, CORS, 100-continue, idle connections, tus decoding, then the logic. */
+/**
+ * The document relay's pipeline: HTTP, CORS, 100-continue, idle connections, the signalling server's call ends, tus
+ * decoding, then the logic.
+ */
 final class DocumentServerInitializer extends ChannelInitializer<SocketChannel> {
     /** A connection that neither reads nor writes for this long is closed (a reader waiting for an upload stays). */
     static final int IDLE_SECONDS = 120;
@@ -21,10 +25,12 @@ final class DocumentServerInitializer extends ChannelInitializer<SocketChannel> 
 
     private final DocumentRelay relay;
     private final CorsConfig cors;
+    private final EventSignature callEnds;
 
-    DocumentServerInitializer(DocumentRelay relay, List<String> allowedOrigins) {
+    DocumentServerInitializer(DocumentRelay relay, List<String> allowedOrigins, EventSignature callEnds) {
         this.relay = relay;
         this.cors = cors(allowedOrigins);
+        this.callEnds = callEnds;
     }
 
     /**
@@ -55,6 +61,7 @@ final class DocumentServerInitializer extends ChannelInitializer<SocketChannel> 
                 new CorsHandler(cors),
                 new HttpServerExpectContinueHandler(),
                 new IdleStateHandler(0, 0, IDLE_SECONDS),
+                new CallEndHandler(relay, callEnds),
                 new TusRequestDecoder(),
                 new DocumentHandler(relay));
     }

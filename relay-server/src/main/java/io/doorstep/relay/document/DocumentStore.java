@@ -12,12 +12,14 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The documents on local disk, one directory: {@code <id>.data} (the bytes), {@code <id>.json} (a
- * {@link StoredDocument}, replaced atomically) and, while a checksummed PATCH is in flight, {@code <id>.patch}.
+ * {@link StoredDocument}, replaced atomically), while a checksummed PATCH is in flight {@code <id>.patch}, and for a
+ * deleted document only its {@code <id>.gone} ({@link Tombstone}).
  * File names come only from a {@link DocumentId}, whose form is checked. Blocking: call it on a document I/O thread.
  */
 final class DocumentStore {
@@ -76,30 +78,47 @@ final class DocumentStore {
         }
     }
 
-    /** Every document on disk; leftovers of interrupted writes (temporary and patch files) are removed. */
-    List<StoredDocument> loadAll() throws IOException {
-        List<StoredDocument> out = new ArrayList<>();
+    /** What the directory holds: the documents and the tombstones of deleted ones. */
+    record Contents(List<StoredDocument> documents, List<Tombstone> gone) {
+    }
+
+    /**
+     * Every document and tombstone on disk. Leftovers of interrupted writes (temporary and patch files) are removed,
+     * and so are the files of a document whose deletion a crash interrupted after its tombstone was written.
+     */
+    Contents loadAll() throws IOException {
+        List<StoredDocument> documents = new ArrayList<>();
+        List<Tombstone> gone = new ArrayList<>();
         try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
             for (Path f : files) {
                 String name = f.getFileName().toString();
                 if (name.endsWith(".tmp") || name.endsWith(".patch")) {
                     Files.deleteIfExists(f);
                 } else if (name.endsWith(".json")) {
-                    read(f).ifPresent(out::add);
+                    read(f, StoredDocument.class, StoredDocument::id).ifPresent(documents::add);
+                } else if (name.endsWith(".gone")) {
+                    read(f, Tombstone.class, Tombstone::id).ifPresent(gone::add);
                 }
             }
         }
-        return out;
+        for (Tombstone t : gone) {
+            DocumentId id = new DocumentId(t.id());
+            if (documents.removeIf(d -> d.id().equals(t.id()))) {
+                deleteFiles(id);
+            }
+        }
+        return new Contents(documents, gone);
     }
 
-    private Optional<StoredDocument> read(Path f) {
+    private <T> Optional<T> read(Path f, Class<T> type, Function<T, String> id) {
+        String suffix = f.getFileName().toString().substring(f.getFileName().toString().lastIndexOf('.'));
         try {
-            StoredDocument doc = JSON.readValue(f.toFile(), StoredDocument.class);
-            if (!f.getFileName().toString().equals(new DocumentId(doc.id()).value() + ".json")) {
+            T record = JSON.readValue(f.toFile(), type);
+            if (!f.getFileName().toString().equals(new DocumentId(id.apply(record)).value() + suffix)) {
                 throw new IOException("the id inside does not match the file name");
             }
-            return Optional.of(doc);
-        } catch (IOException | IllegalArgumentException e) {
+            return Optional.of(record);
+        } catch (IOException | IllegalArgumentException | NullPointerException e) {
             log.error("skipping unreadable document record {}: {}", f.getFileName(), e.getMessage());
             return Optional.empty();
         }
@@ -130,11 +149,27 @@ final class DocumentStore {
         return FileChannel.open(data(id), StandardOpenOption.READ);
     }
 
-    void delete(DocumentId id) throws IOException {
+    /**
+     * Deletes the document's files, leaving its tombstone: written (atomically) first, so that a crash in between
+     * leaves a tombstone whose leftovers the next start removes, never a document that comes back.
+     */
+    void delete(DocumentId id, Tombstone tombstone) throws IOException {
+        Path tmp = file(id, ".gone.tmp");
+        Files.write(tmp, JSON.writeValueAsBytes(tombstone));
+        Files.move(tmp, file(id, ".gone"), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        deleteFiles(id);
+    }
+
+    private void deleteFiles(DocumentId id) throws IOException {
         Files.deleteIfExists(file(id, ".json"));
         Files.deleteIfExists(data(id));
         Files.deleteIfExists(patch(id));
         syncDirectory();
+    }
+
+    /** Removes a tombstone: the document is then unknown (404). */
+    void forget(DocumentId id) throws IOException {
+        Files.deleteIfExists(file(id, ".gone"));
     }
 
     private void syncDirectory() throws IOException {

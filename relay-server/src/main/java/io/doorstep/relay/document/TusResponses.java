@@ -139,7 +139,7 @@ final class TusResponses {
         return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
-    private static FullHttpResponse empty(HttpResponseStatus status) {
+    static FullHttpResponse empty(HttpResponseStatus status) {
         FullHttpResponse res = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, Unpooled.EMPTY_BUFFER);
         res.headers().set(TusHeaders.TUS_RESUMABLE, TusHeaders.VERSION);
         if (status.code() != HttpResponseStatus.NO_CONTENT.code()) {

@@ -27,6 +27,8 @@ final class Upload {
     volatile DocumentType type;
     volatile String sha256;
     volatile Instant completedAt;
+    /** When the call ended, as the signalling server said; null until it has. */
+    volatile Instant callEndedAt;
     volatile Instant lastWrite;
     /** When the bytes that made {@link #offset} arrive reached the relay (System.nanoTime), for forward latency. */
     volatile long lastArrivalNanos;
@@ -64,7 +66,8 @@ final class Upload {
     StoredDocument stored() {
         return new StoredDocument(id.value(), callId, length, metadata.raw(), uploader.subject(),
                 uploader.role().wireName(), createdAt.toEpochMilli(), type == null ? null : type.name(), sha256,
-                completedAt == null ? null : completedAt.toEpochMilli());
+                completedAt == null ? null : completedAt.toEpochMilli(),
+                callEndedAt == null ? null : callEndedAt.toEpochMilli());
     }
 
     static Upload restore(StoredDocument d, long onDisk, SerialExecutor executor) {
@@ -75,6 +78,7 @@ final class Upload {
         u.type = d.type() == null ? null : DocumentType.valueOf(d.type());
         u.sha256 = d.sha256();
         u.completedAt = d.completedAt() == null ? null : Instant.ofEpochMilli(d.completedAt());
+        u.callEndedAt = d.callEndedAt() == null ? null : Instant.ofEpochMilli(d.callEndedAt());
         u.offset = u.sha256 != null ? d.length() : Math.min(onDisk, d.length());
         u.state = u.sha256 != null ? State.COMPLETE : State.UPLOADING;
         return u;

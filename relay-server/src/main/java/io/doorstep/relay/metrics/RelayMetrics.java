@@ -108,6 +108,16 @@ public final class RelayMetrics {
         (viaChannel ? channelData : indications).increment();
     }
 
+    /** Payload bytes relayed from clients to peers since start. */
+    public long bytesToPeer() {
+        return (long) bytesToPeer.count();
+    }
+
+    /** Payload bytes relayed from peers to clients since start. */
+    public long bytesToClient() {
+        return (long) bytesToClient.count();
+    }
+
     public void dropped(Drop reason) {
         drops.get(reason).increment();
     }

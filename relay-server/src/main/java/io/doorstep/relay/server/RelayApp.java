@@ -3,6 +3,7 @@ package io.doorstep.relay.server;
 import io.doorstep.config.ConfigException;
 import io.doorstep.config.Secrets;
 import io.doorstep.documents.EventSignature;
+import io.doorstep.documents.SignedPost;
 import io.doorstep.relay.allocation.Quotas;
 import io.doorstep.relay.allocation.RelayPorts;
 import io.doorstep.relay.auth.Credentials;
@@ -11,6 +12,7 @@ import io.doorstep.relay.config.RelayConfig;
 import io.doorstep.relay.document.DocumentEventSender;
 import io.doorstep.relay.document.DocumentListener;
 import io.doorstep.relay.document.DocumentServer;
+import io.doorstep.relay.fleet.LoadReporter;
 import io.doorstep.relay.metrics.RelayMetrics;
 import io.doorstep.relay.policy.PeerAddressPolicy;
 import io.doorstep.relay.transport.TurnServer;
@@ -53,6 +55,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +72,10 @@ public final class RelayApp implements AutoCloseable {
     private final JvmGcMetrics gcMetrics = new JvmGcMetrics();
     private final DocumentServer documents;
     private final DocumentEventSender documentEvents;
+    private final Allocator allocator;
+    private final RelayMetrics metrics;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private LoadReporter loadReporter;
     private Channel metricsChannel;
     private InetSocketAddress turnAddress;
     private InetSocketAddress tlsAddress;
@@ -99,7 +106,7 @@ public final class RelayApp implements AutoCloseable {
         TurnSettings settings = new TurnSettings(t.realm(), t.software(), t.defaultLifetime(), t.maxLifetime(),
                 relayBind, external, config.quotas().bytesPerSecond(), relayBindV6, externalV6);
         Allocator[] allocator = new Allocator[1];
-        RelayMetrics metrics = new RelayMetrics(registry, () -> allocator[0] == null ? 0 : allocator[0].active());
+        this.metrics = new RelayMetrics(registry, () -> allocator[0] == null ? 0 : allocator[0].active());
         new JvmMemoryMetrics().bindTo(registry);
         gcMetrics.bindTo(registry);
         new ProcessorMetrics().bindTo(registry);
@@ -118,6 +125,7 @@ public final class RelayApp implements AutoCloseable {
                 new Credentials(config.auth().staticUsers(), secret, Clock.systemUTC()),
                 new NonceManager(t.nonceLifetime(), Clock.systemUTC()), policy, allocator[0], metrics);
         this.turn = new TurnServer(transports, new TurnGateway(service, allocator[0], policy, metrics), metrics);
+        this.allocator = allocator[0];
     }
 
     public void start() throws InterruptedException {
@@ -141,6 +149,10 @@ public final class RelayApp implements AutoCloseable {
         }
         if (documents != null) {
             documents.start(group, Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class);
+        }
+        if (config.fleet().reports()) {
+            loadReporter = loadReporter();
+            loadReporter.start();
         }
         log.info("relay listening turn={} (udp+tcp) tls={} external={} relay_ports={}-{} metrics={} documents={}",
                 turnAddress, tlsAddress, external.getHostAddress(), t.relayPortMin(), t.relayPortMax(),
@@ -172,6 +184,12 @@ public final class RelayApp implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (loadReporter != null) {
+            loadReporter.close();
+        }
         turn.stop();
         if (metricsChannel != null) {
             metricsChannel.close().syncUninterruptibly();
@@ -200,9 +218,32 @@ public final class RelayApp implements AutoCloseable {
 
     /** Posts document events to the signalling server, signed with a key derived from the document secret. */
     private static DocumentEventSender documentEventSender(RelayConfig config) {
+        return new DocumentEventSender(signedPost(config, config.documents().eventsUrl()));
+    }
+
+    private static SignedPost signedPost(RelayConfig config, String url) {
         byte[] secret = Secrets.load(config.documents().tokenSecret(), config.dataDir(), "document-secret");
-        return new DocumentEventSender(URI.create(config.documents().eventsUrl()),
-                new EventSignature(secret, Clock.systemUTC()));
+        return new SignedPost(URI.create(url), new EventSignature(secret, Clock.systemUTC()));
+    }
+
+    /** Reports this relay, as the fleet section names it or as derived from the addresses it bound, and its load. */
+    private LoadReporter loadReporter() {
+        RelayConfig.Fleet f = config.fleet();
+        String host = external instanceof Inet6Address ? "[" + external.getHostAddress() + "]"
+                : external.getHostAddress();
+        List<String> urls = f.turnUrls();
+        if (urls.isEmpty()) {
+            urls = new ArrayList<>(List.of("turn:" + host + ":" + turnAddress.getPort() + "?transport=udp",
+                    "turn:" + host + ":" + turnAddress.getPort() + "?transport=tcp"));
+            if (tlsAddress != null) {
+                urls.add("turns:" + host + ":" + tlsAddress.getPort() + "?transport=tcp");
+            }
+        }
+        String id = f.relayId().isEmpty() ? ("relay-" + external.getHostAddress() + "-" + turnAddress.getPort())
+                .replaceAll("[^A-Za-z0-9._:-]", "_") : f.relayId();
+        return new LoadReporter(new LoadReporter.Identity(id, f.region(), urls, config.quotas().allocationsTotal()),
+                new LoadReporter.Source(allocator::active, metrics::bytesToPeer, metrics::bytesToClient),
+                signedPost(config, f.reportUrl()), f.reportInterval(), Clock.systemUTC());
     }
 
     private static SslContext tlsContext(RelayConfig.Tls tls) {

@@ -60,6 +60,9 @@ class RelayConfigTest {
         assertThat(c.metrics().address()).isEqualTo("127.0.0.1");
         assertThat(c.metrics().port()).isEqualTo(9641);
         assertThat(c.metrics().token()).isEmpty();
+        assertThat(c.fleet().reports()).as("no load reports unless a signalling server is named").isFalse();
+        assertThat(c.fleet().reportInterval()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(c.fleet().turnUrls()).isEmpty();
     }
 
     @Test
@@ -165,6 +168,10 @@ class RelayConfigTest {
         "DOORSTEP_QUOTAS_ALLOCATIONS_TOTAL    | 0                  | quotas.allocations-total",
         "DOORSTEP_QUOTAS_BYTES_PER_SECOND     | -1                 | quotas.bytes-per-second",
         "DOORSTEP_METRICS_PORT          | 70000                    | metrics.port",
+        "DOORSTEP_FLEET_REPORT_URL      | 127.0.0.1:8080/internal  | fleet.report-url",
+        "DOORSTEP_FLEET_REPORT_INTERVAL | 500ms                    | fleet.report-interval",
+        "DOORSTEP_FLEET_RELAY_ID        | relay one                | fleet.relay-id",
+        "DOORSTEP_FLEET_TURN_URLS       | stun:203.0.113.7:3478    | fleet.turn-urls",
         "DOORSTEP_TURN_PROT             | 3478                     | DOORSTEP_TURN_PROT",
     })
     void anInvalidValueNamesItsKey(String variable, String value, String key) {

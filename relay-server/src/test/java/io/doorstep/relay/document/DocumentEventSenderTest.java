@@ -9,6 +9,7 @@ import com.sun.net.httpserver.HttpServer;
 import io.doorstep.documents.DocumentEvent;
 import io.doorstep.documents.DocumentRole;
 import io.doorstep.documents.EventSignature;
+import io.doorstep.documents.SignedPost;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -111,11 +112,12 @@ class DocumentEventSenderTest {
     }
 
     private DocumentEventSender sender() {
-        return new DocumentEventSender(endpoint(), signature);
+        return new DocumentEventSender(new SignedPost(endpoint(), signature));
     }
 
     private DocumentEventSender quickSender() {
-        return new DocumentEventSender(endpoint(), signature, Duration.ofMillis(10), Duration.ofMillis(20));
+        return new DocumentEventSender(new SignedPost(endpoint(), signature), Duration.ofMillis(10),
+                Duration.ofMillis(20));
     }
 
     private URI endpoint() {

@@ -47,8 +47,8 @@ class DocumentHandlerTest {
         DocumentTokens tokens = new DocumentTokens(TestDocuments.SECRET.getBytes(StandardCharsets.UTF_8), clock);
         DocumentMetrics metrics = new DocumentMetrics(new SimpleMeterRegistry(), () -> 0);
         RelayConfig.Documents config = new RelayConfig.Documents(true, "127.0.0.1", 0, dir.toString(),
-                TestDocuments.SECRET, 8 << 20, 8 << 20, Duration.ofHours(1), Duration.ofHours(1), Duration.ofMinutes(1),
-                false, 1, "", java.util.List.of());
+                TestDocuments.SECRET, 8 << 20, 8 << 20, Duration.ofHours(1), Duration.ofHours(1), Duration.ofHours(1),
+                Duration.ofMinutes(1), false, 1, "", java.util.List.of());
         relay = new DocumentRelay(config, tokens, new DocumentStore(dir), disk,
                 DocumentListener.NONE, metrics, clock);
         ch = new EmbeddedChannel(new TusRequestDecoder(), new DocumentHandler(relay));

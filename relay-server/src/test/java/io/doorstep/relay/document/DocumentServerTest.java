@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -401,15 +402,121 @@ class DocumentServerTest {
         await().atMost(WAIT).until(() -> docs.send("HEAD", stalled, later, Map.of(), null).statusCode() == 410);
         assertThat(docs.send("HEAD", done, later, Map.of(), null).statusCode()).isEqualTo(200);
 
-        docs.clock.advance(TestDocuments.RETENTION);
+        // No call end heard: retention counts from call-end-wait after completion.
+        docs.clock.advance(TestDocuments.CALL_END_WAIT.plus(TestDocuments.RETENTION).minus(TestDocuments.EXPIRY));
+        assertThat(docs.send("HEAD", done, docs.station(CALL), Map.of(), null).statusCode()).isEqualTo(200);
+        docs.clock.advance(TestDocuments.EXPIRY);
         String fresh = docs.station(CALL);
         await().atMost(WAIT).until(() -> docs.send("HEAD", done, fresh, Map.of(), null).statusCode() == 410);
-        try (var left = Files.list(docs.documents())) {
-            assertThat(left.map(p -> p.getFileName().toString())).containsExactly(AuditTrail.FILE);
-        }
+        // Nothing of the documents; the expired upload's tombstone has aged past the retention period too.
+        await().atMost(WAIT).untilAsserted(() -> {
+            try (var left = Files.list(docs.documents())) {
+                assertThat(left.map(p -> p.getFileName().toString()))
+                        .containsExactlyInAnyOrder(AuditTrail.FILE, done.substring(7) + ".gone");
+            }
+        });
         await().atMost(WAIT).untilAsserted(() -> assertThat(docs.events)
                 .contains("deleted " + done.substring(7) + " retention",
                         "abandoned " + stalled.substring(7) + " expired"));
+    }
+
+    /** The signalling server says when the call ended; retention counts from then, also across a restart. */
+    @Test
+    void retentionCountsFromTheEndOfTheCall() throws Exception {
+        byte[] scan = TestDocuments.jpeg(10_000, 23);
+        String path = docs.create(station, scan.length);
+        docs.patch(path, station, 0, scan);
+        docs.clock.advance(Duration.ofHours(2)); // a long call
+        assertThat(docs.callEnded(CALL).statusCode()).isEqualTo(202);
+        assertThat(docs.callEnded(CALL).statusCode()).as("told again: the first end stands").isEqualTo(202);
+        Path record = docs.documents().resolve(path.substring("/files/".length()) + ".json");
+        await().atMost(WAIT).until(() -> Files.readString(record).contains("\"callEndedAt\":1"));
+        docs.restart();
+
+        docs.clock.advance(TestDocuments.RETENTION.minusMinutes(1));
+        String later = docs.station(CALL);
+        assertThat(docs.send("HEAD", path, later, Map.of(), null).statusCode()).as("retained").isEqualTo(200);
+        docs.clock.advance(Duration.ofMinutes(2));
+        String fresh = docs.station(CALL);
+        await().atMost(WAIT).until(() -> docs.send("HEAD", path, fresh, Map.of(), null).statusCode() == 410);
+        await().atMost(WAIT).untilAsserted(() -> assertThat(docs.events)
+                .contains("deleted " + path.substring(7) + " retention"));
+    }
+
+    @Test
+    void aCallEndMustBeSignedWellFormedAndPosted() {
+        byte[] body = "{\"callId\":\"c-x\",\"endedAt\":1}".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        HttpResponse<String> unsigned = docs.send("POST", CallEndHandler.PATH, null, Map.of(), body);
+        assertThat(unsigned.statusCode()).isEqualTo(401);
+        assertThat(unsigned.body()).contains("signature_required");
+        // Signed with the key of the relay's own document events: not valid for call ends.
+        io.doorstep.documents.EventSignature events = new io.doorstep.documents.EventSignature(
+                TestDocuments.SECRET.getBytes(java.nio.charset.StandardCharsets.UTF_8), docs.clock);
+        String ts = events.timestamp();
+        assertThat(docs.send("POST", CallEndHandler.PATH, null, Map.of("Doorstep-Timestamp", ts,
+                "Doorstep-Signature", events.sign(ts, body)), body).statusCode()).isEqualTo(401);
+        assertThat(docs.send("GET", CallEndHandler.PATH, null, Map.of(), null).statusCode()).isEqualTo(405);
+        assertThat(docs.callEnded("").statusCode()).isEqualTo(400);
+    }
+
+    /** docs/documents.md: 410 for a deleted document, restart or not, for a retention period; 404 for unknown ids. */
+    @Test
+    void aDeletedDocumentIsGoneAlsoAfterARestartAndUnknownOnceItsRetentionHasPassed() throws Exception {
+        byte[] scan = TestDocuments.jpeg(10_000, 21);
+        String retained = docs.create(station, scan.length);
+        docs.patch(retained, station, 0, scan);
+        docs.callEnded(CALL);
+        docs.clock.advance(TestDocuments.RETENTION.plusSeconds(1));
+        String later = docs.station(CALL);
+        await().atMost(WAIT).until(() -> docs.send("HEAD", retained, later, Map.of(), null).statusCode() == 410);
+        String terminated = docs.create(later, scan.length);
+        docs.patch(terminated, later, 0, Arrays.copyOf(scan, 100));
+        assertThat(docs.send("DELETE", terminated, later, Map.of(), null).statusCode()).isEqualTo(204);
+
+        docs.restart();
+
+        for (String path : List.of(retained, terminated)) {
+            assertThat(docs.send("HEAD", path, later, Map.of(), null).statusCode()).as(path).isEqualTo(410);
+            assertThat(docs.download(path, docs.agent(CALL)).statusCode()).as(path).isEqualTo(410);
+            assertThat(docs.patch(path, later, 100, new byte[10]).statusCode()).as(path).isEqualTo(410);
+        }
+        assertThat(docs.send("HEAD", "/files/AAAAAAAAAAAAAAAAAAAAAAAA", later, Map.of(), null).statusCode())
+                .as("never was").isEqualTo(404);
+
+        docs.clock.advance(TestDocuments.RETENTION);
+        String fresh = docs.station(CALL);
+        await().atMost(WAIT).until(() -> docs.send("HEAD", terminated, fresh, Map.of(), null).statusCode() == 404);
+        assertThat(docs.send("HEAD", retained, fresh, Map.of(), null).statusCode()).isEqualTo(404);
+        await().atMost(WAIT).untilAsserted(() -> {
+            try (var left = Files.list(docs.documents())) {
+                assertThat(left.map(p -> p.getFileName().toString())).containsExactly(AuditTrail.FILE);
+            }
+        });
+        docs.restart();
+        assertThat(docs.send("HEAD", retained, fresh, Map.of(), null).statusCode()).isEqualTo(404);
+    }
+
+    /** A crash between writing a tombstone and deleting the files: the document does not come back. */
+    @Test
+    void aDeletionInterruptedByACrashIsFinishedAtTheNextStart() throws Exception {
+        byte[] scan = TestDocuments.jpeg(10_000, 22);
+        String path = docs.create(station, scan.length);
+        docs.patch(path, station, 0, scan);
+        String id = path.substring("/files/".length());
+        Path record = docs.documents().resolve(id + ".json");
+        Path data = docs.documents().resolve(id + ".data");
+        byte[] recordBytes = Files.readAllBytes(record);
+        byte[] dataBytes = Files.readAllBytes(data);
+        assertThat(docs.send("DELETE", path, station, Map.of(), null).statusCode()).isEqualTo(204);
+        docs.stop();
+        Files.write(record, recordBytes); // as if the crash came right after the tombstone was written
+        Files.write(data, dataBytes);
+
+        docs.start();
+
+        assertThat(docs.send("HEAD", path, station, Map.of(), null).statusCode()).isEqualTo(410);
+        assertThat(record).doesNotExist();
+        assertThat(data).doesNotExist();
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.doorstep.relay.document;
 import io.doorstep.documents.DocumentPermission;
 import io.doorstep.documents.DocumentRole;
 import io.doorstep.documents.DocumentTokens;
+import io.doorstep.documents.EventSignature;
 import io.doorstep.relay.config.RelayConfig;
 import io.doorstep.testsupport.MutableClock;
 import io.micrometer.core.instrument.Counter;
@@ -45,6 +46,7 @@ final class TestDocuments implements AutoCloseable {
     static final long MAX_CALL = 3 * 1024 * 1024;
     static final Duration EXPIRY = Duration.ofMinutes(30);
     static final Duration RETENTION = Duration.ofHours(24);
+    static final Duration CALL_END_WAIT = Duration.ofHours(12);
 
     final Path dir;
     final MutableClock clock;
@@ -72,7 +74,7 @@ final class TestDocuments implements AutoCloseable {
 
     static RelayConfig.Documents config(Path dir, boolean operatorAudit) {
         return new RelayConfig.Documents(true, "127.0.0.1", 0, dir.resolve("documents").toString(), SECRET,
-                MAX_DOCUMENT, MAX_CALL, EXPIRY, RETENTION, Duration.ofMillis(50), operatorAudit, 2, "",
+                MAX_DOCUMENT, MAX_CALL, EXPIRY, RETENTION, CALL_END_WAIT, Duration.ofMillis(50), operatorAudit, 2, "",
                 java.util.List.of(DESK_ORIGIN));
     }
 
@@ -172,6 +174,16 @@ final class TestDocuments implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The signalling server's word that {@code callId} ended now, signed as it signs it. */
+    HttpResponse<String> callEnded(String callId) {
+        byte[] body = ("{\"callId\":\"" + callId + "\",\"endedAt\":" + clock.instant().toEpochMilli() + "}")
+                .getBytes(StandardCharsets.UTF_8);
+        EventSignature signature = EventSignature.forCallEnds(SECRET.getBytes(StandardCharsets.UTF_8), clock);
+        String ts = signature.timestamp();
+        return send("POST", CallEndHandler.PATH, null, Map.of(EventSignature.TIMESTAMP_HEADER, ts,
+                EventSignature.SIGNATURE_HEADER, signature.sign(ts, body)), body);
     }
 
     HttpResponse<java.io.InputStream> download(String path, String token) throws IOException, InterruptedException {

@@ -14,14 +14,23 @@ public final class Dashboard {
 
     /** Everything that changes from second to second. */
     public record Live(List<Queue> queues, List<Agent> agents, List<Call> calls, Today today,
-                       List<String> stationsOnline, List<KitFault> kitFaults, boolean draining) {
+                       List<String> stationsOnline, List<KitFault> kitFaults, List<Relay> relays, boolean draining) {
         public Live {
             queues = List.copyOf(queues);
             agents = List.copyOf(agents);
             calls = List.copyOf(calls);
             stationsOnline = List.copyOf(stationsOnline);
             kitFaults = List.copyOf(kitFaults);
+            relays = List.copyOf(relays);
         }
+    }
+
+    /**
+     * A relay reporting to this server, as of its latest report: live TURN allocations against the most it admits,
+     * and the bitrate it relayed each way (bits per second). A relay that stops reporting drops out of the list.
+     */
+    public record Relay(String id, String region, int allocations, int capacity, long toPeerBitrate,
+                        long toClientBitrate) {
     }
 
     /**

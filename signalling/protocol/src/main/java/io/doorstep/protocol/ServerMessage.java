@@ -30,6 +30,7 @@ import java.util.List;
         @JsonSubTypes.Type(value = ServerMessage.CallEnded.class, name = "call.ended"),
         @JsonSubTypes.Type(value = ServerMessage.PeerReconnecting.class, name = "peer.reconnecting"),
         @JsonSubTypes.Type(value = ServerMessage.PeerReconnected.class, name = "peer.reconnected"),
+        @JsonSubTypes.Type(value = ServerMessage.CallRelayMoved.class, name = "call.relay.moved"),
         @JsonSubTypes.Type(value = ServerMessage.AgentStateChanged.class, name = "agent.state"),
         @JsonSubTypes.Type(value = ServerMessage.Sdp.class, name = "signal.sdp"),
         @JsonSubTypes.Type(value = ServerMessage.Ice.class, name = "signal.ice"),
@@ -137,6 +138,16 @@ public sealed interface ServerMessage {
 
     /** The peer is back; restart ICE if the media path broke. */
     record PeerReconnected(String callId) implements ServerMessage {
+    }
+
+    /**
+     * To both parties of a connected call: its relay is gone (shut down or stopped reporting), these are the ICE
+     * servers of the relay it moves to. Replace the peer connection's ICE servers; the initiator restarts ICE.
+     */
+    record CallRelayMoved(String callId, List<IceServer> iceServers) implements ServerMessage {
+        public CallRelayMoved {
+            iceServers = List.copyOf(iceServers);
+        }
     }
 
     /** To an agent: its state now; {@code cause} when the server changed it (RING_TIMEOUT, CALL_ENDED, ...). */

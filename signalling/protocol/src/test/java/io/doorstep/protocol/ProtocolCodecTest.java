@@ -84,6 +84,8 @@ class ProtocolCodecTest {
                 new ServerMessage.CallEnded("x1", "c-abc", EndReason.REJECTED_BY_ALL, "ALL_REJECTED", Role.AGENT),
                 new ServerMessage.PeerReconnecting("c-abc", 60_000),
                 new ServerMessage.PeerReconnected("c-abc"),
+                new ServerMessage.CallRelayMoved("c-abc", List.of(new IceServer(
+                        List.of("turn:198.51.100.9:3478?transport=udp"), "1700003600:c-abc:station", "cGFzcw=="))),
                 new ServerMessage.AgentStateChanged("st1", AgentState.WRAP_UP, "CALL_ENDED", 1_700_000_030_000L),
                 new ServerMessage.Sdp("c-abc", new SessionDescription("answer", "v=0")),
                 new ServerMessage.Ice("c-abc", new IceCandidate("", null, 0, null)),
@@ -123,7 +125,7 @@ class ProtocolCodecTest {
                     1_699_999_950_000L, "ag-1", new Dashboard.Quality(42.0, 0.01, false))),
             new Dashboard.Today("2023-11-14", 10, 8, 7, 1, 7 / 9.0, 60),
             List.of("st-1"), List.of(new Dashboard.KitFault("st-1", Devices.Kind.PRINTER, Devices.State.OUT_OF_PAPER)),
-            false);
+            List.of(new Dashboard.Relay("relay-1", "chuansha", 12, 5000, 4_000_000, 3_900_000)), false);
 
     private static Set<Class<?>> subtypes(Class<?> base) {
         return Arrays.stream(base.getAnnotation(JsonSubTypes.class).value()).map(JsonSubTypes.Type::value)
@@ -222,7 +224,7 @@ class ProtocolCodecTest {
     void dashboardTimesAreInstantsAndEmptyQueuesHaveNoOldest() throws Exception {
         Dashboard.Live idle = new Dashboard.Live(List.of(new Dashboard.Queue("pensions", "养老保险", "Pensions", 0, 0,
                 null, 1, 1)), List.of(), List.of(), new Dashboard.Today("2023-11-14", 0, 0, 0, 0, null, 60),
-                List.of(), List.of(), false);
+                List.of(), List.of(), List.of(), false);
         JsonNode update = JSON.readTree(CODEC.encode(new ServerMessage.DashboardUpdate(5, List.of(), idle), 9));
         assertThat(update.get("type").asText()).isEqualTo("dashboard.update");
         assertThat(update.at("/live/queues/0").has("oldestSince")).isFalse();

@@ -20,8 +20,12 @@ import io.doorstep.signalling.directory.DirectoryLoader;
 import io.doorstep.signalling.directory.ServiceCatalogue;
 import io.doorstep.signalling.directory.SkillGroup;
 import io.doorstep.signalling.documents.DocumentAccess;
+import io.doorstep.signalling.documents.CallEndNotifier;
 import io.doorstep.signalling.documents.DocumentDesk;
 import io.doorstep.signalling.media.IceServerProvider;
+import io.doorstep.signalling.media.RelayAssignments;
+import io.doorstep.signalling.media.RelayFleet;
+import io.doorstep.signalling.media.RelaySelection;
 import io.doorstep.signalling.metrics.SignallingMetrics;
 import io.doorstep.signalling.routing.Dispatcher;
 import io.doorstep.signalling.routing.InMemoryAgentRegistry;
@@ -88,14 +92,18 @@ public final class SignallingApp implements AutoCloseable {
         this.switchboardThread = new DefaultEventExecutor(new DefaultThreadFactory("switchboard"));
         this.callLog = new JsonLinesCallLog(config.callLogFile(), config.callLog().fsync());
         InMemorySessionDirectory sessions = new InMemorySessionDirectory();
+        RelayFleet relays = new RelayFleet();
+        switchboardThread.scheduleAtFixedRate(() -> relays.sweep(clock.millis()), 1, 1, TimeUnit.SECONDS);
         IceServerProvider ice = new IceServerProvider(config.media().iceServers(),
                 Secrets.load(config.media().turnSecret(), config.dataDir(), "turn-secret"),
-                config.media().turnCredentialTtl(), clock);
+                config.media().turnCredentialTtl(), clock,
+                new RelayAssignments(relays, RelaySelection.parse(config.media().relaySelection())));
         InMemoryCallStore calls = new InMemoryCallStore();
         byte[] documentSecret = Secrets.load(config.documents().tokenSecret(), config.dataDir(), "document-secret");
         DocumentDesk documents = new DocumentDesk(new DocumentAccess(new DocumentTokens(documentSecret, clock),
                 config.documents().url(), config.documents().tokenTtl(), clock), calls, sessions, callLog,
-                config.documents().progressInterval(), switchboardThread, clock);
+                config.documents().progressInterval(), CallEndNotifier.to(config.documents().callEndsUrl(),
+                documentSecret, switchboardThread, clock), switchboardThread, clock);
         InMemoryCallQueue queue = new InMemoryCallQueue();
         InMemoryAgentRegistry agents = new InMemoryAgentRegistry();
         CallHistory history = new CallHistory(config.routing().serviceLevelTarget(), DashboardFeed.HISTORY, clock,
@@ -104,11 +112,12 @@ public final class SignallingApp implements AutoCloseable {
                 history.tap(callLog)), directory, catalogue, config, ice, metrics, switchboardThread, clock,
                 documents);
         DashboardFeed dashboard = new DashboardFeed(new LiveView.Sources(calls, queue, agents, sessions, directory,
-                catalogue, dispatcher::draining, dispatcher::quality), history, switchboardThread, clock);
+                catalogue, dispatcher::draining, dispatcher::quality, () -> relays.live(clock.millis()).stream()
+                .map(RelayFleet.Relay::dashboard).toList()), history, switchboardThread, clock);
         SessionManager sessionManager = new SessionManager(sessions, dispatcher, config, codec, switchboardThread,
                 clock);
         this.switchboard = new Switchboard(switchboardThread, sessionManager, dispatcher, documents, sessions, config,
-                metrics, codec, clock, dashboard);
+                metrics, codec, clock, dashboard, relays);
         this.server = new SignallingServer(config, Tls.serverContext(config.server().tls()), codec, tokens,
                 switchboard, prometheus, catalogue, metrics, new EventSignature(documentSecret, clock));
     }

@@ -1,5 +1,9 @@
 package io.doorstep.signalling;
 
+import io.doorstep.relay.config.RelayConfig;
+import io.doorstep.relay.server.RelayApp;
+import io.doorstep.relays.RelayLoad;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -25,5 +29,23 @@ public final class RelayEnvironment {
         env.put("DOORSTEP_DOCUMENTS_PORT", String.valueOf(documentsPort));
         env.put("DOORSTEP_DOCUMENTS_TOKEN_SECRET", documentSecret);
         return env;
+    }
+
+    /** A real relay, started, reporting its load to {@code server} every second as {@code relayId}. */
+    public static RelayApp reportingRelay(TestServer server, Path dataDir, String documentSecret, String relayId,
+                                          String region) throws InterruptedException {
+        Map<String, String> env = of(dataDir.toString(), 0, documentSecret);
+        env.put("DOORSTEP_FLEET_REPORT_URL", server.httpUri(RelayLoad.PATH).toString());
+        env.put("DOORSTEP_FLEET_REPORT_INTERVAL", "1s");
+        env.put("DOORSTEP_FLEET_RELAY_ID", relayId);
+        env.put("DOORSTEP_FLEET_REGION", region);
+        RelayApp relay = new RelayApp(RelayConfig.load(null, env));
+        try {
+            relay.start();
+            return relay;
+        } catch (RuntimeException | InterruptedException e) {
+            relay.close();
+            throw e;
+        }
     }
 }

@@ -12,6 +12,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -102,6 +105,15 @@ public final class TestServer implements AutoCloseable {
         agent.await(ServerMessage.DocumentsAccess.class);
         station.await(ServerMessage.DocumentsAccess.class);
         return callId;
+    }
+
+    /** The Prometheus text of {@code /metrics}, read with an operator's token. */
+    public String metrics() throws IOException, InterruptedException {
+        HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(httpUri("/metrics"))
+                        .header("Authorization", "Bearer " + token("op-test-01", Role.OPERATOR)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(res.statusCode()).isEqualTo(200);
+        return res.body();
     }
 
     /** The call log lines written so far. */

@@ -1,5 +1,6 @@
 package io.doorstep.client.internal.call;
 
+import io.doorstep.client.ClientOptions;
 import io.doorstep.client.internal.media.MediaEngine;
 import io.doorstep.client.internal.media.MediaSession;
 import io.doorstep.client.media.CallStats;
@@ -17,18 +18,20 @@ import java.util.List;
 public final class WebRtcMedia implements CallMedia.Factory {
     private final VideoFeed video;
     private final Duration statsInterval;
+    private final MediaEngine.Config config;
     private MediaEngine engine;
 
-    public WebRtcMedia(VideoFeed video, Duration statsInterval) {
+    public WebRtcMedia(VideoFeed video, ClientOptions options) {
         this.video = video;
-        this.statsInterval = statsInterval;
+        this.statsInterval = options.statsInterval();
+        this.config = MediaEngine.Config.of(options);
     }
 
     @Override
     public synchronized CallMedia open(List<Media.IceServer> iceServers, boolean relayOnly, MediaSession.Signaller out,
                                        CallMedia.Events events) {
         if (engine == null) {
-            engine = MediaEngine.create();
+            engine = MediaEngine.create(config);
         }
         MediaSession session = MediaSession.open(engine, iceServers, relayOnly, video, out,
                 new MediaSession.Listener() {

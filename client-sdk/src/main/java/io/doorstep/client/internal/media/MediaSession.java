@@ -12,12 +12,14 @@ import dev.onvoid.webrtc.RTCIceServer;
 import dev.onvoid.webrtc.RTCIceTransportPolicy;
 import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
+import dev.onvoid.webrtc.RTCPeerConnectionIceErrorEvent;
 import dev.onvoid.webrtc.RTCRtpSender;
 import dev.onvoid.webrtc.RTCRtpTransceiver;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.RTCSignalingState;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import dev.onvoid.webrtc.TlsCertPolicy;
 import dev.onvoid.webrtc.media.MediaStreamTrack;
 import dev.onvoid.webrtc.media.audio.AudioOptions;
 import dev.onvoid.webrtc.media.audio.AudioTrack;
@@ -48,9 +50,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The media of one call: a WebRTC peer connection carrying local audio (the engine's generated tone) and video (a
- * {@link VideoFeed}) out, and the peer's audio and video in. SDP and ICE go out through a {@link Signaller} and come
- * back through {@link #remoteDescription} and {@link #remoteCandidate}; the initiator makes the offers.
+ * The media of one call: a WebRTC peer connection carrying local audio (the engine's microphone or generated tone)
+ * and video (a {@link VideoFeed}) out, and the peer's audio and video in. SDP and ICE go out through a
+ * {@link Signaller} and come back through {@link #remoteDescription} and {@link #remoteCandidate}; the initiator makes
+ * the offers.
  *
  * <p>All state lives on the engine's media thread. The public methods hand their work to it and return at once
  * (except {@link #close}, which waits for the teardown); WebRTC's callbacks arrive on native threads and do nothing
@@ -93,6 +96,13 @@ public final class MediaSession implements AutoCloseable {
 
         /** A periodic sample of the call's quality. */
         default void stats(CallStats s) {
+        }
+
+        /**
+         * An ICE server could not be used (the W3C icecandidateerror): {@code code} 701 when it could not be reached,
+         * also for a {@code turns:} relay whose certificate WebRTC does not trust. Others may still work.
+         */
+        default void iceServerError(String url, int code, String reason) {
         }
 
         /** Media cannot go on without help: ICE failed (restart it) or a description was refused. */
@@ -162,7 +172,7 @@ public final class MediaSession implements AutoCloseable {
 
     private void build(List<IceServer> iceServers, boolean relayOnly, Duration statsInterval) {
         PeerConnectionFactory factory = engine.factory();
-        pc = factory.createPeerConnection(configuration(iceServers, relayOnly), new Observer());
+        pc = factory.createPeerConnection(configuration(iceServers, relayOnly, engine.config()), new Observer());
         if (pc == null) {
             throw new IllegalStateException("WebRTC refused the peer connection configuration");
         }
@@ -178,13 +188,16 @@ public final class MediaSession implements AutoCloseable {
         log.info("media session opened relay_only={} ice_servers={}", relayOnly, iceServers.size());
     }
 
-    private static RTCConfiguration configuration(List<IceServer> iceServers, boolean relayOnly) {
+    private static RTCConfiguration configuration(List<IceServer> iceServers, boolean relayOnly,
+                                                  MediaEngine.Config engineConfig) {
         RTCConfiguration config = new RTCConfiguration();
         for (IceServer s : iceServers) {
             RTCIceServer server = new RTCIceServer();
             server.urls.addAll(s.urls());
             server.username = s.username();
             server.password = s.credential();
+            server.tlsCertPolicy = engineConfig.insecureTurnTls() ? TlsCertPolicy.INSECURE_NO_CHECK
+                    : TlsCertPolicy.SECURE;
             config.iceServers.add(server);
         }
         config.iceTransportPolicy = relayOnly ? RTCIceTransportPolicy.RELAY : RTCIceTransportPolicy.ALL;
@@ -375,6 +388,16 @@ public final class MediaSession implements AutoCloseable {
         @Override
         public void onIceConnectionChange(RTCIceConnectionState state) {
             onMediaThread(() -> iceState(state));
+        }
+
+        /** A TURN server that could not be used, e.g. 701 for a turns: certificate WebRTC does not trust. */
+        @Override
+        public void onIceCandidateError(RTCPeerConnectionIceErrorEvent e) {
+            onMediaThread(() -> {
+                log.warn("ice server unusable url={} code={} reason={}", e.getUrl(), e.getErrorCode(),
+                        e.getErrorText());
+                MediaSession.this.notify(l -> l.iceServerError(e.getUrl(), e.getErrorCode(), e.getErrorText()));
+            });
         }
 
         @Override

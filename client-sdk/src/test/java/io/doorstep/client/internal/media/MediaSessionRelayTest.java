@@ -7,6 +7,7 @@ import io.doorstep.client.media.CallStats;
 import io.doorstep.client.media.I420Picture;
 import io.doorstep.client.media.TestPatternFeed;
 import io.doorstep.protocol.Role;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -40,10 +41,12 @@ class MediaSessionRelayTest {
     private Party agent;
 
     @BeforeAll
-    static void startRelayAndEngines() throws InterruptedException {
+    static void startRelayAndEngines() throws InterruptedException, IOException {
         relay = TurnRelay.start(dir);
-        stationEngine = MediaEngine.create();
-        agentEngine = MediaEngine.create();
+        // The relay's TURN/TLS certificate is a development one, self-signed, as ./doorstep cert makes it.
+        MediaEngine.Config trustingDevCertificate = new MediaEngine.Config(true, false);
+        stationEngine = MediaEngine.create(trustingDevCertificate);
+        agentEngine = MediaEngine.create(trustingDevCertificate);
     }
 
     @AfterAll
@@ -85,8 +88,9 @@ class MediaSessionRelayTest {
         agentFeed.close();
     }
 
+    /** Over tls the parties have nothing but the relay's turns: listener, with its self-signed certificate. */
     @ParameterizedTest(name = "TURN over {0}")
-    @ValueSource(strings = {"udp", "tcp"})
+    @ValueSource(strings = {"udp", "tcp", "tls"})
     void relayOnlyCallCarriesVideoAndAudioBothWays(String transport) {
         double allocationsBefore = relay.counter("doorstep.relay.allocations.opened");
         openCall("c-relay-" + transport, transport);
@@ -107,6 +111,36 @@ class MediaSessionRelayTest {
                 .as("one allocation per party (audio and video bundled)").isEqualTo(2);
         assertTestPattern(agent.picture.get());
         assertThat(relay.counter("doorstep.relay.packets", "direction", "to_peer")).as("media relayed").isPositive();
+    }
+
+    /**
+     * Without {@code insecureTurnTls} WebRTC checks the turns: certificate against its own CA roots: the self-signed
+     * one is refused (701), no allocation is made, and with relay-only there is no way to the peer.
+     */
+    @Test
+    void aSelfSignedTurnsCertificateIsRefusedByDefault() {
+        double allocationsBefore = relay.counter("doorstep.relay.allocations.opened");
+        try (MediaEngine checking = MediaEngine.create(MediaEngine.Config.DEFAULT)) {
+            station = new Party("station");
+            agent = new Party("agent");
+            Party.pair(station, agent);
+            stationFeed = new TestPatternFeed(320, 240, 15);
+            agentFeed = new TestPatternFeed(320, 240, 15);
+            station.session = MediaSession.open(checking, relay.iceServers("c-tls", Role.STATION, "tls"), true,
+                    stationFeed, station, station, STATS_INTERVAL);
+            agent.session = MediaSession.open(checking, relay.iceServers("c-tls", Role.AGENT, "tls"), true,
+                    agentFeed, agent, agent, STATS_INTERVAL);
+            agent.session.start(false);
+            station.session.start(true);
+            await().atMost(CONNECT_LIMIT).untilAsserted(() -> {
+                assertThat(station.iceServerErrors).as("%s", station).anyMatch(e -> e.startsWith("701 turns:"));
+                assertThat(agent.iceServerErrors).as("%s", agent).anyMatch(e -> e.startsWith("701 turns:"));
+            });
+            assertThat(relay.counter("doorstep.relay.allocations.opened")).isEqualTo(allocationsBefore);
+            assertThat(station.session.remoteFrames() + agent.session.remoteFrames()).isZero();
+            closeCall();
+            station = null;
+        }
     }
 
     @Test

@@ -16,6 +16,7 @@ final class Party implements MediaSession.Listener, MediaSession.Signaller {
     final AtomicReference<Party> peer = new AtomicReference<>();
     final List<String> states = new CopyOnWriteArrayList<>();
     final List<String> failures = new CopyOnWriteArrayList<>();
+    final List<String> iceServerErrors = new CopyOnWriteArrayList<>();
     final List<String> offersSent = new CopyOnWriteArrayList<>();
     final AtomicLong framesHeard = new AtomicLong();
     final AtomicReference<CallStats> stats = new AtomicReference<>();
@@ -74,6 +75,11 @@ final class Party implements MediaSession.Listener, MediaSession.Signaller {
     @Override
     public void stats(CallStats s) {
         stats.set(s);
+    }
+
+    @Override
+    public void iceServerError(String url, int code, String reason) {
+        iceServerErrors.add(code + " " + url);
     }
 
     @Override

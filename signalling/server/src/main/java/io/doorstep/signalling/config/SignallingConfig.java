@@ -2,6 +2,7 @@ package io.doorstep.signalling.config;
 
 import io.doorstep.config.Check;
 import io.doorstep.config.ConfigLoader;
+import io.doorstep.signalling.media.RelaySelection;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -74,8 +75,9 @@ public record SignallingConfig(Server server, Path dataDir, Directory directory,
     }
 
     public record Media(List<String> iceServers, String turnSecret, Duration turnCredentialTtl,
-                        String stationIceTransportPolicy, String agentIceTransportPolicy) {
+                        String stationIceTransportPolicy, String agentIceTransportPolicy, String relaySelection) {
         public Media {
+            RelaySelection.parse(relaySelection);
             iceServers = List.copyOf(iceServers);
             for (String url : iceServers) {
                 Check.that(url.matches("(stun|stuns|turn|turns):[^\\s]+"), "media.ice-servers",
@@ -90,7 +92,8 @@ public record SignallingConfig(Server server, Path dataDir, Directory directory,
 
         @Override
         public String toString() {
-            return "Media[iceServers=" + iceServers + ", turnSecret=<hidden>, ttl=" + turnCredentialTtl + "]";
+            return "Media[iceServers=" + iceServers + ", turnSecret=<hidden>, ttl=" + turnCredentialTtl
+                    + ", relaySelection=" + relaySelection + "]";
         }
     }
 
@@ -123,9 +126,12 @@ public record SignallingConfig(Server server, Path dataDir, Directory directory,
      * the relay; empty: {@code <data-dir>/document-secret}), how long a token lasts, and how often a document's
      * progress is passed on.
      */
-    public record Documents(String url, String tokenSecret, Duration tokenTtl, Duration progressInterval) {
+    public record Documents(String url, String tokenSecret, Duration tokenTtl, Duration progressInterval,
+                            String callEndsUrl) {
         public Documents {
             Check.that(url.matches("https?://[^\\s/]+/\\S*"), "documents.url", "must be an http:// or https:// URL");
+            Check.that(callEndsUrl.isEmpty() || callEndsUrl.matches("https?://[^\\s/]+/\\S*"),
+                    "documents.call-ends-url", "must be empty or an http:// or https:// URL");
             Check.that(tokenSecret.isEmpty() || tokenSecret.length() >= 32, "documents.token-secret",
                     "must be at least 32 characters");
             Check.positive(tokenTtl, "documents.token-ttl");
@@ -136,7 +142,7 @@ public record SignallingConfig(Server server, Path dataDir, Directory directory,
         @Override
         public String toString() {
             return "Documents[url=" + url + ", tokenSecret=<hidden>, tokenTtl=" + tokenTtl + ", progressInterval="
-                    + progressInterval + "]";
+                    + progressInterval + ", callEndsUrl=" + callEndsUrl + "]";
         }
     }
 

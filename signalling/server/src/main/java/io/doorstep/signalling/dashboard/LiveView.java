@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /** Reads the switchboard's state into the dashboard's values. Switchboard thread only, like the state it reads. */
 public final class LiveView {
@@ -30,11 +31,11 @@ public final class LiveView {
 
     /**
      * Where the live state is: the switchboard's stores and the directory; whether it drains and each call's latest
-     * quality from the dispatcher.
+     * quality from the dispatcher; the relays reporting their load.
      */
     public record Sources(CallStore calls, CallQueue queue, AgentRegistry agents, SessionDirectory sessions,
                           Directory directory, ServiceCatalogue catalogue, BooleanSupplier draining,
-                          Function<String, Dashboard.Quality> quality) {
+                          Function<String, Dashboard.Quality> quality, Supplier<List<Dashboard.Relay>> relays) {
     }
 
     LiveView(Sources sources, CallHistory history) {
@@ -49,7 +50,7 @@ public final class LiveView {
 
     Dashboard.Live live() {
         return new Dashboard.Live(queues(), agents(), calls(), history.today(), stationsOnline(), kitFaults(),
-                sources.draining().getAsBoolean());
+                sources.relays().get(), sources.draining().getAsBoolean());
     }
 
     private List<Dashboard.Queue> queues() {

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * The documents of calls, on the switchboard thread: hands out document tokens when a call connects, again before
  * they expire, and whenever a party comes back or asks; applies the relay's events; runs print jobs. Forgets a
- * call's documents when it ends.
+ * call's documents when it ends, and tells the relay it ended.
  */
 public final class DocumentDesk implements CallListener {
     private final DocumentAccess access;
@@ -28,13 +28,15 @@ public final class DocumentDesk implements CallListener {
     private final CallDocuments documents = new CallDocuments();
     private final DocumentEvents events;
     private final PrintJobs prints;
+    private final CallEndNotifier callEnds;
     private final EventExecutor executor;
     private final long refreshMillis;
     private final Map<String, ScheduledFuture<?>> refreshTimers = new HashMap<>();
 
     public DocumentDesk(DocumentAccess access, CallStore calls, SessionDirectory sessions, CallLog callLog,
-                        Duration progressInterval, EventExecutor executor, Clock clock) {
+                        Duration progressInterval, CallEndNotifier callEnds, EventExecutor executor, Clock clock) {
         this.access = access;
+        this.callEnds = callEnds;
         this.executor = executor;
         this.refreshMillis = Math.max(1, access.ttl().toMillis() * 4 / 5);
         this.parties = new Parties(calls, sessions);
@@ -82,11 +84,13 @@ public final class DocumentDesk implements CallListener {
         party.send(access.forParty(party, call.id(), null));
     }
 
+    /** A call that had connected (and so could have documents): the relay's retention of them starts now. */
     @Override
     public void ended(Call call) {
         ScheduledFuture<?> refresh = refreshTimers.remove(call.id());
         if (refresh != null) {
             refresh.cancel(false);
+            callEnds.ended(call.id());
         }
         documents.forget(call.id());
         prints.forget(call.id());

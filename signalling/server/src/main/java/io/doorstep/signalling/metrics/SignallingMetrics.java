@@ -69,10 +69,11 @@ public final class SignallingMetrics {
     private final Map<ErrorCode, Counter> errors = new EnumMap<>(ErrorCode.class);
     private final Map<EndReason, Counter> ended = new EnumMap<>(EndReason.class);
     private final Map<String, Counter> offersDeclined = new ConcurrentHashMap<>();
-    /** Outcomes of the relay's document event posts. */
+    /** Outcomes of the relay's signed posts (document events, load reports). */
     public static final String ACCEPTED = "accepted", UNAUTHENTICATED = "unauthenticated", INVALID = "invalid";
-    private static final List<String> DOCUMENT_EVENT_OUTCOMES = List.of(ACCEPTED, UNAUTHENTICATED, INVALID);
+    private static final List<String> POST_OUTCOMES = List.of(ACCEPTED, UNAUTHENTICATED, INVALID);
     private final Map<String, Counter> documentEvents = new HashMap<>();
+    private final Map<String, Counter> relayLoadReports = new HashMap<>();
     private final Map<String, CallQualityMeters> quality = new HashMap<>();
     private final Timer talkTime;
     private final Timer callLogAppend;
@@ -127,9 +128,12 @@ public final class SignallingMetrics {
         switchboardWait = switchboardTimer("doorstep.switchboard.wait",
                 "Time a client message waits for the switchboard thread, from the I/O thread handing it over")
                 .register(registry);
-        for (String outcome : DOCUMENT_EVENT_OUTCOMES) {
+        for (String outcome : POST_OUTCOMES) {
             documentEvents.put(outcome, Counter.builder("doorstep.document.events")
                     .description("Document event posts from the relay, by outcome")
+                    .tag("outcome", outcome).register(registry));
+            relayLoadReports.put(outcome, Counter.builder("doorstep.relay.load.reports")
+                    .description("Load reports from relays, by outcome")
                     .tag("outcome", outcome).register(registry));
         }
         for (Role r : List.of(Role.STATION, Role.AGENT)) {
@@ -370,6 +374,11 @@ public final class SignallingMetrics {
     /** A document event post from the relay: accepted, unauthenticated or invalid. Any thread. */
     public void documentEventPost(String outcome) {
         documentEvents.get(outcome).increment();
+    }
+
+    /** A load report from a relay: accepted, unauthenticated or invalid. Any thread. */
+    public void relayLoadReport(String outcome) {
+        relayLoadReports.get(outcome).increment();
     }
 
     public void callLogAppend(long nanos) {

@@ -124,6 +124,7 @@ public final class Dispatcher implements SessionListener {
         this.clock = clock;
         this.callListener = callListener;
         this.quality = new CallQuality(metrics, clock);
+        iceServers.onRelayMoved(this::relayMoved);
     }
 
     // ---------------------------------------------------------------- station requests
@@ -465,6 +466,7 @@ public final class Dispatcher implements SessionListener {
         queue.remove(call.id());
         lastQueueUpdate.remove(call.id());
         calls.remove(call.id());
+        iceServers.release(call.id());
         record(ended, "ended");
         long talkMs = call.state() == CallState.CONNECTED ? now - call.connectedAt() : -1;
         metrics.ended(call.skillGroup(), ended.endReason(), talkMs);
@@ -653,7 +655,22 @@ public final class Dispatcher implements SessionListener {
                 : config.media().agentIceTransportPolicy();
         return new ServerMessage.CallConnected(re, call.id(),
                 new ServerMessage.Peer(peerId, directory.nameOf(peerId), peerRole), itemInfo(call.serviceItem()),
-                role == Role.STATION, iceServers.forCall(call.id(), role), policy);
+                role == Role.STATION, iceServers.forCall(call.id(), role, townOf(call)), policy);
+    }
+
+    private String townOf(Call call) {
+        return directory.station(call.stationId()).map(Station::town).orElse("");
+    }
+
+    /** The call's relay is gone and it was given another: both parties get its ICE servers and restart ICE. */
+    private void relayMoved(String callId) {
+        calls.get(callId).filter(c -> c.state() == CallState.CONNECTED).ifPresent(call -> {
+            for (Role role : List.of(Role.STATION, Role.AGENT)) {
+                String party = role == Role.STATION ? call.stationId() : call.agentId();
+                sessions.byIdentity(party).ifPresent(s -> s.send(new ServerMessage.CallRelayMoved(callId,
+                        iceServers.forCall(callId, role, townOf(call)))));
+            }
+        });
     }
 
     private ServerMessage.ServiceItemInfo itemInfo(String code) {

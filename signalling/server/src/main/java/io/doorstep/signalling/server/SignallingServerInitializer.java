@@ -78,7 +78,7 @@ final class SignallingServerInitializer extends ChannelInitializer<SocketChannel
         int maxFrame = config.limits().maxFrameBytes();
         p.addLast("http", new HttpServerCodec());
         p.addLast("http-aggregator", new HttpObjectAggregator(16 * 1024));
-        p.addLast("document-events", new DocumentEventsHandler(documentEvents, switchboard, metrics));
+        p.addLast("internal-events", new InternalEventsHandler(documentEvents, switchboard, metrics));
         p.addLast("http-api", new HttpApiHandler(config.server().websocketPath(), config.server().allowedOrigins(),
                 tokens, switchboard, prometheus, catalogue, config.metrics().requireAuth(), codec.mapper(), pages));
         p.addLast("websocket", new WebSocketServerProtocolHandler(websocket));

@@ -6,11 +6,13 @@ import io.doorstep.protocol.ErrorCode;
 import io.doorstep.protocol.ProtocolCodec;
 import io.doorstep.protocol.Role;
 import io.doorstep.protocol.ServerMessage;
+import io.doorstep.relays.RelayLoad;
 import io.doorstep.signalling.auth.Principal;
 import io.doorstep.signalling.config.SignallingConfig;
 import io.doorstep.signalling.dashboard.DashboardFeed;
 import io.doorstep.signalling.devices.StationKits;
 import io.doorstep.signalling.documents.DocumentDesk;
+import io.doorstep.signalling.media.RelayFleet;
 import io.doorstep.signalling.metrics.SignallingMetrics;
 import io.doorstep.signalling.routing.Dispatcher;
 import io.doorstep.signalling.session.Session;
@@ -56,12 +58,14 @@ public final class Switchboard {
     private final ProtocolCodec codec;
     private final Clock clock;
     private final DashboardFeed dashboard;
+    private final RelayFleet relays;
     private final Map<Class<?>, Route> routes;
     private volatile boolean draining;
 
     public Switchboard(EventExecutor executor, SessionManager sessionManager, Dispatcher dispatcher,
                        DocumentDesk documents, SessionDirectory sessions, SignallingConfig config,
-                       SignallingMetrics metrics, ProtocolCodec codec, Clock clock, DashboardFeed dashboard) {
+                       SignallingMetrics metrics, ProtocolCodec codec, Clock clock, DashboardFeed dashboard,
+                       RelayFleet relays) {
         this.executor = executor;
         this.sessionManager = sessionManager;
         this.dispatcher = dispatcher;
@@ -72,6 +76,7 @@ public final class Switchboard {
         this.codec = codec;
         this.clock = clock;
         this.dashboard = dashboard;
+        this.relays = relays;
         this.routes = routes();
     }
 
@@ -134,6 +139,11 @@ public final class Switchboard {
                         event.documentId(), event.callId(), e);
             }
         });
+    }
+
+    /** An authenticated load report from a relay. */
+    public void relayLoad(RelayLoad load) {
+        executor.execute(() -> relays.report(load, clock.millis()));
     }
 
     public void connectionClosed(Channel channel) {

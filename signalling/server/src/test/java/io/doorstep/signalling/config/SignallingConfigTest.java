@@ -167,6 +167,14 @@ class SignallingConfigTest {
     }
 
     @Test
+    void anUnknownRelaySelectionIsNamed() {
+        assertThat(SignallingConfig.load(null, Map.of()).media().relaySelection()).isEqualTo("static");
+        assertThatThrownBy(() -> SignallingConfig.load(null, Map.of("DOORSTEP_MEDIA_RELAY_SELECTION", "nearest")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("media.relay-selection: must be static, least-loaded or same-region, not 'nearest'");
+    }
+
+    @Test
     void heartbeatTimeoutMustBeLongerThanTheInterval() {
         assertThatThrownBy(() -> SignallingConfig.load(null, Map.of(
                 "DOORSTEP_SESSION_HEARTBEAT_INTERVAL", "30s", "DOORSTEP_SESSION_HEARTBEAT_TIMEOUT", "30s")))

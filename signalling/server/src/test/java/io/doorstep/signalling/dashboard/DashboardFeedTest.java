@@ -183,7 +183,7 @@ class DashboardFeedTest {
         return live.queues().stream().filter(q -> q.skillGroup().equals(code)).findFirst().orElseThrow();
     }
 
-    private static Dashboard.Live awaitLive(WsClient operator, Predicate<Dashboard.Live> matching) {
+    static Dashboard.Live awaitLive(WsClient operator, Predicate<Dashboard.Live> matching) {
         return awaitLive(operator, matching, new ArrayList<>());
     }
 

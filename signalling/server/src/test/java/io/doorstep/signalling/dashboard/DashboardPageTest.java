@@ -8,6 +8,8 @@ import io.doorstep.protocol.ClientMessage;
 import io.doorstep.protocol.Devices;
 import io.doorstep.protocol.Role;
 import io.doorstep.protocol.ServerMessage;
+import io.doorstep.relay.server.RelayApp;
+import io.doorstep.signalling.RelayEnvironment;
 import io.doorstep.signalling.TestServer;
 import io.doorstep.signalling.WsClient;
 import io.doorstep.testsupport.HeadlessChromium;
@@ -32,6 +34,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  */
 class DashboardPageTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
+    private static final String SECRET = "dashboard-page-test-document-secret-0123456789";
 
     @TempDir
     static Path dir;
@@ -45,7 +48,8 @@ class DashboardPageTest {
     static void start() throws Exception {
         assumeTrue(HeadlessChromium.installed(), "skipped: no Chromium at " + HeadlessChromium.CHROMIUM
                 + " (apt-get install chromium chromium-driver; scripts/test-env.sh installs both)");
-        server = TestServer.start(Map.of("DOORSTEP_ROUTING_WRAP_UP", "0s"));
+        server = TestServer.start(Map.of("DOORSTEP_ROUTING_WRAP_UP", "0s", "DOORSTEP_DOCUMENTS_TOKEN_SECRET",
+                SECRET));
         chromium = HeadlessChromium.start(dir.resolve("chromium"));
         driver = chromium.driver();
         page = new PageProbe(driver, WAIT);
@@ -79,7 +83,10 @@ class DashboardPageTest {
              WsClient lianmin = server.signIn("st-test-01", Role.STATION);
              WsClient second = server.signIn("st-test-02", Role.STATION);
              WsClient third = server.signIn("st-test-03", Role.STATION);
-             WsClient fourth = server.signIn("st-test-04", Role.STATION)) {
+             WsClient fourth = server.signIn("st-test-04", Role.STATION);
+             RelayApp relay = reportingRelay()) {
+            waitFor("#relays tr[data-relay='relay-pudong-1'][data-allocations='0']");
+            assertThat(text("#relays tr[data-relay='relay-pudong-1']")).contains("川沙新镇").contains("0 / 5000");
             waitFor("#agents li[data-agent='ag-mi-02'][data-state='away']");
             pe1.setAvailable();
             waitFor("#agents li[data-agent='ag-pe-01'][data-state='available']");
@@ -155,6 +162,11 @@ class DashboardPageTest {
         driver.navigate().refresh(); // the choice of language and the sign-in survive a reload of the tab
         waitFor("body[data-status='live']");
         assertThat(text("h1")).isEqualTo("Remote video services · Operations");
+    }
+
+    /** A real relay reporting its load to the server every second. */
+    private static RelayApp reportingRelay() throws Exception {
+        return RelayEnvironment.reportingRelay(server, dir.resolve("relay"), SECRET, "relay-pudong-1", "川沙新镇");
     }
 
     private static String request(WsClient station, String item, boolean priority) {

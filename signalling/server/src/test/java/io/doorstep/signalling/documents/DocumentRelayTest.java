@@ -52,7 +52,8 @@ class DocumentRelayTest {
         int documentsPort = freePort();
         String url = "http://127.0.0.1:" + documentsPort + "/files/";
         server = TestServer.start(Map.of("DOORSTEP_DOCUMENTS_TOKEN_SECRET", SECRET, "DOORSTEP_DOCUMENTS_URL", url,
-                "DOORSTEP_DOCUMENTS_PROGRESS_INTERVAL", "1h", "DOORSTEP_ROUTING_WRAP_UP", "0s"));
+                "DOORSTEP_DOCUMENTS_PROGRESS_INTERVAL", "1h", "DOORSTEP_ROUTING_WRAP_UP", "0s",
+                "DOORSTEP_DOCUMENTS_CALL_ENDS_URL", "http://127.0.0.1:" + documentsPort + "/internal/calls/ended"));
         relayDir = Files.createTempDirectory("doorstep-relay-test");
         relay = new RelayApp(RelayConfig.load(null, relayEnvironment(documentsPort)));
         relay.start();
@@ -115,6 +116,25 @@ class DocumentRelayTest {
             assertThat(entry(callId, "document.read").path("by").asText()).isEqualTo("ag-mi-01");
             assertThat(server.callLog(callId).toString()).as("no file name in the call log").doesNotContain("户口簿");
         });
+    }
+
+    /** The relay learns when the call ended (retention counts from then): it is recorded with the call's document. */
+    @Test
+    void theRelayIsToldWhenTheCallEnded() throws Exception {
+        String[] document = new String[1];
+        long before = System.currentTimeMillis();
+        inCall((station, agent, callId) -> {
+            byte[] scan = Tus.jpeg(2_000);
+            String token = freshToken(station, callId);
+            document[0] = tus.create(token, scan.length, "c.jpg", "image/jpeg", 1, "document-camera");
+            assertThat(tus.patch(token, document[0], 0, scan, 0, scan.length).statusCode()).isEqualTo(204);
+        });
+        Path record = relayDir.resolve("documents").resolve(document[0] + ".json");
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Files.readString(record).matches("(?s).*\"callEndedAt\":\\d.*"));
+        long endedAt = new com.fasterxml.jackson.databind.ObjectMapper().readTree(record.toFile())
+                .path("callEndedAt").asLong();
+        assertThat(endedAt).isBetween(before, System.currentTimeMillis());
     }
 
     @Test

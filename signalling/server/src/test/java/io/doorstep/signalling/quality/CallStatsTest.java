@@ -8,9 +8,6 @@ import io.doorstep.protocol.Role;
 import io.doorstep.protocol.ServerMessage;
 import io.doorstep.signalling.TestServer;
 import io.doorstep.signalling.WsClient;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -58,7 +55,7 @@ class CallStatsTest {
             assertThat(tooSoon.message()).contains("once every 5 s");
             agent.expectNothing(QUIET);
 
-            String scrape = metrics();
+            String scrape = server.metrics();
             assertThat(scrape)
                     .contains("doorstep_call_quality_reports_total{candidate_type=\"relay\",role=\"station\"} 1.0")
                     .contains("doorstep_call_quality_reports_total{candidate_type=\"srflx\",role=\"agent\"} 1.0")
@@ -111,13 +108,5 @@ class CallStatsTest {
             station.send(new ClientMessage.CallHangup(null, callId, null));
             station.await(ServerMessage.CallEnded.class);
         }
-    }
-
-    private String metrics() throws Exception {
-        HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(server.httpUri("/metrics"))
-                        .header("Authorization", "Bearer " + server.token("op-test-01", Role.OPERATOR)).build(),
-                HttpResponse.BodyHandlers.ofString());
-        assertThat(res.statusCode()).isEqualTo(200);
-        return res.body();
     }
 }

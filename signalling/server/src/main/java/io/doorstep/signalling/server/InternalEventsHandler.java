@@ -3,6 +3,7 @@ package io.doorstep.signalling.server;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.doorstep.documents.DocumentEvent;
 import io.doorstep.documents.EventSignature;
+import io.doorstep.relays.RelayLoad;
 import io.doorstep.signalling.metrics.SignallingMetrics;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelHandlerContext;
@@ -14,42 +15,67 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code POST /internal/documents/events}: the document relay's events, each signed with {@link EventSignature}
- * (a key derived from the shared document secret). Anything unsigned, badly signed or stale is 401; a valid event is
- * handed to the switchboard and answered 202 at once, never waiting for it here. Other paths pass on.
+ * The relay's posts to this server, each signed with {@link EventSignature} (a key derived from the shared document
+ * secret): {@code POST /internal/documents/events} (document events) and {@code POST /internal/relays/load} (load
+ * reports). Anything unsigned, badly signed or stale is 401, anything malformed 400; a valid post is handed to the
+ * switchboard and answered 202 at once, never waiting for it here. Other paths pass on.
  */
-final class DocumentEventsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
-    static final String PATH = "/internal/documents/events";
-    private static final Logger log = LoggerFactory.getLogger(DocumentEventsHandler.class);
+final class InternalEventsHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+    static final String DOCUMENT_EVENTS = "/internal/documents/events";
+    private static final Logger log = LoggerFactory.getLogger(InternalEventsHandler.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> EVENTS = Set.of(DocumentEvent.CREATED, DocumentEvent.PROGRESS,
             DocumentEvent.COMPLETED, DocumentEvent.READ, DocumentEvent.ABANDONED, DocumentEvent.DELETED);
     private static final String ID = "[A-Za-z0-9_-]{1,64}";
 
-    private final EventSignature signature;
-    private final Switchboard switchboard;
-    private final SignallingMetrics metrics;
+    /** One endpoint: what its body is, when it is valid, where it goes and how its outcomes are counted. */
+    private record Endpoint<T>(String name, Class<T> type, Predicate<T> valid, Consumer<T> sink,
+                               Consumer<String> outcomes) {
+        boolean take(byte[] body) {
+            T value;
+            try {
+                value = JSON.readValue(body, type);
+            } catch (IOException e) {
+                value = null;
+            }
+            if (value == null || !valid.test(value)) {
+                return false;
+            }
+            sink.accept(value);
+            return true;
+        }
+    }
 
-    DocumentEventsHandler(EventSignature signature, Switchboard switchboard, SignallingMetrics metrics) {
+    private final EventSignature signature;
+    private final Map<String, Endpoint<?>> endpoints;
+
+    InternalEventsHandler(EventSignature signature, Switchboard switchboard, SignallingMetrics metrics) {
         super(false);
         this.signature = signature;
-        this.switchboard = switchboard;
-        this.metrics = metrics;
+        this.endpoints = Map.of(
+                DOCUMENT_EVENTS, new Endpoint<>("document event", DocumentEvent.class,
+                        InternalEventsHandler::valid, switchboard::documentEvent, metrics::documentEventPost),
+                RelayLoad.PATH, new Endpoint<>("relay load report", RelayLoad.class, RelayLoad::valid,
+                        switchboard::relayLoad, metrics::relayLoadReport));
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
-        if (!new QueryStringDecoder(req.uri()).path().equals(PATH)) {
+        Endpoint<?> endpoint = endpoints.get(new QueryStringDecoder(req.uri()).path());
+        if (endpoint == null) {
             ctx.fireChannelRead(req);
             return;
         }
         try {
-            Answer answer = handle(req);
+            Answer answer = handle(endpoint, req);
             HttpApiHandler.respond(ctx, HttpUtil.isKeepAlive(req), answer.status(), "application/json; charset=utf-8",
                     answer.json().getBytes(StandardCharsets.UTF_8));
         } finally {
@@ -63,29 +89,22 @@ final class DocumentEventsHandler extends SimpleChannelInboundHandler<FullHttpRe
         }
     }
 
-    private Answer handle(FullHttpRequest req) {
+    private Answer handle(Endpoint<?> endpoint, FullHttpRequest req) {
         if (!req.method().equals(HttpMethod.POST)) {
             return Answer.error(HttpResponseStatus.METHOD_NOT_ALLOWED, "method_not_allowed");
         }
         byte[] body = ByteBufUtil.getBytes(req.content());
         if (!signature.verify(req.headers().get(EventSignature.TIMESTAMP_HEADER),
                 req.headers().get(EventSignature.SIGNATURE_HEADER), body)) {
-            log.warn("document event refused: not signed with the document secret");
-            metrics.documentEventPost(SignallingMetrics.UNAUTHENTICATED);
+            log.warn("{} refused: not signed with the document secret", endpoint.name());
+            endpoint.outcomes().accept(SignallingMetrics.UNAUTHENTICATED);
             return Answer.error(HttpResponseStatus.UNAUTHORIZED, "signature_required");
         }
-        DocumentEvent event;
-        try {
-            event = JSON.readValue(body, DocumentEvent.class);
-        } catch (IOException e) {
-            event = null;
-        }
-        if (event == null || !valid(event)) {
-            metrics.documentEventPost(SignallingMetrics.INVALID);
+        if (!endpoint.take(body)) {
+            endpoint.outcomes().accept(SignallingMetrics.INVALID);
             return Answer.error(HttpResponseStatus.BAD_REQUEST, "bad_event");
         }
-        metrics.documentEventPost(SignallingMetrics.ACCEPTED);
-        switchboard.documentEvent(event);
+        endpoint.outcomes().accept(SignallingMetrics.ACCEPTED);
         return new Answer(HttpResponseStatus.ACCEPTED, "{\"accepted\":true}");
     }
 

@@ -1,17 +1,14 @@
-package io.doorstep.loadtest;
+package io.doorstep.loadtest.report;
 
-import io.doorstep.loadtest.report.Comparison;
-import io.doorstep.loadtest.report.ReportFiles;
-import io.doorstep.loadtest.report.RunReport;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where a run's report goes and what it is compared with. */
-final class ReportOptions {
+public final class ReportOptions {
     /** The exit code of a run (or a compare) that regressed beyond a margin. */
-    static final int REGRESSED = 3;
+    public static final int REGRESSED = 3;
 
     @Option(names = "--report-dir", defaultValue = "load-tests/target/reports",
             description = "Where the run's JSON, Markdown and HTML reports are written (default ${DEFAULT-VALUE}).")
@@ -30,7 +27,7 @@ final class ReportOptions {
      * {@link #REGRESSED} when the run regressed; a baseline is read before the new files are written, so the
      * latest report can be its own run's baseline.
      */
-    int publish(RunReport report, int exitCode) throws IOException {
+    public int publish(RunReport report, int exitCode) throws IOException {
         RunReport before = baseline == null ? null : ReportFiles.read(baseline);
         ReportFiles.Written files = ReportFiles.write(reportDir, report);
         System.out.println("report: " + files.markdown() + ", " + files.html() + ", " + files.json());

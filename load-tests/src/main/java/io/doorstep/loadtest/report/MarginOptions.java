@@ -1,10 +1,9 @@
-package io.doorstep.loadtest;
+package io.doorstep.loadtest.report;
 
-import io.doorstep.loadtest.report.Comparison;
 import picocli.CommandLine.Option;
 
 /** How far a run may fall behind an earlier one before it counts as a regression. */
-final class MarginOptions {
+public final class MarginOptions {
     @Option(names = "--latency-margin", defaultValue = "20",
             description = "Percent a latency may rise before it counts as a regression (default ${DEFAULT-VALUE}).")
     double latencyMargin;
@@ -13,7 +12,7 @@ final class MarginOptions {
             description = "Percent a throughput may fall before it counts as a regression (default ${DEFAULT-VALUE}).")
     double throughputMargin;
 
-    Comparison.Margins margins() {
+    public Comparison.Margins margins() {
         return new Comparison.Margins(latencyMargin / 100, throughputMargin / 100);
     }
 }

@@ -16,11 +16,11 @@ import java.util.Map;
  * @param allocate   the allocation-rate profile (Allocate + ChannelBind of new clients at a fixed rate), or null
  * @param tcp        the realistic profile with the clients speaking TURN over TCP to the relay, or null
  */
-public record RunReport(String name, String mode, int round, String started, Map<String, Object> settings,
+public record ServerRun(String name, String mode, int round, String started, Map<String, Object> settings,
                         StepResult warmup, Saturation saturation, StepResult realistic, AllocateResult allocate,
                         StepResult tcp) {
 
-    public RunReport(String name, String mode, int round, String started, Map<String, Object> settings,
+    public ServerRun(String name, String mode, int round, String started, Map<String, Object> settings,
                      StepResult warmup, Saturation saturation, StepResult realistic) {
         this(name, mode, round, started, settings, warmup, saturation, realistic, null, null);
     }
