@@ -32,9 +32,11 @@ final class WebPages {
             "dashboard/charts.js",
             "common/doorstep-client.js", "common/media.js", "common/documents.js", "common/i18n.js",
             "common/house.css", "common/ticker.js", "common/ticker-worker.js",
-            "agent/index.html", "agent/agent.css", "agent/agent.js", "agent/words.js");
+            "agent/index.html", "agent/agent.css", "agent/agent.js", "agent/words.js",
+            "station/index.html", "station/station.css", "station/station.js", "station/i18n.js",
+            "station/catalogue.js", "station/kit.js", "station/prints.js", "station/dom.js");
     /** The pages, each served at {@code /<folder>/} ({@code /<folder>} redirects there). */
-    private static final List<String> FOLDERS = List.of("dashboard", "agent");
+    private static final List<String> FOLDERS = List.of("dashboard", "agent", "station");
 
     private record Page(String type, byte[] body) {
     }

@@ -70,7 +70,7 @@ class WebPagesTest {
 
     @Test
     void theFolderWithoutItsSlashRedirects() throws Exception {
-        for (String folder : new String[] {"/dashboard", "/agent"}) {
+        for (String folder : new String[] {"/dashboard", "/agent", "/station"}) {
             HttpResponse<String> r = get(folder);
             assertThat(r.statusCode()).isEqualTo(302);
             assertThat(r.headers().firstValue("location")).hasValue(folder + "/");
