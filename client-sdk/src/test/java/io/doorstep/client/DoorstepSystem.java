@@ -1,13 +1,19 @@
 package io.doorstep.client;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.doorstep.documents.DocumentPermission;
 import io.doorstep.documents.DocumentRole;
 import io.doorstep.documents.DocumentTokens;
+import io.doorstep.protocol.AgentState;
 import io.doorstep.protocol.Role;
+import io.doorstep.protocol.ServerMessage;
 import io.doorstep.relay.config.RelayConfig;
 import io.doorstep.relay.server.RelayApp;
+import io.doorstep.relays.RelayLoad;
 import io.doorstep.signalling.SignallingApp;
 import io.doorstep.signalling.config.SignallingConfig;
 import io.doorstep.signalling.server.Tls;
@@ -28,6 +34,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The whole system in the test JVM, as {@code ./doorstep run} starts it: the real signalling server and the real
@@ -126,6 +133,34 @@ public final class DoorstepSystem implements AutoCloseable {
         env.put("DOORSTEP_DOCUMENTS_EVENTS_URL", "http://127.0.0.1:" + signallingPort
                 + "/internal/documents/events");
         return env;
+    }
+
+    /** The agent goes available, the station calls (MR-001), the agent accepts: the call's id once connected. */
+    public static String connectedCall(StationClient station, AgentClient agent, Recorder a) throws Exception {
+        assertThat(agent.setState(AgentState.AVAILABLE).get(10, TimeUnit.SECONDS)).isEqualTo(AgentState.AVAILABLE);
+        String callId = station.requestCall("MR-001", false).get(10, TimeUnit.SECONDS).callId();
+        agent.accept(a.await(ServerMessage.CallOffer.class).callId()).get(10, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(10)).until(() -> callId.equals(station.callId()));
+        return callId;
+    }
+
+    /** Another relay (TURN only, no documents), started, reporting its load to the signalling server as {@code id}. */
+    public RelayApp reportingRelay(String id) throws Exception {
+        Map<String, String> env = relayEnvironment(freePort(), 0);
+        env.put("DOORSTEP_DATA_DIR", dataDir.resolve(id).toString());
+        env.put("DOORSTEP_DOCUMENTS_ENABLED", "false");
+        env.put("DOORSTEP_DOCUMENTS_EVENTS_URL", "");
+        env.put("DOORSTEP_FLEET_REPORT_URL", "http://127.0.0.1:" + signallingPort + RelayLoad.PATH);
+        env.put("DOORSTEP_FLEET_REPORT_INTERVAL", "1s");
+        env.put("DOORSTEP_FLEET_RELAY_ID", id);
+        RelayApp other = new RelayApp(RelayConfig.load(null, env));
+        try {
+            other.start();
+            return other;
+        } catch (RuntimeException | InterruptedException e) {
+            other.close();
+            throw e;
+        }
     }
 
     static int freePort() throws IOException {

@@ -32,7 +32,7 @@ class ReconnectTest extends WithSystem {
                      Role.STATION).build(), Kit.NONE, stationCamera, s);
              AgentClient agent = AgentClient.start(system.options(DoorstepSystem.AGENT, Role.AGENT)
                      .relayOnly(true).build(), agentCamera, a)) {
-            String callId = connectedCall(station, agent, a);
+            String callId = DoorstepSystem.connectedCall(station, agent, a);
             await().atMost(Duration.ofSeconds(30)).until(() -> CallEndToEndTest.flowing(station.stats())
                     && CallEndToEndTest.flowing(agent.stats()));
 
@@ -65,7 +65,7 @@ class ReconnectTest extends WithSystem {
                      Role.STATION).build(), Kit.NONE, s);
              AgentClient agent = AgentClient.start(system.options("ag-huinan-02", Role.AGENT).build(), a)) {
             s.await(Recorder.SignedIn.class);
-            String callId = connectedCall(station, agent, a);
+            String callId = DoorstepSystem.connectedCall(station, agent, a);
             line.cut();
             a.await(Recorder.PeerReconnecting.class);
             // Sent while the station is away: kept for it and replayed, each once.
@@ -89,7 +89,7 @@ class ReconnectTest extends WithSystem {
                      Kit.NONE, s);
              AgentClient agent = AgentClient.start(own.options(DoorstepSystem.AGENT, Role.AGENT).build(), a)) {
             s.await(Recorder.SignedIn.class);
-            String callId = connectedCall(station, agent, a);
+            String callId = DoorstepSystem.connectedCall(station, agent, a);
 
             own.restartSignalling();
             // The drain ended the call; the new server knows no session: the resume is refused, a fresh one starts.
@@ -100,7 +100,7 @@ class ReconnectTest extends WithSystem {
             assertThat(station.callId()).isNull();
 
             // And the clients work as before.
-            String next = connectedCall(station, agent, a);
+            String next = DoorstepSystem.connectedCall(station, agent, a);
             assertThat(next).isNotEqualTo(callId);
             assertThat(agent.hangUp().get(10, TimeUnit.SECONDS).reason()).isEqualTo(EndReason.COMPLETED);
         }
@@ -144,13 +144,5 @@ class ReconnectTest extends WithSystem {
                 assertThat(s.await(Recorder.SignedIn.class).resumed()).isFalse();
             }
         }
-    }
-
-    private static String connectedCall(StationClient station, AgentClient agent, Recorder a) throws Exception {
-        assertThat(agent.setState(AgentState.AVAILABLE).get(10, TimeUnit.SECONDS)).isEqualTo(AgentState.AVAILABLE);
-        String callId = station.requestCall("MR-001", false).get(10, TimeUnit.SECONDS).callId();
-        agent.accept(a.await(ServerMessage.CallOffer.class).callId()).get(10, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(10)).until(() -> callId.equals(station.callId()));
-        return callId;
     }
 }
