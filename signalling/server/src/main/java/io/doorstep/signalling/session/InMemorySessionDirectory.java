@@ -9,9 +9,21 @@ import java.util.Optional;
 
 /** Sessions in memory. Owned by the switchboard thread. */
 public final class InMemorySessionDirectory implements SessionDirectory {
+    /** The node id of a single box, which has no other nodes. */
+    public static final String SINGLE_NODE = "local";
+
+    private final String nodeId;
     private final Map<String, Session> byId = new HashMap<>();
     private final Map<String, Session> byIdentity = new HashMap<>();
     private final Map<Role, Integer> counts = new EnumMap<>(Role.class);
+
+    public InMemorySessionDirectory() {
+        this(SINGLE_NODE);
+    }
+
+    public InMemorySessionDirectory(String nodeId) {
+        this.nodeId = nodeId;
+    }
 
     @Override
     public void put(Session session) {
@@ -42,6 +54,11 @@ public final class InMemorySessionDirectory implements SessionDirectory {
     @Override
     public Collection<Session> all() {
         return byId.values();
+    }
+
+    @Override
+    public Optional<SessionLocation> locate(String identityId) {
+        return byIdentity(identityId).map(s -> new SessionLocation(nodeId, s.id()));
     }
 
     @Override

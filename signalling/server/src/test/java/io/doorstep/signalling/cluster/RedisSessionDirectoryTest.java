@@ -1,0 +1,42 @@
+package io.doorstep.signalling.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.doorstep.protocol.Role;
+import io.doorstep.signalling.session.Session;
+import io.doorstep.signalling.session.SessionDirectory;
+import io.doorstep.signalling.session.SessionDirectoryContract;
+import io.doorstep.signalling.session.SessionLocation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class RedisSessionDirectoryTest extends SessionDirectoryContract {
+    @RegisterExtension
+    static final RedisExtension REDIS = new RedisExtension();
+
+    @Override
+    protected SessionDirectory newDirectory(String nodeId) {
+        return new RedisSessionDirectory(REDIS.commands(), REDIS.newKeys(), nodeId);
+    }
+
+    @Test
+    void aSecondSignInOnAnotherNodeFindsTheFirst() {
+        RedisKeys keys = REDIS.newKeys();
+        SessionDirectory a = new RedisSessionDirectory(REDIS.newConnection(), keys, "a");
+        SessionDirectory b = new RedisSessionDirectory(REDIS.newConnection(), keys, "b");
+        Session first = session("s-1", "st-1", Role.STATION);
+        a.put(first);
+        assertThat(b.locate("st-1")).contains(new SessionLocation("a", "s-1"));
+        assertThat(b.byIdentity("st-1")).as("the session object stays on its node").isEmpty();
+
+        Session second = session("s-2", "st-1", Role.STATION);
+        b.put(second);
+        a.remove(first); // node a closes the replaced session after b told it to
+        assertThat(a.locate("st-1")).as("a's late removal keeps b's session").contains(new SessionLocation("b", "s-2"));
+        assertThat(b.count(Role.STATION)).isEqualTo(1);
+        assertThat(a.count(Role.STATION)).isZero();
+        b.remove(second);
+        assertThat(a.locate("st-1")).isEmpty();
+        assertThat(REDIS.keyCount(keys)).as("nothing left behind").isZero();
+    }
+}
