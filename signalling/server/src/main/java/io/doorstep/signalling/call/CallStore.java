@@ -17,4 +17,10 @@ public interface CallStore {
     Optional<Call> activeCallOf(String identityId);
 
     Collection<Call> all();
+
+    /**
+     * The live calls this node owns: on a single box all of them; in a cluster those created here or reclaimed from
+     * a dead node. A node that stops ends only these.
+     */
+    Collection<Call> owned();
 }

@@ -49,4 +49,9 @@ public final class InMemoryCallStore implements CallStore {
     public Collection<Call> all() {
         return calls.values();
     }
+
+    @Override
+    public Collection<Call> owned() {
+        return calls.values();
+    }
 }

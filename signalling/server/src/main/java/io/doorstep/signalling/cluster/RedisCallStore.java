@@ -52,6 +52,11 @@ public final class RedisCallStore implements CallStore {
         return read("all", "");
     }
 
+    @Override
+    public Collection<Call> owned() {
+        return ownedBy(nodeId).stream().map(this::get).flatMap(Optional::stream).toList();
+    }
+
     /** The node that owns a call, if the call is live. */
     public Optional<String> owner(String callId) {
         return Optional.ofNullable(redis.hget(keys.call(callId), "node"));

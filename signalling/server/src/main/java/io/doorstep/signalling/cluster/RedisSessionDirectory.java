@@ -1,6 +1,8 @@
 package io.doorstep.signalling.cluster;
 
+import io.doorstep.protocol.ProtocolCodec;
 import io.doorstep.protocol.Role;
+import io.doorstep.protocol.ServerMessage;
 import io.doorstep.signalling.cluster.Scripts.Name;
 import io.doorstep.signalling.session.InMemorySessionDirectory;
 import io.doorstep.signalling.session.Session;
@@ -17,6 +19,8 @@ import java.util.Optional;
  * node's sessions cost nothing; a put or remove is one round trip, and so is locating an identity held elsewhere.
  */
 public final class RedisSessionDirectory implements SessionDirectory {
+    private static final ProtocolCodec CODEC = new ProtocolCodec();
+
     private final InMemorySessionDirectory local;
     private final RedisClusterCommands<String, String> redis;
     private final RedisKeys keys;
@@ -70,6 +74,22 @@ public final class RedisSessionDirectory implements SessionDirectory {
         }
         int tab = where.indexOf('\t');
         return Optional.of(new SessionLocation(where.substring(0, tab), where.substring(tab + 1)));
+    }
+
+    @Override
+    public boolean deliver(String identityId, ServerMessage message) {
+        if (local.deliver(identityId, message)) {
+            return true;
+        }
+        Optional<SessionLocation> where = locate(identityId);
+        where.ifPresent(l -> redis.publish(keys.channel(l.nodeId()), SessionChannel.payload(CODEC, identityId,
+                message)));
+        return where.isPresent();
+    }
+
+    /** Delivers a message another node published for a session here; never passes it on. */
+    public void deliverHere(String identityId, ServerMessage message) {
+        local.deliver(identityId, message);
     }
 
     @Override

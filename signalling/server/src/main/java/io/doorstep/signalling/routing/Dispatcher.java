@@ -39,7 +39,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +69,7 @@ public final class Dispatcher implements SessionListener {
     private final WaitEstimator estimator;
     private final SessionDirectory sessions;
     private final CallLog callLog;
+    private final Assignments assignments;
     private final IceServerProvider iceServers;
     private final Directory directory;
     private final ServiceCatalogue catalogue;
@@ -101,8 +101,13 @@ public final class Dispatcher implements SessionListener {
         }
     }
 
+    /** What the dispatcher reads and writes: in memory on a single box, in Redis in a cluster. */
     public record Stores(CallStore calls, CallQueue queue, AgentRegistry agents, SessionDirectory sessions,
-                         CallLog callLog) {
+                         CallLog callLog, Assignments assignments) {
+        /** The same stores with the call log replaced (e.g. tapped by the dashboard's history). */
+        public Stores withCallLog(CallLog log) {
+            return new Stores(calls, queue, agents, sessions, log, assignments);
+        }
     }
 
     public Dispatcher(Stores stores, Directory directory, ServiceCatalogue catalogue, SignallingConfig config,
@@ -113,6 +118,7 @@ public final class Dispatcher implements SessionListener {
         this.agents = stores.agents();
         this.sessions = stores.sessions();
         this.callLog = stores.callLog();
+        this.assignments = stores.assignments();
         this.selector = AgentSelector.named(config.routing().agentSelector());
         this.estimator = new WaitEstimator(catalogue);
         this.iceServers = iceServers;
@@ -176,12 +182,10 @@ public final class Dispatcher implements SessionListener {
         log.info("call connected call={} station={} agent={} wait_ms={} answer_ms={}", call.id(), call.stationId(),
                 agent.identityId(), now - call.queuedAt(), now - call.offeredAt());
         agent.send(connectedMessage(connected, Role.AGENT, m.id()));
-        sessions.byIdentity(call.stationId()).ifPresent(s -> {
-            s.send(connectedMessage(connected, Role.STATION, null));
-            if (!s.online()) { // the station's connection is down: the agent waits for it, as after a drop
-                agent.send(new ServerMessage.PeerReconnecting(call.id(), s.graceLeftMillis()));
-            }
-        });
+        sessions.deliver(call.stationId(), connectedMessage(connected, Role.STATION, null));
+        // the station's connection is down (here): the agent waits for it, as after a drop
+        sessions.byIdentity(call.stationId()).filter(s -> !s.online()).ifPresent(s ->
+                agent.send(new ServerMessage.PeerReconnecting(call.id(), s.graceLeftMillis())));
         callListener.connected(connected);
         queueChanged(call.skillGroup());
     }
@@ -232,7 +236,7 @@ public final class Dispatcher implements SessionListener {
         if (call.state() != CallState.CONNECTED) {
             throw new Rejection(ErrorCode.INVALID_STATE, "the call is not connected yet");
         }
-        peerOf(from, call).ifPresent(peer -> peer.send(toPeer));
+        sessions.deliver(peerOf(from, call), toPeer);
         if (m.id() != null) {
             from.send(new ServerMessage.Ok(m.id()));
         }
@@ -267,23 +271,24 @@ public final class Dispatcher implements SessionListener {
         calls.activeCallOf(session.identityId()).ifPresent(call -> {
             resendCallState(session, call);
             if (call.state() == CallState.CONNECTED) { // a new connection needs new media: tell the peer
-                peerOf(session, call).ifPresent(peer -> peer.send(new ServerMessage.PeerReconnected(call.id())));
+                sessions.deliver(peerOf(session, call), new ServerMessage.PeerReconnected(call.id()));
                 callListener.rejoined(session, call);
             }
         });
         sessionsChanged();
     }
 
-    private Optional<Session> peerOf(Session session, Call call) {
-        return sessions.byIdentity(session.role() == Role.STATION ? call.agentId() : call.stationId());
+    /** The identity of the other party of the session's call. */
+    private static String peerOf(Session session, Call call) {
+        return session.role() == Role.STATION ? call.agentId() : call.stationId();
     }
 
     @Override
     public void onDetached(Session session) {
         calls.activeCallOf(session.identityId()).ifPresent(call -> {
             if (call.state() == CallState.CONNECTED) {
-                peerOf(session, call).ifPresent(peer -> peer.send(new ServerMessage.PeerReconnecting(call.id(),
-                        config.session().resumeGrace().toMillis())));
+                sessions.deliver(peerOf(session, call), new ServerMessage.PeerReconnecting(call.id(),
+                        config.session().resumeGrace().toMillis()));
             }
         });
         if (session.role() == Role.AGENT) {
@@ -302,7 +307,7 @@ public final class Dispatcher implements SessionListener {
     public void onResumed(Session session) {
         calls.activeCallOf(session.identityId()).ifPresent(call -> {
             if (call.state() == CallState.CONNECTED) {
-                peerOf(session, call).ifPresent(peer -> peer.send(new ServerMessage.PeerReconnected(call.id())));
+                sessions.deliver(peerOf(session, call), new ServerMessage.PeerReconnected(call.id()));
                 callListener.rejoined(session, call);
             }
         });
@@ -351,9 +356,9 @@ public final class Dispatcher implements SessionListener {
         draining = true;
     }
 
-    /** Ends every call still live (the drain deadline passed). */
+    /** Ends every call of this node still live (the drain deadline passed). */
     public void failAllCalls(String cause) {
-        List<Call> live = List.copyOf(calls.all());
+        List<Call> live = List.copyOf(calls.owned());
         live.forEach(call -> end(call, CallEvent.FAIL, cause, null, null));
     }
 
@@ -367,7 +372,7 @@ public final class Dispatcher implements SessionListener {
     }
 
     public boolean hasCalls() {
-        return !calls.all().isEmpty();
+        return !calls.owned().isEmpty();
     }
 
     public boolean hasActiveCall(String identityId) {
@@ -403,16 +408,21 @@ public final class Dispatcher implements SessionListener {
     private void offer(Call call, AgentStatus agent) {
         long now = clock.millis();
         Call offered = transitionUnchecked(() -> call.offer(agent.agentId(), now));
-        calls.put(offered);
-        setAgentState(agent.agentId(), AgentState.OFFERED, call.id(), null, null);
+        AgentStatus ringing = agent.withState(AgentState.OFFERED, call.id(), now);
+        Assignments.Claim claim = assignments.claim(offered, ringing);
+        if (claim != Assignments.Claim.CLAIMED) { // only in a cluster: another node took the call or the agent
+            log.info("offer not made call={} agent={} claim={}", call.id(), agent.agentId(), claim);
+            return;
+        }
+        agentStateChanged(agent, ringing, null, null);
         record(offered, "offered");
         ringTimers.put(call.id(), executor.schedule(() -> ringTimeout(call.id(), agent.agentId()),
                 config.routing().ringTimeout().toMillis(), TimeUnit.MILLISECONDS));
         Station station = directory.station(call.stationId()).orElseThrow();
-        sessions.byIdentity(agent.agentId()).ifPresent(s -> s.send(new ServerMessage.CallOffer(call.id(),
+        sessions.deliver(agent.agentId(), new ServerMessage.CallOffer(call.id(),
                 new ServerMessage.StationInfo(station.id(), station.name(), station.town(), station.village()),
                 itemInfo(call.serviceItem()), call.priority(), now - call.queuedAt(),
-                config.routing().ringTimeout().toMillis())));
+                config.routing().ringTimeout().toMillis()));
         log.info("call offered call={} agent={} attempt={}", call.id(), agent.agentId(), offered.offers());
         queueChanged(call.skillGroup());
     }
@@ -436,8 +446,7 @@ public final class Dispatcher implements SessionListener {
         metrics.offerDeclined(event.wireName());
         log.info("offer unanswered call={} agent={} cause={}", call.id(), agentId, cause);
         if (event != CallEvent.REJECT) { // a rejecting agent knows; the others learn the offer is gone
-            sessions.byIdentity(agentId).ifPresent(s ->
-                    s.send(new ServerMessage.OfferWithdrawn(call.id(), cause)));
+            sessions.deliver(agentId, new ServerMessage.OfferWithdrawn(call.id(), cause));
         }
         if (agents.get(agentId).isPresent()) {
             setAgentState(agentId, agentState, null, null, cause);
@@ -471,8 +480,7 @@ public final class Dispatcher implements SessionListener {
         log.info("call ended call={} reason={} cause={} by={}", call.id(), wire(ended.endReason()), cause,
                 by == null ? "server" : by.wireName());
         CallEnded message = new CallEnded(null, call.id(), ended.endReason(), cause, by);
-        sessions.byIdentity(call.stationId()).ifPresent(s ->
-                s.send(by == Role.STATION ? withRe(message, re) : message));
+        sessions.deliver(call.stationId(), by == Role.STATION ? withRe(message, re) : message);
         String agentId = call.currentAgent();
         if (agentId != null) {
             afterCallForAgent(call, agentId, by == Role.AGENT ? withRe(message, re) : message, cause, talkMs);
@@ -482,16 +490,15 @@ public final class Dispatcher implements SessionListener {
     }
 
     private void afterCallForAgent(Call call, String agentId, CallEnded message, String cause, long talkMs) {
-        Optional<Session> session = sessions.byIdentity(agentId);
         if (call.state() != CallState.CONNECTED) {
-            session.ifPresent(s -> s.send(new ServerMessage.OfferWithdrawn(call.id(), cause)));
+            sessions.deliver(agentId, new ServerMessage.OfferWithdrawn(call.id(), cause));
             if (agents.get(agentId).isPresent()) {
                 setAgentState(agentId, AgentState.AVAILABLE, null, null, cause);
                 dispatchAgent(agentId);
             }
             return;
         }
-        session.ifPresent(s -> s.send(message));
+        sessions.deliver(agentId, message);
         long wrapUp = config.routing().wrapUp().toMillis();
         estimator.recordHandling(call.skillGroup(), (talkMs + wrapUp) / 1000.0);
         if (agents.get(agentId).isEmpty()) {
@@ -665,9 +672,14 @@ public final class Dispatcher implements SessionListener {
         AgentStatus status = agents.get(agentId).orElseThrow();
         AgentStatus next = status.withState(state, callId, clock.millis());
         agents.put(next);
+        agentStateChanged(status, next, re, cause);
+    }
+
+    /** Tells the agent of its new state (if it changed, or it asked) and marks what depends on it as stale. */
+    private void agentStateChanged(AgentStatus status, AgentStatus next, String re, String cause) {
+        AgentState state = next.state();
         if (status.state() != state || re != null) {
-            sessions.byIdentity(agentId).ifPresent(s ->
-                    s.send(new ServerMessage.AgentStateChanged(re, state, cause, wrapUpEnd(next))));
+            sessions.deliver(next.agentId(), new ServerMessage.AgentStateChanged(re, state, cause, wrapUpEnd(next)));
         }
         agentsChanged();
         if (status.state() == AgentState.AWAY || state == AgentState.AWAY) {

@@ -1,6 +1,7 @@
 package io.doorstep.signalling.session;
 
 import io.doorstep.protocol.Role;
+import io.doorstep.protocol.ServerMessage;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -59,6 +60,16 @@ public final class InMemorySessionDirectory implements SessionDirectory {
     @Override
     public Optional<SessionLocation> locate(String identityId) {
         return byIdentity(identityId).map(s -> new SessionLocation(nodeId, s.id()));
+    }
+
+    @Override
+    public boolean deliver(String identityId, ServerMessage message) {
+        Session session = byIdentity.get(identityId);
+        if (session == null) {
+            return false;
+        }
+        session.send(message);
+        return true;
     }
 
     @Override

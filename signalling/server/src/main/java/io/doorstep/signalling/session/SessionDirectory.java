@@ -1,6 +1,7 @@
 package io.doorstep.signalling.session;
 
 import io.doorstep.protocol.Role;
+import io.doorstep.protocol.ServerMessage;
 import java.util.Collection;
 import java.util.Optional;
 
@@ -22,6 +23,12 @@ public interface SessionDirectory {
 
     /** Where the identity's session is held, on this node or (cluster) another; empty if nowhere. */
     Optional<SessionLocation> locate(String identityId);
+
+    /**
+     * Sends {@code message} to the identity's session wherever it is held: here, or (cluster) through its node's
+     * channel, at most once. False if the identity has no session anywhere.
+     */
+    boolean deliver(String identityId, ServerMessage message);
 
     /** Sessions of a role, counted as they come and go: the gauges read it after every change. */
     int count(Role role);

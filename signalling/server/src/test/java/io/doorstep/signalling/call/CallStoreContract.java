@@ -76,6 +76,18 @@ public abstract class CallStoreContract {
     }
 
     @Test
+    void aStoreOwnsTheCallsItCreated() throws Exception {
+        Call a = queued("c-1", "st-1");
+        Call b = queued("c-2", "st-2");
+        store.put(a);
+        store.put(b);
+        store.put(a.offer("ag-1", 2_000));
+        assertThat(store.owned()).containsExactlyInAnyOrder(a.offer("ag-1", 2_000), b);
+        store.remove("c-2");
+        assertThat(store.owned()).extracting(Call::id).containsExactly("c-1");
+    }
+
+    @Test
     void aStationsNewCallAfterTheOldOneEndedIsItsActiveCall() {
         store.put(queued("c-1", "st-1"));
         store.remove("c-1");

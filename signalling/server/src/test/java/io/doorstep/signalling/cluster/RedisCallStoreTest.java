@@ -29,6 +29,8 @@ class RedisCallStoreTest extends CallStoreContract {
         assertThat(b.owner("c-1")).contains("a");
         assertThat(a.ownedBy("a")).containsExactly("c-1");
         assertThat(a.ownedBy("b")).isEmpty();
+        assertThat(a.owned()).extracting(Call::id).containsExactly("c-1");
+        assertThat(b.owned()).as("b wrote it but does not own it").isEmpty();
         b.remove("c-1");
         assertThat(a.ownedBy("a")).isEmpty();
         assertThat(a.owner("c-1")).isEmpty();

@@ -60,6 +60,11 @@ public final class RedisExtension implements BeforeAllCallback, AfterAllCallback
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     }
 
+    /** The client, for connections of special kinds (pub/sub). */
+    public RedisClient client() {
+        return client;
+    }
+
     /** Commands on the class's shared connection. */
     public RedisCommands<String, String> commands() {
         return connection.sync();

@@ -2,11 +2,17 @@ package io.doorstep.signalling.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.doorstep.protocol.EndReason;
+import io.doorstep.protocol.ProtocolCodec;
 import io.doorstep.protocol.Role;
+import io.doorstep.protocol.ServerMessage;
 import io.doorstep.signalling.session.Session;
 import io.doorstep.signalling.session.SessionDirectory;
 import io.doorstep.signalling.session.SessionDirectoryContract;
 import io.doorstep.signalling.session.SessionLocation;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -38,5 +44,27 @@ class RedisSessionDirectoryTest extends SessionDirectoryContract {
         b.remove(second);
         assertThat(a.locate("st-1")).isEmpty();
         assertThat(REDIS.keyCount(keys)).as("nothing left behind").isZero();
+    }
+
+    @Test
+    void aMessageForASessionOnAnotherNodeGoesThroughThatNodesChannel() throws Exception {
+        RedisKeys keys = REDIS.newKeys();
+        RedisSessionDirectory a = new RedisSessionDirectory(REDIS.newConnection(), keys, "a");
+        SessionDirectory b = new RedisSessionDirectory(REDIS.newConnection(), keys, "b");
+        Session station = session("s-1", "st-1", Role.STATION);
+        a.put(station);
+        BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+        try (SessionChannel channel = SessionChannel.subscribe(REDIS.client(), keys, "a", new ProtocolCodec(),
+                (identity, message) -> {
+                    a.deliverHere(identity, message);
+                    heard.add(identity + " " + message);
+                })) {
+            ServerMessage.CallEnded ended = new ServerMessage.CallEnded(null, "c-1", EndReason.COMPLETED, "HANGUP",
+                    Role.AGENT);
+            assertThat(b.deliver("st-1", ended)).isTrue();
+            assertThat(heard.poll(5, TimeUnit.SECONDS)).isEqualTo("st-1 " + ended);
+            assertThat(station.lastSeq()).as("sent by its own session on node a").isEqualTo(1);
+            assertThat(b.deliver("st-9", ended)).as("nobody to deliver to").isFalse();
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.doorstep.signalling.session;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.doorstep.protocol.Role;
+import io.doorstep.protocol.ServerMessage;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,5 +59,16 @@ public abstract class SessionDirectoryContract {
         assertThat(directory.locate("st-1")).isEmpty();
         assertThat(directory.get("s-2")).isEmpty();
         assertThat(directory.byIdentity("st-1")).isEmpty();
+    }
+
+    @Test
+    void deliversToTheSessionOfAnIdentity() {
+        Session station = session("s-1", "st-1", Role.STATION);
+        directory.put(station);
+        assertThat(directory.deliver("st-1", new ServerMessage.Pong(null, 1))).isTrue();
+        assertThat(station.lastSeq()).as("numbered by its session").isEqualTo(1);
+        assertThat(directory.deliver("st-2", new ServerMessage.Pong(null, 1))).as("no session anywhere").isFalse();
+        directory.remove(station);
+        assertThat(directory.deliver("st-1", new ServerMessage.Pong(null, 1))).isFalse();
     }
 }
