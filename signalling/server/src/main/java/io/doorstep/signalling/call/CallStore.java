@@ -1,6 +1,7 @@
 package io.doorstep.signalling.call;
 
 import java.util.Collection;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -10,6 +11,12 @@ public interface CallStore {
     void put(Call call);
 
     Optional<Call> get(String callId);
+
+    /** The live calls among {@code callIds}, by id, read at once (a queue's worth in one round trip). */
+    Map<String, Call> getAll(Collection<String> callIds);
+
+    /** How many calls are live. */
+    int count();
 
     void remove(String callId);
 

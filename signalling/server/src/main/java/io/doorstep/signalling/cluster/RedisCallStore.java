@@ -5,8 +5,11 @@ import io.doorstep.signalling.call.CallStore;
 import io.doorstep.signalling.cluster.Scripts.Name;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -34,7 +37,24 @@ public final class RedisCallStore implements CallStore {
 
     @Override
     public Optional<Call> get(String callId) {
-        return read("one", callId).stream().findFirst();
+        return rows("one", callId).stream().findFirst();
+    }
+
+    @Override
+    public Map<String, Call> getAll(Collection<String> callIds) {
+        Map<String, Call> out = new HashMap<>();
+        if (!callIds.isEmpty()) {
+            List<String> args = new ArrayList<>(callIds.size() + 1);
+            args.add("many");
+            args.addAll(callIds);
+            rows(args.toArray(String[]::new)).forEach(c -> out.put(c.id(), c));
+        }
+        return out;
+    }
+
+    @Override
+    public int count() {
+        return redis.scard(keys.calls()).intValue();
     }
 
     @Override
@@ -44,12 +64,12 @@ public final class RedisCallStore implements CallStore {
 
     @Override
     public Optional<Call> activeCallOf(String identityId) {
-        return read("party", identityId).stream().findFirst();
+        return rows("party", identityId).stream().findFirst();
     }
 
     @Override
     public Collection<Call> all() {
-        return read("all", "");
+        return rows("all");
     }
 
     @Override
@@ -67,8 +87,8 @@ public final class RedisCallStore implements CallStore {
         return redis.smembers(keys.nodeCalls(node));
     }
 
-    private List<Call> read(String mode, String arg) {
-        List<List<Object>> rows = scripts.run(Name.CALL_READ, ScriptOutputType.MULTI, mode, arg);
+    private List<Call> rows(String... args) {
+        List<List<Object>> rows = scripts.run(Name.CALL_READ, ScriptOutputType.MULTI, args);
         return rows.stream().map(Codec::call).toList();
     }
 }

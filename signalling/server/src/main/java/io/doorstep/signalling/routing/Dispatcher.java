@@ -396,10 +396,13 @@ public final class Dispatcher implements SessionListener {
         if (agent == null || !agent.routable()) {
             return;
         }
-        agent.skillGroups().stream()
+        List<QueueEntry> waiting = agent.skillGroups().stream()
                 .flatMap(g -> queue.entries(g).stream())
                 .sorted()
-                .map(e -> calls.get(e.callId()).orElse(null))
+                .toList();
+        Map<String, Call> live = calls.getAll(callIds(waiting));
+        waiting.stream()
+                .map(e -> live.get(e.callId()))
                 .filter(c -> c != null && c.state() == CallState.QUEUED && !c.rejectedBy().contains(agentId))
                 .findFirst()
                 .ifPresent(call -> offer(call, agent));
@@ -554,7 +557,7 @@ public final class Dispatcher implements SessionListener {
         staleQueues.clear();
         groups.forEach(this::refreshQueue);
         if (staleGauges || !groups.isEmpty()) {
-            metrics.callsInProgress(calls.all().size());
+            metrics.callsInProgress(calls.count());
         }
         if (staleGauges) {
             staleGauges = false;
@@ -567,10 +570,11 @@ public final class Dispatcher implements SessionListener {
         List<QueueEntry> entries = queue.entries(skillGroup);
         metrics.queue(skillGroup, entries.size(), entries.stream().mapToLong(QueueEntry::enqueuedAt).min().orElse(0));
         Staffing staffing = agents.staffing(skillGroup);
+        Map<String, Call> live = calls.getAll(callIds(entries));
         int position = 0;
         int waitingAhead = 0;
         for (QueueEntry e : entries) {
-            Call call = calls.get(e.callId()).orElse(null);
+            Call call = live.get(e.callId());
             position++;
             if (call == null) {
                 continue;
@@ -594,6 +598,7 @@ public final class Dispatcher implements SessionListener {
     /** Sends a station its call's place in line, now (the reply to its request, or after a resume). */
     private void sendQueueUpdate(Session station, Call call, String re) {
         List<QueueEntry> entries = queue.entries(call.skillGroup());
+        Map<String, Call> live = calls.getAll(callIds(entries));
         int position = 0;
         int waitingAhead = 0;
         for (QueueEntry e : entries) {
@@ -601,7 +606,8 @@ public final class Dispatcher implements SessionListener {
             if (e.callId().equals(call.id())) {
                 break;
             }
-            if (calls.get(e.callId()).map(c -> c.state() == CallState.QUEUED).orElse(false)) {
+            Call ahead = live.get(e.callId());
+            if (ahead != null && ahead.state() == CallState.QUEUED) {
                 waitingAhead++;
             }
         }
@@ -625,6 +631,11 @@ public final class Dispatcher implements SessionListener {
                 waitingAhead + 1, staffing.available(), staffing.staffed());
         return new CallQueued(re, call.id(), itemInfo(call.serviceItem()), call.priority(), position, estimate,
                 ringing);
+    }
+
+    /** The calls of queue entries, to read them at once: one round trip in a cluster, not one per entry. */
+    private static List<String> callIds(List<QueueEntry> entries) {
+        return entries.stream().map(QueueEntry::callId).toList();
     }
 
     private void agentGroupsChanged(AgentStatus agent) {

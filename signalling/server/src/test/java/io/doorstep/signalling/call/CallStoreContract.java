@@ -2,6 +2,8 @@ package io.doorstep.signalling.call;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -73,6 +75,21 @@ public abstract class CallStoreContract {
         assertThat(store.all()).containsExactly(b);
         store.remove("c-2");
         assertThat(store.all()).isEmpty();
+    }
+
+    @Test
+    void manyCallsAreReadAtOnceAndCounted() throws Exception {
+        Call a = queued("c-1", "st-1");
+        Call b = queued("c-2", "st-2").offer("ag-1", 2_000);
+        store.put(a);
+        store.put(b);
+        assertThat(store.count()).isEqualTo(2);
+        assertThat(store.getAll(List.of("c-2", "gone", "c-1"))).as("only the live ones")
+                .isEqualTo(Map.of("c-1", a, "c-2", b));
+        assertThat(store.getAll(List.of())).isEmpty();
+        store.remove("c-1");
+        assertThat(store.count()).isEqualTo(1);
+        assertThat(store.getAll(List.of("c-1"))).isEmpty();
     }
 
     @Test
