@@ -112,6 +112,9 @@ public final class SignallingApp implements AutoCloseable {
         SessionDirectory sessions = stores.sessions();
         SessionManager sessionManager = new SessionManager(sessions, dispatcher, config, codec, switchboardThread,
                 clock);
+        if (cluster != null) {
+            cluster.onTakeOver(sessionManager::replacedElsewhere);
+        }
         this.switchboard = new Switchboard(switchboardThread, sessionManager, dispatcher, documents, sessions, config,
                 metrics, codec, clock, dashboard, cluster != null ? cluster::alive : () -> true);
         this.server = new SignallingServer(config, Tls.serverContext(config.server().tls()), codec, tokens,

@@ -1,6 +1,7 @@
 package io.doorstep.signalling.cluster;
 
 import io.doorstep.protocol.ProtocolCodec;
+import io.doorstep.protocol.ServerMessage;
 import io.doorstep.signalling.call.JsonLinesCallLog;
 import io.doorstep.signalling.config.SignallingConfig;
 import io.doorstep.signalling.routing.Dispatcher;
@@ -14,6 +15,7 @@ import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executor;
+import java.util.function.BiConsumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,6 +44,7 @@ public final class RedisCluster implements AutoCloseable {
     private final RedisSessionDirectory sessions;
     private final SessionChannel channel;
     private volatile boolean alive = true;
+    private volatile BiConsumer<String, String> takeOvers = (identity, sessionId) -> { };
 
     private RedisCluster(RedisClient client, SignallingConfig.Cluster config, JsonLinesCallLog archive,
                          Executor switchboard, Clock clock) {
@@ -57,7 +60,17 @@ public final class RedisCluster implements AutoCloseable {
         nodes.register();
         this.sessions = new RedisSessionDirectory(state.sync(), keys, nodeId);
         this.channel = SessionChannel.subscribe(client, keys, nodeId, new ProtocolCodec(),
-                (identity, message) -> switchboard.execute(() -> sessions.deliverHere(identity, message)));
+                new SessionChannel.Receiver() {
+                    @Override
+                    public void message(String identity, ServerMessage message) {
+                        switchboard.execute(() -> sessions.deliverHere(identity, message));
+                    }
+
+                    @Override
+                    public void replaced(String identity, String sessionId) {
+                        switchboard.execute(() -> takeOvers.accept(identity, sessionId));
+                    }
+                });
         this.archiver = config.archiveCallLog()
                 ? new CallLogArchiver(background.sync(), keys, nodeId, archive, config.nodeTimeout()) : null;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("cluster"));
@@ -90,6 +103,14 @@ public final class RedisCluster implements AutoCloseable {
 
     public String nodeId() {
         return nodeId;
+    }
+
+    /**
+     * Who ends a session here when its identity signs in on another node (identity, session id); called on the
+     * switchboard thread.
+     */
+    public void onTakeOver(BiConsumer<String, String> handler) {
+        this.takeOvers = handler;
     }
 
     /** False once a heartbeat failed (Redis unreachable) or found this node taken for dead. */

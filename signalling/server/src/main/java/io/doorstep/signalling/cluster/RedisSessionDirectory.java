@@ -38,7 +38,12 @@ public final class RedisSessionDirectory implements SessionDirectory {
     @Override
     public void put(Session session) {
         local.put(session);
-        scripts.run(Name.SESSION_PUT, ScriptOutputType.VALUE, session.identityId(), nodeId, session.id());
+        String previous = scripts.run(Name.SESSION_PUT, ScriptOutputType.VALUE, session.identityId(), nodeId,
+                session.id());
+        SessionLocation was = previous == null ? null : location(previous);
+        if (was != null && !was.nodeId().equals(nodeId)) { // signed in here, still held there: that node ends it
+            redis.publish(keys.channel(was.nodeId()), SessionChannel.replaced(session.identityId(), was.sessionId()));
+        }
     }
 
     @Override
@@ -69,11 +74,13 @@ public final class RedisSessionDirectory implements SessionDirectory {
             return here;
         }
         String where = redis.hget(keys.sessions(), identityId);
-        if (where == null) {
-            return Optional.empty();
-        }
+        return where == null ? Optional.empty() : Optional.of(location(where));
+    }
+
+    /** A location as the sessions hash holds it: node TAB session id. */
+    private static SessionLocation location(String where) {
         int tab = where.indexOf('\t');
-        return Optional.of(new SessionLocation(where.substring(0, tab), where.substring(tab + 1)));
+        return new SessionLocation(where.substring(0, tab), where.substring(tab + 1));
     }
 
     @Override
@@ -82,7 +89,7 @@ public final class RedisSessionDirectory implements SessionDirectory {
             return true;
         }
         Optional<SessionLocation> where = locate(identityId);
-        where.ifPresent(l -> redis.publish(keys.channel(l.nodeId()), SessionChannel.payload(CODEC, identityId,
+        where.ifPresent(l -> redis.publish(keys.channel(l.nodeId()), SessionChannel.message(CODEC, identityId,
                 message)));
         return where.isPresent();
     }

@@ -85,6 +85,21 @@ class ClusterModeTest {
     }
 
     @Test
+    void signingInOnAnotherNodeReplacesTheSessionOnTheFirst() throws Exception {
+        RedisKeys keys = REDIS.newKeys();
+        try (TestServer a = TestServer.start(onRedis(keys, "a"));
+             TestServer b = TestServer.start(onRedis(keys, "b"));
+             WsClient first = a.signIn("st-test-01", Role.STATION);
+             WsClient second = b.signIn("st-test-01", Role.STATION)) {
+            assertThat(first.await(ServerMessage.SessionReplaced.class).reason()).isNotEmpty();
+            assertThat(REDIS.commands().hget(keys.sessions(), "st-test-01"))
+                    .as("a's removal of the replaced session keeps b's").startsWith("b\t");
+            second.send(new ClientMessage.CallRequest("r-1", "MI-001", false));
+            assertThat(second.await(ServerMessage.CallQueued.class).re()).isEqualTo("r-1");
+        }
+    }
+
+    @Test
     void aNodeTakenForDeadIsNotReady() throws Exception {
         RedisKeys keys = REDIS.newKeys();
         try (TestServer server = TestServer.start(onRedis(keys, "n1"))) {

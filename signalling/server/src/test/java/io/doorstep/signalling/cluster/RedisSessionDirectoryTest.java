@@ -55,9 +55,17 @@ class RedisSessionDirectoryTest extends SessionDirectoryContract {
         a.put(station);
         BlockingQueue<String> heard = new LinkedBlockingQueue<>();
         try (SessionChannel channel = SessionChannel.subscribe(REDIS.client(), keys, "a", new ProtocolCodec(),
-                (identity, message) -> {
-                    a.deliverHere(identity, message);
-                    heard.add(identity + " " + message);
+                new SessionChannel.Receiver() {
+                    @Override
+                    public void message(String identity, ServerMessage message) {
+                        a.deliverHere(identity, message);
+                        heard.add(identity + " " + message);
+                    }
+
+                    @Override
+                    public void replaced(String identity, String sessionId) {
+                        heard.add("replaced " + identity + " " + sessionId);
+                    }
                 })) {
             ServerMessage.CallEnded ended = new ServerMessage.CallEnded(null, "c-1", EndReason.COMPLETED, "HANGUP",
                     Role.AGENT);
@@ -65,6 +73,9 @@ class RedisSessionDirectoryTest extends SessionDirectoryContract {
             assertThat(heard.poll(5, TimeUnit.SECONDS)).isEqualTo("st-1 " + ended);
             assertThat(station.lastSeq()).as("sent by its own session on node a").isEqualTo(1);
             assertThat(b.deliver("st-9", ended)).as("nobody to deliver to").isFalse();
+
+            b.put(session("s-2", "st-1", Role.STATION)); // st-1 signs in on b: a is told to end its session
+            assertThat(heard.poll(5, TimeUnit.SECONDS)).isEqualTo("replaced st-1 s-1");
         }
     }
 }
