@@ -8,6 +8,7 @@ import io.doorstep.protocol.Role;
 import io.doorstep.signalling.auth.TokenService;
 import io.doorstep.signalling.call.CallLog;
 import io.doorstep.signalling.call.InMemoryCallStore;
+import io.doorstep.signalling.cluster.RedisCluster;
 import io.doorstep.signalling.call.JsonLinesCallLog;
 import io.doorstep.config.ConfigException;
 import io.doorstep.config.Secrets;
@@ -30,10 +31,12 @@ import io.doorstep.signalling.metrics.SignallingMetrics;
 import io.doorstep.signalling.routing.Dispatcher;
 import io.doorstep.signalling.routing.InMemoryAgentRegistry;
 import io.doorstep.signalling.routing.InMemoryCallQueue;
+import io.doorstep.signalling.routing.LocalAssignments;
 import io.doorstep.signalling.server.SignallingServer;
 import io.doorstep.signalling.server.Switchboard;
 import io.doorstep.signalling.server.Tls;
 import io.doorstep.signalling.session.InMemorySessionDirectory;
+import io.doorstep.signalling.session.SessionDirectory;
 import io.doorstep.signalling.session.SessionManager;
 import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
 import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
@@ -58,7 +61,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The signalling server assembled from its configuration: the embedded single-box default uses the in-memory
- * stores and a JSON-lines call log on local disk.
+ * stores and a JSON-lines call log on local disk; {@code cluster.state: redis} puts the stores and the call log in
+ * Redis, shared with the other nodes (docs/cluster.md), and archives the log into the same file.
  */
 public final class SignallingApp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SignallingApp.class);
@@ -68,7 +72,8 @@ public final class SignallingApp implements AutoCloseable {
     private final Directory directory;
     private final TokenService tokens;
     private final EventExecutor switchboardThread;
-    private final CallLog callLog;
+    private final JsonLinesCallLog callLog;
+    private final RedisCluster cluster;
     private final Switchboard switchboard;
     private final SignallingServer server;
     private final PrometheusMeterRegistry prometheus;
@@ -91,35 +96,46 @@ public final class SignallingApp implements AutoCloseable {
                 config.routing().serviceLevelTarget(), clock, ZoneId.systemDefault());
         this.switchboardThread = new DefaultEventExecutor(new DefaultThreadFactory("switchboard"));
         this.callLog = new JsonLinesCallLog(config.callLogFile(), config.callLog().fsync());
-        InMemorySessionDirectory sessions = new InMemorySessionDirectory();
+        this.cluster = config.cluster().redis() ? RedisCluster.join(config.cluster(), callLog, switchboardThread,
+                clock) : null;
+        Dispatcher.Stores stores = cluster != null ? cluster.stores() : inMemoryStores(callLog);
         RelayFleet relays = new RelayFleet();
         switchboardThread.scheduleAtFixedRate(() -> relays.sweep(clock.millis()), 1, 1, TimeUnit.SECONDS);
         IceServerProvider ice = new IceServerProvider(config.media().iceServers(),
                 Secrets.load(config.media().turnSecret(), config.dataDir(), "turn-secret"),
                 config.media().turnCredentialTtl(), clock,
                 new RelayAssignments(relays, RelaySelection.parse(config.media().relaySelection())));
-        InMemoryCallStore calls = new InMemoryCallStore();
         byte[] documentSecret = Secrets.load(config.documents().tokenSecret(), config.dataDir(), "document-secret");
         DocumentDesk documents = new DocumentDesk(new DocumentAccess(new DocumentTokens(documentSecret, clock),
-                config.documents().url(), config.documents().tokenTtl(), clock), calls, sessions, callLog,
-                config.documents().progressInterval(), CallEndNotifier.to(config.documents().callEndsUrl(),
-                documentSecret, switchboardThread, clock), switchboardThread, clock);
-        InMemoryCallQueue queue = new InMemoryCallQueue();
-        InMemoryAgentRegistry agents = new InMemoryAgentRegistry();
+                config.documents().url(), config.documents().tokenTtl(), clock), stores.calls(), stores.sessions(),
+                stores.callLog(), config.documents().progressInterval(), CallEndNotifier.to(
+                config.documents().callEndsUrl(), documentSecret, switchboardThread, clock), switchboardThread, clock);
         CallHistory history = new CallHistory(config.routing().serviceLevelTarget(), DashboardFeed.HISTORY, clock,
                 ZoneId.systemDefault());
-        Dispatcher dispatcher = new Dispatcher(new Dispatcher.Stores(calls, queue, agents, sessions,
-                history.tap(callLog)), directory, catalogue, config, ice, metrics, switchboardThread, clock,
-                documents);
-        DashboardFeed dashboard = new DashboardFeed(new LiveView.Sources(calls, queue, agents, sessions, directory,
-                catalogue, dispatcher::draining, dispatcher::quality, () -> relays.live(clock.millis()).stream()
-                .map(RelayFleet.Relay::dashboard).toList()), history, switchboardThread, clock);
+        Dispatcher dispatcher = new Dispatcher(stores.withCallLog(history.tap(stores.callLog())), directory,
+                catalogue, config, ice, metrics, switchboardThread, clock, documents);
+        DashboardFeed dashboard = new DashboardFeed(new LiveView.Sources(stores.calls(), stores.queue(),
+                stores.agents(), stores.sessions(), directory, catalogue, dispatcher::draining, dispatcher::quality,
+                () -> relays.live(clock.millis()).stream().map(RelayFleet.Relay::dashboard).toList()),
+                history, switchboardThread, clock);
+        SessionDirectory sessions = stores.sessions();
         SessionManager sessionManager = new SessionManager(sessions, dispatcher, config, codec, switchboardThread,
                 clock);
+        if (cluster != null) {
+            cluster.onTakeOver(sessionManager::replacedElsewhere);
+        }
         this.switchboard = new Switchboard(switchboardThread, sessionManager, dispatcher, documents, sessions, config,
-                metrics, codec, clock, dashboard, relays);
+                metrics, codec, clock, dashboard, relays, cluster != null ? cluster::alive : () -> true);
         this.server = new SignallingServer(config, Tls.serverContext(config.server().tls()), codec, tokens,
                 switchboard, prometheus, catalogue, metrics, new EventSignature(documentSecret, clock));
+    }
+
+    /** The single box's stores: everything in this process, the call log in its file. */
+    private static Dispatcher.Stores inMemoryStores(CallLog callLog) {
+        InMemoryCallStore calls = new InMemoryCallStore();
+        InMemoryAgentRegistry agents = new InMemoryAgentRegistry();
+        return new Dispatcher.Stores(calls, new InMemoryCallQueue(), agents, new InMemorySessionDirectory(), callLog,
+                new LocalAssignments(calls, agents));
     }
 
     static TokenService tokenService(SignallingConfig config, Directory directory, Clock clock) {
@@ -174,6 +190,9 @@ public final class SignallingApp implements AutoCloseable {
         drained.awaitUninterruptibly(config.shutdown().drainTimeout().toMillis() + 5_000, TimeUnit.MILLISECONDS);
         server.stop();
         switchboardThread.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        if (cluster != null) {
+            cluster.close();
+        }
         try {
             callLog.close();
         } catch (IOException e) {

@@ -29,6 +29,18 @@ public final class InMemoryCallStore implements CallStore {
     }
 
     @Override
+    public Map<String, Call> getAll(Collection<String> callIds) {
+        Map<String, Call> out = new HashMap<>();
+        callIds.forEach(id -> get(id).ifPresent(c -> out.put(id, c)));
+        return out;
+    }
+
+    @Override
+    public int count() {
+        return calls.size();
+    }
+
+    @Override
     public void remove(String callId) {
         Call old = calls.remove(callId);
         if (old != null) {
@@ -47,6 +59,11 @@ public final class InMemoryCallStore implements CallStore {
 
     @Override
     public Collection<Call> all() {
+        return calls.values();
+    }
+
+    @Override
+    public Collection<Call> owned() {
         return calls.values();
     }
 }

@@ -35,7 +35,16 @@ public final class JsonLinesCallLog implements CallLog {
 
     @Override
     public void append(Entry entry) throws IOException {
-        byte[] json = JSON.writeValueAsBytes(entry);
+        appendJson(json(entry));
+    }
+
+    /** An entry as its line of JSON (without the newline): the same in the file and in the cluster's stream. */
+    public static byte[] json(Entry entry) throws IOException {
+        return JSON.writeValueAsBytes(entry);
+    }
+
+    /** Appends one line already in JSON: an entry that went through the cluster's stream. */
+    public void appendJson(byte[] json) throws IOException {
         ByteBuffer line = ByteBuffer.allocate(json.length + 1).put(json).put((byte) '\n').flip();
         while (line.hasRemaining()) {
             file.write(line);

@@ -14,7 +14,7 @@ import java.util.Map;
  */
 public record SignallingConfig(Server server, Path dataDir, Directory directory, Auth auth, Session session,
                                Routing routing, Media media, Limits limits, CallLog callLog, Shutdown shutdown,
-                               Metrics metrics, Documents documents) {
+                               Metrics metrics, Documents documents, Cluster cluster) {
 
     public record Server(String host, int port, String websocketPath, Tls tls, List<String> allowedOrigins,
                          int ioThreads) {
@@ -143,6 +143,73 @@ public record SignallingConfig(Server server, Path dataDir, Directory directory,
         public String toString() {
             return "Documents[url=" + url + ", tokenSecret=<hidden>, tokenTtl=" + tokenTtl + ", progressInterval="
                     + progressInterval + ", callEndsUrl=" + callEndsUrl + "]";
+        }
+    }
+
+    /**
+     * Where the call-path state lives (docs/cluster.md): {@code memory}, the single box's default, needs nothing
+     * else; {@code redis} shares queues, agents, calls, sessions' whereabouts and the call log with every node on
+     * the same Redis (a lettuce URI: {@code redis://}, {@code rediss://}, {@code redis-sentinel://}) under one key
+     * prefix. A node that misses its heartbeats for {@code nodeTimeout} is taken for dead and its state reclaimed.
+     */
+    public record Cluster(String state, String nodeId, String redisUri, String keyPrefix, Duration heartbeatInterval,
+                          Duration nodeTimeout, boolean archiveCallLog) {
+        public static final String MEMORY = "memory", REDIS = "redis";
+        private static final List<String> URI_SCHEMES = List.of("redis", "rediss", "redis-sentinel",
+                "rediss-sentinel");
+
+        public Cluster {
+            Check.that(state.equals(MEMORY) || state.equals(REDIS), "cluster.state", "must be memory or redis");
+            Check.that(nodeId.matches("[A-Za-z0-9._-]{0,64}"), "cluster.node-id",
+                    "must be at most 64 letters, digits, '.', '_' or '-'");
+            Check.that(keyPrefix.matches("[A-Za-z0-9._:-]{1,64}"), "cluster.key-prefix",
+                    "must be 1..64 letters, digits, '.', '_', ':' or '-'");
+            Check.positive(heartbeatInterval, "cluster.heartbeat-interval");
+            Check.that(nodeTimeout.compareTo(heartbeatInterval.multipliedBy(2)) >= 0, "cluster.node-timeout",
+                    "must be at least twice cluster.heartbeat-interval");
+            if (state.equals(REDIS)) {
+                checkRedisUri(redisUri);
+            }
+        }
+
+        private static void checkRedisUri(String uri) {
+            String scheme = uri.contains("://") ? uri.substring(0, uri.indexOf("://")) : "";
+            Check.that(URI_SCHEMES.contains(scheme), "cluster.redis-uri",
+                    "must be a redis://, rediss://, redis-sentinel:// or rediss-sentinel:// URI");
+            io.lettuce.core.RedisURI parsed;
+            try {
+                parsed = io.lettuce.core.RedisURI.create(uri);
+            } catch (IllegalArgumentException e) {
+                throw new io.doorstep.config.ConfigException("cluster.redis-uri: not a valid Redis URI: "
+                        + e.getMessage(), e);
+            }
+            // lettuce takes "host:notaport" for a host name; only an IPv6 address may hold a colon
+            String host = parsed.getHost();
+            Check.that(!parsed.getSentinels().isEmpty() || (host != null && !host.isEmpty()
+                    && (!host.contains(":") || host.matches("\\[?[0-9A-Fa-f:.]+]?"))), "cluster.redis-uri",
+                    "not a valid Redis URI: the host or port is malformed");
+        }
+
+        public boolean redis() {
+            return state.equals(REDIS);
+        }
+
+        /** The configured node id, or this host's name when none is set. */
+        public String nodeIdOrHostName() {
+            if (!nodeId.isEmpty()) {
+                return nodeId;
+            }
+            try {
+                return java.net.InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9._-]", "-");
+            } catch (java.net.UnknownHostException e) {
+                return "node";
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "Cluster[state=" + state + ", nodeId=" + nodeId + ", redisUri=<hidden>, keyPrefix=" + keyPrefix
+                    + "]";
         }
     }
 

@@ -5,7 +5,6 @@ import io.doorstep.documents.DocumentRole;
 import io.doorstep.documents.DocumentTokens;
 import io.doorstep.protocol.Role;
 import io.doorstep.protocol.ServerMessage;
-import io.doorstep.signalling.session.Session;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,11 +32,11 @@ public final class DocumentAccess {
     }
 
     /** A fresh documents.access for {@code party} in {@code callId}, answering {@code re} (may be null). */
-    ServerMessage.DocumentsAccess forParty(Session party, String callId, String re) {
-        DocumentRole role = party.role() == Role.STATION ? DocumentRole.STATION : DocumentRole.AGENT;
+    ServerMessage.DocumentsAccess forParty(String identityId, Role partyRole, String callId, String re) {
+        DocumentRole role = partyRole == Role.STATION ? DocumentRole.STATION : DocumentRole.AGENT;
         // The token's exp is in whole seconds, counted from a moment no earlier than this one.
         long expiresAt = Instant.ofEpochSecond(clock.instant().plus(ttl).getEpochSecond()).toEpochMilli();
-        String token = tokens.issue(party.identityId(), callId, role, PARTY, ttl);
+        String token = tokens.issue(identityId, callId, role, PARTY, ttl);
         return new ServerMessage.DocumentsAccess(re, callId, url, token, expiresAt);
     }
 }

@@ -2,6 +2,7 @@ package io.doorstep.signalling.documents;
 
 import io.doorstep.documents.DocumentEvent;
 import io.doorstep.protocol.ClientMessage;
+import io.doorstep.protocol.Role;
 import io.doorstep.signalling.call.Call;
 import io.doorstep.signalling.call.CallLog;
 import io.doorstep.signalling.call.CallStore;
@@ -48,7 +49,7 @@ public final class DocumentDesk implements CallListener {
     /** documents.token: a fresh token for a party of a connected call. */
     public void token(Session party, ClientMessage.DocumentsToken m) throws Rejection {
         Call call = parties.connectedCallOf(party, m.callId());
-        party.send(access.forParty(party, call.id(), m.id()));
+        party.send(access.forParty(party.identityId(), party.role(), call.id(), m.id()));
     }
 
     public void printRequest(Session agent, ClientMessage.PrintRequest m) throws Rejection {
@@ -74,14 +75,14 @@ public final class DocumentDesk implements CallListener {
 
     private void sendAccess(String callId) {
         parties.connected(callId).ifPresent(call -> {
-            parties.station(call).ifPresent(s -> s.send(access.forParty(s, callId, null)));
-            parties.agent(call).ifPresent(s -> s.send(access.forParty(s, callId, null)));
+            parties.tellStation(call, access.forParty(call.stationId(), Role.STATION, callId, null));
+            parties.tellAgent(call, access.forParty(call.agentId(), Role.AGENT, callId, null));
         });
     }
 
     @Override
     public void rejoined(Session party, Call call) {
-        party.send(access.forParty(party, call.id(), null));
+        party.send(access.forParty(party.identityId(), party.role(), call.id(), null));
     }
 
     /** A call that had connected (and so could have documents): the relay's retention of them starts now. */

@@ -35,16 +35,18 @@ final class Parties {
         return call;
     }
 
-    Optional<Session> station(Call call) {
-        return sessions.byIdentity(call.stationId());
+    /** Sends to the call's station, wherever its session is held. */
+    void tellStation(Call call, ServerMessage message) {
+        sessions.deliver(call.stationId(), message);
     }
 
-    Optional<Session> agent(Call call) {
-        return sessions.byIdentity(call.agentId());
+    /** Sends to the call's agent, wherever its session is held. */
+    void tellAgent(Call call, ServerMessage message) {
+        sessions.deliver(call.agentId(), message);
     }
 
     void tellBoth(Call call, ServerMessage message) {
-        station(call).ifPresent(s -> s.send(message));
-        agent(call).ifPresent(s -> s.send(message));
+        tellStation(call, message);
+        tellAgent(call, message);
     }
 }

@@ -45,8 +45,8 @@ final class PrintJobs {
             }
             jobs.put(m.jobId(), new Job(m.documentId(), document.sha256(), m.copies(), null, null));
             audit.printRequested(agent, m, document.sha256());
-            parties.station(call).ifPresent(s -> s.send(new ServerMessage.PrintJob(call.id(), m.jobId(),
-                    m.documentId(), m.copies(), document.type(), document.length(), document.sha256())));
+            parties.tellStation(call, new ServerMessage.PrintJob(call.id(), m.jobId(), m.documentId(), m.copies(),
+                    document.type(), document.length(), document.sha256()));
         } else if (!existing.documentId().equals(m.documentId()) || existing.copies() != m.copies()) {
             throw new Rejection(ErrorCode.INVALID_FIELD, "jobId " + m.jobId() + " is already another print job");
         }
@@ -62,8 +62,8 @@ final class PrintJobs {
         if (job.status() == null) {
             jobs.put(m.jobId(), new Job(job.documentId(), job.sha256(), job.copies(), m.status(), m.reason()));
             audit.printResult(station, job.documentId(), job.sha256(), m);
-            parties.agent(call).ifPresent(s -> s.send(new ServerMessage.PrintResult(call.id(), m.jobId(),
-                    job.documentId(), m.status(), m.reason())));
+            parties.tellAgent(call, new ServerMessage.PrintResult(call.id(), m.jobId(), job.documentId(),
+                    m.status(), m.reason()));
         } else if (job.status() != m.status() || !Objects.equals(job.reason(), m.reason())) {
             throw new Rejection(ErrorCode.INVALID_STATE, "print job " + m.jobId() + " was already reported "
                     + job.status().wireName());

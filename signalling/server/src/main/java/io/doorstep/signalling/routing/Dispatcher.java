@@ -39,7 +39,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -70,6 +69,7 @@ public final class Dispatcher implements SessionListener {
     private final WaitEstimator estimator;
     private final SessionDirectory sessions;
     private final CallLog callLog;
+    private final Assignments assignments;
     private final IceServerProvider iceServers;
     private final Directory directory;
     private final ServiceCatalogue catalogue;
@@ -101,8 +101,13 @@ public final class Dispatcher implements SessionListener {
         }
     }
 
+    /** What the dispatcher reads and writes: in memory on a single box, in Redis in a cluster. */
     public record Stores(CallStore calls, CallQueue queue, AgentRegistry agents, SessionDirectory sessions,
-                         CallLog callLog) {
+                         CallLog callLog, Assignments assignments) {
+        /** The same stores with the call log replaced (e.g. tapped by the dashboard's history). */
+        public Stores withCallLog(CallLog log) {
+            return new Stores(calls, queue, agents, sessions, log, assignments);
+        }
     }
 
     public Dispatcher(Stores stores, Directory directory, ServiceCatalogue catalogue, SignallingConfig config,
@@ -113,6 +118,7 @@ public final class Dispatcher implements SessionListener {
         this.agents = stores.agents();
         this.sessions = stores.sessions();
         this.callLog = stores.callLog();
+        this.assignments = stores.assignments();
         this.selector = AgentSelector.named(config.routing().agentSelector());
         this.estimator = new WaitEstimator(catalogue);
         this.iceServers = iceServers;
@@ -177,12 +183,10 @@ public final class Dispatcher implements SessionListener {
         log.info("call connected call={} station={} agent={} wait_ms={} answer_ms={}", call.id(), call.stationId(),
                 agent.identityId(), now - call.queuedAt(), now - call.offeredAt());
         agent.send(connectedMessage(connected, Role.AGENT, m.id()));
-        sessions.byIdentity(call.stationId()).ifPresent(s -> {
-            s.send(connectedMessage(connected, Role.STATION, null));
-            if (!s.online()) { // the station's connection is down: the agent waits for it, as after a drop
-                agent.send(new ServerMessage.PeerReconnecting(call.id(), s.graceLeftMillis()));
-            }
-        });
+        sessions.deliver(call.stationId(), connectedMessage(connected, Role.STATION, null));
+        // the station's connection is down (here): the agent waits for it, as after a drop
+        sessions.byIdentity(call.stationId()).filter(s -> !s.online()).ifPresent(s ->
+                agent.send(new ServerMessage.PeerReconnecting(call.id(), s.graceLeftMillis())));
         callListener.connected(connected);
         queueChanged(call.skillGroup());
     }
@@ -233,7 +237,7 @@ public final class Dispatcher implements SessionListener {
         if (call.state() != CallState.CONNECTED) {
             throw new Rejection(ErrorCode.INVALID_STATE, "the call is not connected yet");
         }
-        peerOf(from, call).ifPresent(peer -> peer.send(toPeer));
+        sessions.deliver(peerOf(from, call), toPeer);
         if (m.id() != null) {
             from.send(new ServerMessage.Ok(m.id()));
         }
@@ -268,23 +272,24 @@ public final class Dispatcher implements SessionListener {
         calls.activeCallOf(session.identityId()).ifPresent(call -> {
             resendCallState(session, call);
             if (call.state() == CallState.CONNECTED) { // a new connection needs new media: tell the peer
-                peerOf(session, call).ifPresent(peer -> peer.send(new ServerMessage.PeerReconnected(call.id())));
+                sessions.deliver(peerOf(session, call), new ServerMessage.PeerReconnected(call.id()));
                 callListener.rejoined(session, call);
             }
         });
         sessionsChanged();
     }
 
-    private Optional<Session> peerOf(Session session, Call call) {
-        return sessions.byIdentity(session.role() == Role.STATION ? call.agentId() : call.stationId());
+    /** The identity of the other party of the session's call. */
+    private static String peerOf(Session session, Call call) {
+        return session.role() == Role.STATION ? call.agentId() : call.stationId();
     }
 
     @Override
     public void onDetached(Session session) {
         calls.activeCallOf(session.identityId()).ifPresent(call -> {
             if (call.state() == CallState.CONNECTED) {
-                peerOf(session, call).ifPresent(peer -> peer.send(new ServerMessage.PeerReconnecting(call.id(),
-                        config.session().resumeGrace().toMillis())));
+                sessions.deliver(peerOf(session, call), new ServerMessage.PeerReconnecting(call.id(),
+                        config.session().resumeGrace().toMillis()));
             }
         });
         if (session.role() == Role.AGENT) {
@@ -303,7 +308,7 @@ public final class Dispatcher implements SessionListener {
     public void onResumed(Session session) {
         calls.activeCallOf(session.identityId()).ifPresent(call -> {
             if (call.state() == CallState.CONNECTED) {
-                peerOf(session, call).ifPresent(peer -> peer.send(new ServerMessage.PeerReconnected(call.id())));
+                sessions.deliver(peerOf(session, call), new ServerMessage.PeerReconnected(call.id()));
                 callListener.rejoined(session, call);
             }
         });
@@ -352,9 +357,9 @@ public final class Dispatcher implements SessionListener {
         draining = true;
     }
 
-    /** Ends every call still live (the drain deadline passed). */
+    /** Ends every call of this node still live (the drain deadline passed). */
     public void failAllCalls(String cause) {
-        List<Call> live = List.copyOf(calls.all());
+        List<Call> live = List.copyOf(calls.owned());
         live.forEach(call -> end(call, CallEvent.FAIL, cause, null, null));
     }
 
@@ -368,7 +373,7 @@ public final class Dispatcher implements SessionListener {
     }
 
     public boolean hasCalls() {
-        return !calls.all().isEmpty();
+        return !calls.owned().isEmpty();
     }
 
     public boolean hasActiveCall(String identityId) {
@@ -392,10 +397,13 @@ public final class Dispatcher implements SessionListener {
         if (agent == null || !agent.routable()) {
             return;
         }
-        agent.skillGroups().stream()
+        List<QueueEntry> waiting = agent.skillGroups().stream()
                 .flatMap(g -> queue.entries(g).stream())
                 .sorted()
-                .map(e -> calls.get(e.callId()).orElse(null))
+                .toList();
+        Map<String, Call> live = calls.getAll(callIds(waiting));
+        waiting.stream()
+                .map(e -> live.get(e.callId()))
                 .filter(c -> c != null && c.state() == CallState.QUEUED && !c.rejectedBy().contains(agentId))
                 .findFirst()
                 .ifPresent(call -> offer(call, agent));
@@ -404,16 +412,21 @@ public final class Dispatcher implements SessionListener {
     private void offer(Call call, AgentStatus agent) {
         long now = clock.millis();
         Call offered = transitionUnchecked(() -> call.offer(agent.agentId(), now));
-        calls.put(offered);
-        setAgentState(agent.agentId(), AgentState.OFFERED, call.id(), null, null);
+        AgentStatus ringing = agent.withState(AgentState.OFFERED, call.id(), now);
+        Assignments.Claim claim = assignments.claim(offered, ringing);
+        if (claim != Assignments.Claim.CLAIMED) { // only in a cluster: another node took the call or the agent
+            log.info("offer not made call={} agent={} claim={}", call.id(), agent.agentId(), claim);
+            return;
+        }
+        agentStateChanged(agent, ringing, null, null);
         record(offered, "offered");
         ringTimers.put(call.id(), executor.schedule(() -> ringTimeout(call.id(), agent.agentId()),
                 config.routing().ringTimeout().toMillis(), TimeUnit.MILLISECONDS));
         Station station = directory.station(call.stationId()).orElseThrow();
-        sessions.byIdentity(agent.agentId()).ifPresent(s -> s.send(new ServerMessage.CallOffer(call.id(),
+        sessions.deliver(agent.agentId(), new ServerMessage.CallOffer(call.id(),
                 new ServerMessage.StationInfo(station.id(), station.name(), station.town(), station.village()),
                 itemInfo(call.serviceItem()), call.priority(), now - call.queuedAt(),
-                config.routing().ringTimeout().toMillis())));
+                config.routing().ringTimeout().toMillis()));
         log.info("call offered call={} agent={} attempt={}", call.id(), agent.agentId(), offered.offers());
         queueChanged(call.skillGroup());
     }
@@ -437,8 +450,7 @@ public final class Dispatcher implements SessionListener {
         metrics.offerDeclined(event.wireName());
         log.info("offer unanswered call={} agent={} cause={}", call.id(), agentId, cause);
         if (event != CallEvent.REJECT) { // a rejecting agent knows; the others learn the offer is gone
-            sessions.byIdentity(agentId).ifPresent(s ->
-                    s.send(new ServerMessage.OfferWithdrawn(call.id(), cause)));
+            sessions.deliver(agentId, new ServerMessage.OfferWithdrawn(call.id(), cause));
         }
         if (agents.get(agentId).isPresent()) {
             setAgentState(agentId, agentState, null, null, cause);
@@ -473,8 +485,7 @@ public final class Dispatcher implements SessionListener {
         log.info("call ended call={} reason={} cause={} by={}", call.id(), wire(ended.endReason()), cause,
                 by == null ? "server" : by.wireName());
         CallEnded message = new CallEnded(null, call.id(), ended.endReason(), cause, by);
-        sessions.byIdentity(call.stationId()).ifPresent(s ->
-                s.send(by == Role.STATION ? withRe(message, re) : message));
+        sessions.deliver(call.stationId(), by == Role.STATION ? withRe(message, re) : message);
         String agentId = call.currentAgent();
         if (agentId != null) {
             afterCallForAgent(call, agentId, by == Role.AGENT ? withRe(message, re) : message, cause, talkMs);
@@ -484,16 +495,15 @@ public final class Dispatcher implements SessionListener {
     }
 
     private void afterCallForAgent(Call call, String agentId, CallEnded message, String cause, long talkMs) {
-        Optional<Session> session = sessions.byIdentity(agentId);
         if (call.state() != CallState.CONNECTED) {
-            session.ifPresent(s -> s.send(new ServerMessage.OfferWithdrawn(call.id(), cause)));
+            sessions.deliver(agentId, new ServerMessage.OfferWithdrawn(call.id(), cause));
             if (agents.get(agentId).isPresent()) {
                 setAgentState(agentId, AgentState.AVAILABLE, null, null, cause);
                 dispatchAgent(agentId);
             }
             return;
         }
-        session.ifPresent(s -> s.send(message));
+        sessions.deliver(agentId, message);
         long wrapUp = config.routing().wrapUp().toMillis();
         estimator.recordHandling(call.skillGroup(), (talkMs + wrapUp) / 1000.0);
         if (agents.get(agentId).isEmpty()) {
@@ -549,7 +559,7 @@ public final class Dispatcher implements SessionListener {
         staleQueues.clear();
         groups.forEach(this::refreshQueue);
         if (staleGauges || !groups.isEmpty()) {
-            metrics.callsInProgress(calls.all().size());
+            metrics.callsInProgress(calls.count());
         }
         if (staleGauges) {
             staleGauges = false;
@@ -562,10 +572,11 @@ public final class Dispatcher implements SessionListener {
         List<QueueEntry> entries = queue.entries(skillGroup);
         metrics.queue(skillGroup, entries.size(), entries.stream().mapToLong(QueueEntry::enqueuedAt).min().orElse(0));
         Staffing staffing = agents.staffing(skillGroup);
+        Map<String, Call> live = calls.getAll(callIds(entries));
         int position = 0;
         int waitingAhead = 0;
         for (QueueEntry e : entries) {
-            Call call = calls.get(e.callId()).orElse(null);
+            Call call = live.get(e.callId());
             position++;
             if (call == null) {
                 continue;
@@ -589,6 +600,7 @@ public final class Dispatcher implements SessionListener {
     /** Sends a station its call's place in line, now (the reply to its request, or after a resume). */
     private void sendQueueUpdate(Session station, Call call, String re) {
         List<QueueEntry> entries = queue.entries(call.skillGroup());
+        Map<String, Call> live = calls.getAll(callIds(entries));
         int position = 0;
         int waitingAhead = 0;
         for (QueueEntry e : entries) {
@@ -596,7 +608,8 @@ public final class Dispatcher implements SessionListener {
             if (e.callId().equals(call.id())) {
                 break;
             }
-            if (calls.get(e.callId()).map(c -> c.state() == CallState.QUEUED).orElse(false)) {
+            Call ahead = live.get(e.callId());
+            if (ahead != null && ahead.state() == CallState.QUEUED) {
                 waitingAhead++;
             }
         }
@@ -620,6 +633,11 @@ public final class Dispatcher implements SessionListener {
                 waitingAhead + 1, staffing.available(), staffing.staffed());
         return new CallQueued(re, call.id(), itemInfo(call.serviceItem()), call.priority(), position, estimate,
                 ringing);
+    }
+
+    /** The calls of queue entries, to read them at once: one round trip in a cluster, not one per entry. */
+    private static List<String> callIds(List<QueueEntry> entries) {
+        return entries.stream().map(QueueEntry::callId).toList();
     }
 
     private void agentGroupsChanged(AgentStatus agent) {
@@ -682,9 +700,14 @@ public final class Dispatcher implements SessionListener {
         AgentStatus status = agents.get(agentId).orElseThrow();
         AgentStatus next = status.withState(state, callId, clock.millis());
         agents.put(next);
+        agentStateChanged(status, next, re, cause);
+    }
+
+    /** Tells the agent of its new state (if it changed, or it asked) and marks what depends on it as stale. */
+    private void agentStateChanged(AgentStatus status, AgentStatus next, String re, String cause) {
+        AgentState state = next.state();
         if (status.state() != state || re != null) {
-            sessions.byIdentity(agentId).ifPresent(s ->
-                    s.send(new ServerMessage.AgentStateChanged(re, state, cause, wrapUpEnd(next))));
+            sessions.deliver(next.agentId(), new ServerMessage.AgentStateChanged(re, state, cause, wrapUpEnd(next)));
         }
         agentsChanged();
         if (status.state() == AgentState.AWAY || state == AgentState.AWAY) {

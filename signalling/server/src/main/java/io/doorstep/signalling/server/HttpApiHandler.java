@@ -115,9 +115,10 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     }
 
     private void ready(ChannelHandlerContext ctx, FullHttpRequest req) {
-        boolean draining = switchboard.draining();
-        respondJson(ctx, req, draining ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK,
-                draining ? Map.of("ready", false, "reason", "draining") : Map.of("ready", true));
+        String reason = switchboard.draining() ? "draining"
+                : switchboard.stateAvailable() ? null : "cluster state unavailable";
+        respondJson(ctx, req, reason != null ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK,
+                reason != null ? Map.of("ready", false, "reason", reason) : Map.of("ready", true));
     }
 
     private void metrics(ChannelHandlerContext ctx, FullHttpRequest req) {

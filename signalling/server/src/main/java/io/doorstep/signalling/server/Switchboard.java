@@ -30,6 +30,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -60,12 +61,13 @@ public final class Switchboard {
     private final DashboardFeed dashboard;
     private final RelayFleet relays;
     private final Map<Class<?>, Route> routes;
+    private final BooleanSupplier stateAvailable;
     private volatile boolean draining;
 
     public Switchboard(EventExecutor executor, SessionManager sessionManager, Dispatcher dispatcher,
                        DocumentDesk documents, SessionDirectory sessions, SignallingConfig config,
                        SignallingMetrics metrics, ProtocolCodec codec, Clock clock, DashboardFeed dashboard,
-                       RelayFleet relays) {
+                       RelayFleet relays, BooleanSupplier stateAvailable) {
         this.executor = executor;
         this.sessionManager = sessionManager;
         this.dispatcher = dispatcher;
@@ -78,10 +80,16 @@ public final class Switchboard {
         this.dashboard = dashboard;
         this.relays = relays;
         this.routes = routes();
+        this.stateAvailable = stateAvailable;
     }
 
     public boolean draining() {
         return draining;
+    }
+
+    /** Whether the call-path state can be reached: always on a single box; in a cluster, while Redis answers. */
+    public boolean stateAvailable() {
+        return stateAvailable.getAsBoolean();
     }
 
     /** A verified hello: sign in or resume, on the switchboard thread. */

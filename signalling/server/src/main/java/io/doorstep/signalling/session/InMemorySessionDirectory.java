@@ -1,6 +1,7 @@
 package io.doorstep.signalling.session;
 
 import io.doorstep.protocol.Role;
+import io.doorstep.protocol.ServerMessage;
 import java.util.Collection;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -9,9 +10,21 @@ import java.util.Optional;
 
 /** Sessions in memory. Owned by the switchboard thread. */
 public final class InMemorySessionDirectory implements SessionDirectory {
+    /** The node id of a single box, which has no other nodes. */
+    public static final String SINGLE_NODE = "local";
+
+    private final String nodeId;
     private final Map<String, Session> byId = new HashMap<>();
     private final Map<String, Session> byIdentity = new HashMap<>();
     private final Map<Role, Integer> counts = new EnumMap<>(Role.class);
+
+    public InMemorySessionDirectory() {
+        this(SINGLE_NODE);
+    }
+
+    public InMemorySessionDirectory(String nodeId) {
+        this.nodeId = nodeId;
+    }
 
     @Override
     public void put(Session session) {
@@ -42,6 +55,21 @@ public final class InMemorySessionDirectory implements SessionDirectory {
     @Override
     public Collection<Session> all() {
         return byId.values();
+    }
+
+    @Override
+    public Optional<SessionLocation> locate(String identityId) {
+        return byIdentity(identityId).map(s -> new SessionLocation(nodeId, s.id()));
+    }
+
+    @Override
+    public boolean deliver(String identityId, ServerMessage message) {
+        Session session = byIdentity.get(identityId);
+        if (session == null) {
+            return false;
+        }
+        session.send(message);
+        return true;
     }
 
     @Override

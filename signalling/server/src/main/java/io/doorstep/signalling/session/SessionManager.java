@@ -125,6 +125,11 @@ public final class SessionManager {
         listener.onSignedIn(session, previous.isPresent());
     }
 
+    /** The identity signed in on another node: its session here, if it is still {@code sessionId}, is replaced. */
+    public void replacedElsewhere(String identityId, String sessionId) {
+        sessions.byIdentity(identityId).filter(s -> s.id().equals(sessionId)).ifPresent(this::replace);
+    }
+
     /** The same identity signed in again: the older session is told why and closed; its calls carry over. */
     private void replace(Session old) {
         old.send(new ServerMessage.SessionReplaced("signed in on another connection"));

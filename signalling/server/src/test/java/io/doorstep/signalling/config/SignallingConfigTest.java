@@ -214,6 +214,49 @@ class SignallingConfigTest {
     }
 
     @Test
+    void clusterStateIsInMemoryByDefaultAndRedisByChoice() {
+        SignallingConfig.Cluster memory = SignallingConfig.load(null, Map.of()).cluster();
+        assertThat(memory.redis()).isFalse();
+        assertThat(memory.keyPrefix()).isEqualTo("doorstep");
+        assertThat(memory.heartbeatInterval()).isEqualTo(Duration.ofSeconds(1));
+        assertThat(memory.nodeTimeout()).isEqualTo(Duration.ofSeconds(5));
+        assertThat(memory.nodeIdOrHostName()).as("the host name stands in").isNotEmpty().matches("[A-Za-z0-9._-]+");
+
+        for (String uri : List.of("redis://127.0.0.1:6379/0", "rediss://:pw@redis.example:6380", "redis://[::1]:6379",
+                "redis-sentinel://s1:26379,s2:26379/0#doorstep")) {
+            SignallingConfig.Cluster redis = SignallingConfig.load(null, Map.of("DOORSTEP_CLUSTER_STATE", "redis",
+                    "DOORSTEP_CLUSTER_REDIS_URI", uri, "DOORSTEP_CLUSTER_NODE_ID", "sig-2")).cluster();
+            assertThat(redis.redis()).isTrue();
+            assertThat(redis.redisUri()).isEqualTo(uri);
+            assertThat(redis.nodeIdOrHostName()).isEqualTo("sig-2");
+            assertThat(redis.toString()).as("a URI may hold a password").doesNotContain(uri);
+        }
+    }
+
+    @Test
+    void invalidClusterValuesAreNamed() {
+        String redis = "DOORSTEP_CLUSTER_STATE", uri = "DOORSTEP_CLUSTER_REDIS_URI";
+        List<Map.Entry<Map<String, String>, String>> cases = List.of(
+                Map.entry(Map.of(redis, "etcd"), "cluster.state: must be memory or redis"),
+                Map.entry(Map.of(redis, "redis", uri, "http://127.0.0.1:6379"), "cluster.redis-uri: must be a redis:"),
+                Map.entry(Map.of(redis, "redis", uri, "127.0.0.1:6379"), "cluster.redis-uri: must be a redis:"),
+                Map.entry(Map.of(redis, "redis", uri, "redis://h:notaport"), "cluster.redis-uri: not a valid Redis"),
+                Map.entry(Map.of(redis, "redis", uri, "redis://127.0.0.1:99999"),
+                        "cluster.redis-uri: not a valid Redis URI"),
+                Map.entry(Map.of(redis, "redis", uri, "redis-sentinel://s1:26379"),
+                        "cluster.redis-uri: not a valid Redis URI: URI must contain the sentinelMasterId"),
+                Map.entry(Map.of("DOORSTEP_CLUSTER_NODE_ID", "node one"), "cluster.node-id"),
+                Map.entry(Map.of("DOORSTEP_CLUSTER_KEY_PREFIX", "{doorstep}"), "cluster.key-prefix"),
+                Map.entry(Map.of("DOORSTEP_CLUSTER_KEY_PREFIX", ""), "cluster.key-prefix"),
+                Map.entry(Map.of("DOORSTEP_CLUSTER_NODE_TIMEOUT", "1s"), "cluster.node-timeout: must be at least"),
+                Map.entry(Map.of("DOORSTEP_CLUSTER_HEARTBEAT_INTERVAL", "0s"), "cluster.heartbeat-interval"));
+        cases.forEach(c -> assertThatThrownBy(() -> SignallingConfig.load(null, c.getKey())).as(c.getKey().toString())
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith(c.getValue()));
+        assertThat(SignallingConfig.load(null, Map.of("DOORSTEP_CLUSTER_REDIS_URI", "http://x")).cluster().redis())
+                .as("the URI is only checked when Redis is used").isFalse();
+    }
+
+    @Test
     void aMissingFileOrANonMappingIsRefused() throws IOException {
         assertThatThrownBy(() -> SignallingConfig.load(dir.resolve("nope.yaml"), Map.of()))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("nope.yaml");

@@ -1,0 +1,70 @@
+package io.doorstep.signalling.cluster;
+
+import io.doorstep.protocol.AgentState;
+import io.doorstep.signalling.cluster.Scripts.Name;
+import io.doorstep.signalling.routing.AgentRegistry;
+import io.doorstep.signalling.routing.AgentStatus;
+import io.doorstep.signalling.routing.Staffing;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The agents in Redis, shared by every node: a hash per agent, and indexes kept in step by the same script that
+ * writes it (routable agents per skill group by idle time, agents on duty per group, agents per state). One round
+ * trip per call.
+ */
+public final class RedisAgentRegistry implements AgentRegistry {
+    private final RedisClusterCommands<String, String> redis;
+    private final RedisKeys keys;
+    private final Scripts scripts;
+
+    public RedisAgentRegistry(RedisClusterCommands<String, String> redis, RedisKeys keys) {
+        this.redis = redis;
+        this.keys = keys;
+        this.scripts = new Scripts(redis, keys);
+    }
+
+    @Override
+    public void put(AgentStatus status) {
+        scripts.run(Name.AGENT_PUT, ScriptOutputType.INTEGER, Codec.args(Codec.agentFields(status), status.agentId()));
+    }
+
+    @Override
+    public Optional<AgentStatus> get(String agentId) {
+        return read("one", agentId).stream().findFirst();
+    }
+
+    @Override
+    public void remove(String agentId) {
+        scripts.run(Name.AGENT_REMOVE, ScriptOutputType.INTEGER, agentId);
+    }
+
+    @Override
+    public List<AgentStatus> available(String skillGroup) {
+        return read("available", skillGroup);
+    }
+
+    @Override
+    public Staffing staffing(String skillGroup) {
+        List<Long> counts = scripts.run(Name.AGENT_STAFFING, ScriptOutputType.MULTI, skillGroup);
+        return new Staffing(counts.get(0).intValue(), counts.get(1).intValue());
+    }
+
+    @Override
+    public Collection<AgentStatus> all() {
+        return read("all", "");
+    }
+
+    @Override
+    public int count(AgentState state) {
+        return redis.scard(keys.agentsIn(state.name())).intValue();
+    }
+
+    private List<AgentStatus> read(String mode, String arg) {
+        List<List<Object>> rows = scripts.run(Name.AGENT_READ, ScriptOutputType.MULTI, mode, arg);
+        return rows.stream().map(Codec::agent).toList();
+    }
+}

@@ -1,0 +1,80 @@
+package io.doorstep.signalling.cluster;
+
+import io.doorstep.protocol.ProtocolCodec;
+import io.doorstep.protocol.ServerMessage;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.nio.charset.StandardCharsets;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A node's pub/sub channel: what other nodes publish for the sessions this node holds. Either a message for a
+ * session ({@code m}, the identity, a newline, the server message as the codec writes it with seq 0: the receiving
+ * session numbers it), or word that an identity signed in on another node ({@code r}, the identity, a newline, the
+ * id of the session here it replaces). Pub/sub is at most once: what is published for a node that is going away is
+ * lost with its sessions (docs/cluster.md §5).
+ */
+public final class SessionChannel implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(SessionChannel.class);
+
+    private final StatefulRedisPubSubConnection<String, String> connection;
+
+    private SessionChannel(StatefulRedisPubSubConnection<String, String> connection) {
+        this.connection = connection;
+    }
+
+    /** What a node does with what is published for it; both run on a lettuce thread. */
+    public interface Receiver {
+        /** A message for the identity's session here. */
+        void message(String identityId, ServerMessage message);
+
+        /** The identity signed in on another node: its session {@code sessionId} here is replaced. */
+        void replaced(String identityId, String sessionId);
+    }
+
+    /** The text published for {@code identityId}'s session. */
+    static String message(ProtocolCodec codec, String identityId, ServerMessage message) {
+        return "m" + identityId + "\n" + new String(codec.encode(message, 0), StandardCharsets.UTF_8);
+    }
+
+    /** The text published when {@code identityId} signs in elsewhere, replacing {@code sessionId}. */
+    static String replaced(String identityId, String sessionId) {
+        return "r" + identityId + "\n" + sessionId;
+    }
+
+    /**
+     * Subscribes to {@code nodeId}'s channel on a connection of its own (a subscribed connection can do nothing
+     * else); {@code deliver} gets each message's identity and message, on a lettuce thread.
+     */
+    public static SessionChannel subscribe(RedisClient client, RedisKeys keys, String nodeId, ProtocolCodec codec,
+                                           Receiver receiver) {
+        StatefulRedisPubSubConnection<String, String> connection = client.connectPubSub();
+        connection.addListener(new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String channel, String payload) {
+                int newline = payload.indexOf('\n');
+                try {
+                    String identity = payload.substring(1, newline);
+                    String rest = payload.substring(newline + 1);
+                    if (payload.charAt(0) == 'r') {
+                        receiver.replaced(identity, rest);
+                    } else {
+                        receiver.message(identity, codec.decodeServer(rest.getBytes(StandardCharsets.UTF_8))
+                                .message());
+                    }
+                } catch (Exception e) {
+                    log.error("undeliverable message on channel={}: {}", channel, e.toString());
+                }
+            }
+        });
+        connection.sync().subscribe(keys.channel(nodeId));
+        return new SessionChannel(connection);
+    }
+
+    @Override
+    public void close() {
+        connection.close();
+    }
+}

@@ -1,0 +1,21 @@
+-- The one step that offers a call to an agent, atomic across all nodes: the call must still be queued and offered to
+-- nobody, the agent still available and online; then both are written. No call rings at two agents, no agent is
+-- offered two calls.
+-- ARGV: call id, agent id, the offered call's fifteen fields, the ringing agent's six fields.
+-- Returns 'claimed', 'call' (the call is gone or taken) or 'agent' (the agent is gone or taken).
+local call_id, agent_id = ARGV[1], ARGV[2]
+local call = redis.call('HMGET', P .. 'call:' .. call_id, 'state', 'offeredTo')
+if call[1] ~= 'QUEUED' or (call[2] and call[2] ~= '') then
+  return 'call'
+end
+local agent = redis.call('HMGET', P .. 'agent:' .. agent_id, 'state', 'online')
+if agent[1] ~= 'AVAILABLE' or agent[2] ~= '1' then
+  return 'agent'
+end
+local c = {}
+for i = 3, 17 do
+  c[#c + 1] = ARGV[i]
+end
+call_write(call_id, c, '')
+agent_write(agent_id, {ARGV[18], ARGV[19], ARGV[20], ARGV[21], ARGV[22], ARGV[23]})
+return 'claimed'

@@ -1,0 +1,6 @@
+-- ARGV: node id, instance token. A node stopping cleanly gives up its liveness key.
+local key = P .. 'node:' .. ARGV[1]
+if redis.call('GET', key) == ARGV[2] then
+  redis.call('DEL', key)
+end
+return 1

@@ -1,0 +1,8 @@
+package io.doorstep.signalling.call;
+
+class InMemoryCallStoreTest extends CallStoreContract {
+    @Override
+    protected CallStore newStore() {
+        return new InMemoryCallStore();
+    }
+}

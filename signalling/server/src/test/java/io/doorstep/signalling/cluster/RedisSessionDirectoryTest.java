@@ -1,0 +1,81 @@
+package io.doorstep.signalling.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.doorstep.protocol.EndReason;
+import io.doorstep.protocol.ProtocolCodec;
+import io.doorstep.protocol.Role;
+import io.doorstep.protocol.ServerMessage;
+import io.doorstep.signalling.session.Session;
+import io.doorstep.signalling.session.SessionDirectory;
+import io.doorstep.signalling.session.SessionDirectoryContract;
+import io.doorstep.signalling.session.SessionLocation;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+class RedisSessionDirectoryTest extends SessionDirectoryContract {
+    @RegisterExtension
+    static final RedisExtension REDIS = new RedisExtension();
+
+    @Override
+    protected SessionDirectory newDirectory(String nodeId) {
+        return new RedisSessionDirectory(REDIS.commands(), REDIS.newKeys(), nodeId);
+    }
+
+    @Test
+    void aSecondSignInOnAnotherNodeFindsTheFirst() {
+        RedisKeys keys = REDIS.newKeys();
+        SessionDirectory a = new RedisSessionDirectory(REDIS.newConnection(), keys, "a");
+        SessionDirectory b = new RedisSessionDirectory(REDIS.newConnection(), keys, "b");
+        Session first = session("s-1", "st-1", Role.STATION);
+        a.put(first);
+        assertThat(b.locate("st-1")).contains(new SessionLocation("a", "s-1"));
+        assertThat(b.byIdentity("st-1")).as("the session object stays on its node").isEmpty();
+
+        Session second = session("s-2", "st-1", Role.STATION);
+        b.put(second);
+        a.remove(first); // node a closes the replaced session after b told it to
+        assertThat(a.locate("st-1")).as("a's late removal keeps b's session").contains(new SessionLocation("b", "s-2"));
+        assertThat(b.count(Role.STATION)).isEqualTo(1);
+        assertThat(a.count(Role.STATION)).isZero();
+        b.remove(second);
+        assertThat(a.locate("st-1")).isEmpty();
+        assertThat(REDIS.keyCount(keys)).as("nothing left behind").isZero();
+    }
+
+    @Test
+    void aMessageForASessionOnAnotherNodeGoesThroughThatNodesChannel() throws Exception {
+        RedisKeys keys = REDIS.newKeys();
+        RedisSessionDirectory a = new RedisSessionDirectory(REDIS.newConnection(), keys, "a");
+        SessionDirectory b = new RedisSessionDirectory(REDIS.newConnection(), keys, "b");
+        Session station = session("s-1", "st-1", Role.STATION);
+        a.put(station);
+        BlockingQueue<String> heard = new LinkedBlockingQueue<>();
+        try (SessionChannel channel = SessionChannel.subscribe(REDIS.client(), keys, "a", new ProtocolCodec(),
+                new SessionChannel.Receiver() {
+                    @Override
+                    public void message(String identity, ServerMessage message) {
+                        a.deliverHere(identity, message);
+                        heard.add(identity + " " + message);
+                    }
+
+                    @Override
+                    public void replaced(String identity, String sessionId) {
+                        heard.add("replaced " + identity + " " + sessionId);
+                    }
+                })) {
+            ServerMessage.CallEnded ended = new ServerMessage.CallEnded(null, "c-1", EndReason.COMPLETED, "HANGUP",
+                    Role.AGENT);
+            assertThat(b.deliver("st-1", ended)).isTrue();
+            assertThat(heard.poll(5, TimeUnit.SECONDS)).isEqualTo("st-1 " + ended);
+            assertThat(station.lastSeq()).as("sent by its own session on node a").isEqualTo(1);
+            assertThat(b.deliver("st-9", ended)).as("nobody to deliver to").isFalse();
+
+            b.put(session("s-2", "st-1", Role.STATION)); // st-1 signs in on b: a is told to end its session
+            assertThat(heard.poll(5, TimeUnit.SECONDS)).isEqualTo("replaced st-1 s-1");
+        }
+    }
+}

@@ -1,0 +1,131 @@
+package io.doorstep.signalling.routing;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.doorstep.protocol.AgentState;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every {@link AgentRegistry} must do, run against each implementation (in memory, Redis): a subclass supplies
+ * a new, empty registry per test.
+ */
+public abstract class AgentRegistryContract {
+    private final AgentRegistry registry = newRegistry();
+
+    protected abstract AgentRegistry newRegistry();
+
+    protected static AgentStatus away(String id, long now, String... groups) {
+        return new AgentStatus(id, Set.of(groups), AgentState.AWAY, now, now, null, true);
+    }
+
+    private AgentStatus put(AgentStatus s) {
+        registry.put(s);
+        return s;
+    }
+
+    private List<String> available(String group) {
+        return registry.available(group).stream().map(AgentStatus::agentId).toList();
+    }
+
+    @Test
+    void longestIdleFirst() {
+        put(away("b", 0, "g").withState(AgentState.AVAILABLE, null, 300));
+        put(away("a", 0, "g").withState(AgentState.AVAILABLE, null, 100));
+        put(away("c", 0, "g").withState(AgentState.AVAILABLE, null, 200));
+        put(away("d", 0, "g").withState(AgentState.AVAILABLE, null, 200));
+        assertThat(available("g")).containsExactly("a", "c", "d", "b");
+    }
+
+    @Test
+    void onlyAvailableAgentsWithTheSkillAreRoutable() {
+        put(away("a", 0, "g"));
+        put(away("b", 0, "h").withState(AgentState.AVAILABLE, null, 10));
+        put(away("c", 0, "g", "h").withState(AgentState.AVAILABLE, null, 20));
+        assertThat(available("g")).containsExactly("c");
+        assertThat(available("h")).containsExactly("b", "c");
+        assertThat(available("other")).isEmpty();
+        assertThat(registry.all()).hasSize(3);
+    }
+
+    @Test
+    void anUnansweredOfferKeepsTheAgentsPlaceButACallDoesNot() {
+        AgentStatus a = put(away("a", 0, "g").withState(AgentState.AVAILABLE, null, 100));
+        put(away("b", 0, "g").withState(AgentState.AVAILABLE, null, 200));
+        AgentStatus offered = put(a.withState(AgentState.OFFERED, "c1", 300));
+        assertThat(available("g")).as("ringing agents are not routable").containsExactly("b");
+        AgentStatus back = put(offered.withState(AgentState.AVAILABLE, null, 400));
+        assertThat(back.idleSince()).as("OFFERED -> AVAILABLE keeps idleSince").isEqualTo(100);
+        assertThat(back.stateSince()).isEqualTo(400);
+        assertThat(available("g")).containsExactly("a", "b");
+
+        AgentStatus busy = put(back.withState(AgentState.OFFERED, "c2", 500).withState(AgentState.BUSY, "c2", 510));
+        AgentStatus wrapUp = put(busy.withState(AgentState.WRAP_UP, null, 900));
+        AgentStatus free = put(wrapUp.withState(AgentState.AVAILABLE, null, 1_000));
+        assertThat(free.idleSince()).as("after a call the agent is idle from now").isEqualTo(1_000);
+        assertThat(available("g")).containsExactly("b", "a");
+    }
+
+    @Test
+    void notRoutableWhileOffline() {
+        AgentStatus a = put(away("a", 0, "g").withState(AgentState.AVAILABLE, null, 100));
+        put(away("b", 0, "g").withState(AgentState.AVAILABLE, null, 200));
+        put(a.withOnline(false));
+        assertThat(available("g")).containsExactly("b");
+        assertThat(registry.get("a")).hasValueSatisfying(s -> assertThat(s.online()).isFalse());
+        put(registry.get("a").orElseThrow().withOnline(true));
+        assertThat(available("g")).as("back online, same place in line").containsExactly("a", "b");
+    }
+
+    @Test
+    void removeAndReplaceKeepTheIndexConsistent() {
+        AgentStatus a = put(away("a", 0, "g", "h").withState(AgentState.AVAILABLE, null, 100));
+        put(a.withState(AgentState.AWAY, null, 150));
+        assertThat(available("g")).isEmpty();
+        assertThat(available("h")).isEmpty();
+        put(registry.get("a").orElseThrow().withState(AgentState.AVAILABLE, null, 200));
+        assertThat(available("h")).containsExactly("a");
+        registry.remove("a");
+        assertThat(available("g")).isEmpty();
+        assertThat(registry.get("a")).isEmpty();
+        assertThat(registry.all()).isEmpty();
+        registry.remove("a"); // removing twice is harmless
+    }
+
+    @Test
+    void staffingCountsAgentsOnDutyThroughEveryChange() {
+        AgentStatus a = put(away("a", 0, "g", "h"));
+        assertThat(registry.staffing("g")).as("away is not on duty").isEqualTo(new Staffing(0, 0));
+        a = put(a.withState(AgentState.AVAILABLE, null, 10));
+        AgentStatus b = put(away("b", 0, "g").withState(AgentState.AVAILABLE, null, 20));
+        assertThat(registry.staffing("g")).isEqualTo(new Staffing(2, 2));
+        assertThat(registry.staffing("h")).isEqualTo(new Staffing(1, 1));
+        b = put(b.withState(AgentState.OFFERED, "c1", 30).withState(AgentState.BUSY, "c1", 40));
+        assertThat(registry.staffing("g")).as("talking is on duty, not available").isEqualTo(new Staffing(1, 2));
+        put(b.withState(AgentState.WRAP_UP, null, 50));
+        assertThat(registry.staffing("g")).isEqualTo(new Staffing(1, 2));
+        put(a.withOnline(false));
+        assertThat(registry.staffing("g")).as("disconnected is not on duty").isEqualTo(new Staffing(0, 1));
+        assertThat(registry.staffing("h")).isEqualTo(new Staffing(0, 0));
+        registry.remove("b");
+        registry.remove("b");
+        assertThat(registry.staffing("g")).isEqualTo(new Staffing(0, 0));
+        assertThat(registry.staffing("nobody")).isEqualTo(new Staffing(0, 0));
+    }
+
+    @Test
+    void countsByStateFollowEveryChange() {
+        AgentStatus a = put(away("a", 0, "g"));
+        put(away("b", 0, "g").withState(AgentState.AVAILABLE, null, 10));
+        assertThat(registry.count(AgentState.AWAY)).isEqualTo(1);
+        assertThat(registry.count(AgentState.AVAILABLE)).isEqualTo(1);
+        put(a.withState(AgentState.AVAILABLE, null, 20));
+        assertThat(registry.count(AgentState.AWAY)).isZero();
+        assertThat(registry.count(AgentState.AVAILABLE)).isEqualTo(2);
+        registry.remove("a");
+        registry.remove("a");
+        assertThat(registry.count(AgentState.AVAILABLE)).isEqualTo(1);
+        assertThat(registry.count(AgentState.BUSY)).isZero();
+    }
+}
