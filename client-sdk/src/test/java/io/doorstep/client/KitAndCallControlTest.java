@@ -36,7 +36,7 @@ class KitAndCallControlTest extends WithSystem {
              AgentClient agent = AgentClient.start(system.options("ag-huinan-02", Role.AGENT).build(), a)) {
             s.await(Recorder.SignedIn.class);
             ((SimulatedKit.Simulated) kit.printer()).set(Devices.State.OUT_OF_PAPER, "media-empty");
-            await().atMost(Duration.ofSeconds(5)).until(() -> system.metric("doorstep_station_devices",
+            await().atMost(Duration.ofSeconds(15)).until(() -> system.metric("doorstep_station_devices",
                     "device=\"printer\"", "state=\"out_of_paper\"") == 1.0);
 
             agent.setState(AgentState.AVAILABLE).get(10, TimeUnit.SECONDS);
