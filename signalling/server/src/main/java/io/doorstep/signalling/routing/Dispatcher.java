@@ -685,8 +685,8 @@ public final class Dispatcher implements SessionListener {
         calls.get(callId).filter(c -> c.state() == CallState.CONNECTED).ifPresent(call -> {
             for (Role role : List.of(Role.STATION, Role.AGENT)) {
                 String party = role == Role.STATION ? call.stationId() : call.agentId();
-                sessions.byIdentity(party).ifPresent(s -> s.send(new ServerMessage.CallRelayMoved(callId,
-                        iceServers.forCall(callId, role, townOf(call)))));
+                sessions.deliver(party, new ServerMessage.CallRelayMoved(callId,
+                        iceServers.forCall(callId, role, townOf(call))));
             }
         });
     }
