@@ -132,6 +132,8 @@ public final class MediaSession implements AutoCloseable {
     private volatile boolean initiator;
     private boolean remoteDescriptionSet;
     private boolean restartWanted;
+    /** An offer is being created, sent or awaits its answer: the signalling state says STABLE until it is applied. */
+    private boolean offerInFlight;
     private volatile boolean closed;
     private volatile CallStats lastStats;
 
@@ -269,7 +271,7 @@ public final class MediaSession implements AutoCloseable {
      */
     public void restartIce() {
         onMediaThread(() -> {
-            if (pc.getSignalingState() == RTCSignalingState.STABLE) {
+            if (pc.getSignalingState() == RTCSignalingState.STABLE && !offerInFlight) {
                 offer(true);
             } else {
                 restartWanted = true;
@@ -306,6 +308,7 @@ public final class MediaSession implements AutoCloseable {
     // ------------------------------------------------------------------ negotiation, on the media thread
 
     private void offer(boolean iceRestart) {
+        offerInFlight = true;
         RTCOfferOptions options = new RTCOfferOptions();
         options.iceRestart = iceRestart;
         pc.createOffer(options, new CreateObserver("offer"));
@@ -322,9 +325,12 @@ public final class MediaSession implements AutoCloseable {
         pendingCandidates.clear();
         if (type == RTCSdpType.OFFER) {
             pc.createAnswer(new RTCAnswerOptions(), new CreateObserver("answer"));
-        } else if (type == RTCSdpType.ANSWER && restartWanted) {
-            restartWanted = false;
-            offer(true);
+        } else if (type == RTCSdpType.ANSWER) {
+            offerInFlight = false;
+            if (restartWanted) {
+                restartWanted = false;
+                offer(true);
+            }
         }
     }
 
@@ -439,6 +445,7 @@ public final class MediaSession implements AutoCloseable {
     }
 
     private void fail(String reason) {
+        offerInFlight = false; // the negotiation that failed is over; the next restart offers afresh
         log.warn("media failed reason={}", reason);
         notify(l -> l.failed(reason));
     }
