@@ -2,7 +2,6 @@ package io.doorstep.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.doorstep.client.devices.GeneratedDocuments;
 import io.doorstep.client.devices.Kit;
@@ -59,8 +58,7 @@ class AgentConsoleTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(HeadlessChromium.installed(), "skipped: no Chromium at " + HeadlessChromium.CHROMIUM
-                + " (apt-get install chromium chromium-driver; scripts/test-env.sh installs both)");
+        HeadlessChromium.assumeInstalled();
         // a wrap-up long enough to write the after-call notes in; the document relay reached through a line that
         // can be cut, as a village uplink is
         int documentsLinePort = DoorstepSystem.freePort();

@@ -1,7 +1,6 @@
 package io.doorstep.client;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.doorstep.client.devices.GeneratedDocuments;
@@ -45,8 +44,7 @@ class BrowserCallTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(HeadlessChromium.installed(), "skipped: no Chromium at " + HeadlessChromium.CHROMIUM
-                + " (apt-get install chromium chromium-driver; scripts/test-env.sh installs both)");
+        HeadlessChromium.assumeInstalled();
         // both parties relay-only; a wrap-up long enough to see the agent console in it after the hang-up
         system = DoorstepSystem.start(Map.of("DOORSTEP_MEDIA_AGENT_ICE_TRANSPORT_POLICY", "relay",
                 "DOORSTEP_ROUTING_WRAP_UP", "30s"));

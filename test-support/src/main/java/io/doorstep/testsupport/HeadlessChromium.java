@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -53,6 +54,12 @@ public final class HeadlessChromium implements AutoCloseable {
     /** Whether the browser is on this machine; the project's test command installs it (scripts/test-env.sh). */
     public static boolean installed() {
         return Files.isExecutable(CHROMIUM);
+    }
+
+    /** Skips the calling test class, saying why and how to fix it, when the browser is not on this machine. */
+    public static void assumeInstalled() {
+        Assumptions.assumeTrue(installed(), "skipped: no Chromium at " + CHROMIUM
+                + " (apt-get install chromium chromium-driver; scripts/test-env.sh installs both)");
     }
 
     /**

@@ -2,7 +2,6 @@ package io.doorstep.relay.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.doorstep.testsupport.HeadlessChromium;
 import io.doorstep.testsupport.TestPages;
@@ -46,9 +45,7 @@ class ChromiumRelayTest {
 
     @BeforeAll
     static void startBrowser() throws URISyntaxException {
-        assumeTrue(HeadlessChromium.installed(), "skipped: no Chromium at " + HeadlessChromium.CHROMIUM
-                + " (Debian/Ubuntu: apt-get install chromium chromium-driver; the project's test command,"
-                + " ./doorstep test, installs both)");
+        HeadlessChromium.assumeInstalled();
         pages = TestPages.serve("/webrtc/");
         chromium = HeadlessChromium.start(dir.resolve("chromium"), Path.of(resource("/tls/relay-test.crt")));
     }

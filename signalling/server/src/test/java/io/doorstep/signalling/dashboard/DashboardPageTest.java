@@ -2,7 +2,6 @@ package io.doorstep.signalling.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.doorstep.protocol.ClientMessage;
 import io.doorstep.protocol.Devices;
@@ -46,8 +45,7 @@ class DashboardPageTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(HeadlessChromium.installed(), "skipped: no Chromium at " + HeadlessChromium.CHROMIUM
-                + " (apt-get install chromium chromium-driver; scripts/test-env.sh installs both)");
+        HeadlessChromium.assumeInstalled();
         server = TestServer.start(Map.of("DOORSTEP_ROUTING_WRAP_UP", "0s", "DOORSTEP_DOCUMENTS_TOKEN_SECRET",
                 SECRET));
         chromium = HeadlessChromium.start(dir.resolve("chromium"));

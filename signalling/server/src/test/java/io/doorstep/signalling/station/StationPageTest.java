@@ -1,7 +1,6 @@
 package io.doorstep.signalling.station;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.doorstep.protocol.ClientMessage;
 import io.doorstep.protocol.Devices;
@@ -44,8 +43,7 @@ class StationPageTest {
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(HeadlessChromium.installed(), "skipped: no Chromium at " + HeadlessChromium.CHROMIUM
-                + " (apt-get install chromium chromium-driver; scripts/test-env.sh installs both)");
+        HeadlessChromium.assumeInstalled();
         server = TestServer.start(Map.of("DOORSTEP_ROUTING_WRAP_UP", "0s"));
         chromium = HeadlessChromium.start(dir.resolve("chromium"));
         driver = chromium.driver();
