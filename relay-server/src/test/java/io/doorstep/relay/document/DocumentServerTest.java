@@ -402,8 +402,10 @@ class DocumentServerTest {
         await().atMost(WAIT).until(() -> docs.send("HEAD", stalled, later, Map.of(), null).statusCode() == 410);
         assertThat(docs.send("HEAD", done, later, Map.of(), null).statusCode()).isEqualTo(200);
 
-        // No call end heard: retention counts from call-end-wait after completion.
-        docs.clock.advance(TestDocuments.CALL_END_WAIT.plus(TestDocuments.RETENTION).minus(TestDocuments.EXPIRY));
+        // No call end heard: retention counts from call-end-wait after completion. One second before it is due
+        // (the clock already stands one second past EXPIRY), so the sweeper cannot have taken it yet.
+        docs.clock.advance(TestDocuments.CALL_END_WAIT.plus(TestDocuments.RETENTION).minus(TestDocuments.EXPIRY)
+                .minusSeconds(2));
         assertThat(docs.send("HEAD", done, docs.station(CALL), Map.of(), null).statusCode()).isEqualTo(200);
         docs.clock.advance(TestDocuments.EXPIRY);
         String fresh = docs.station(CALL);
