@@ -28,13 +28,17 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The whole system in the test JVM, as {@code ./doorstep run} starts it: the real signalling server and the real
@@ -53,12 +57,13 @@ public final class DoorstepSystem implements AutoCloseable {
     private SignallingApp signalling;
     private final RelayApp relay;
     private final int signallingPort;
+    private final int turnPort;
     private final int documentsPort;
 
     private DoorstepSystem(Map<String, String> signallingOverrides, boolean turnsOnly) throws Exception {
         dataDir = Files.createTempDirectory("doorstep-sdk-test");
         signallingPort = freePort();
-        int turnPort = freePort();
+        turnPort = freePort();
         int tlsPort = turnsOnly ? freePort() : 0;
         documentsPort = freePort();
         Map<String, String> relayEnv = relayEnvironment(turnPort, documentsPort);
@@ -167,6 +172,21 @@ public final class DoorstepSystem implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return s.getLocalPort();
         }
+    }
+
+    /**
+     * The relay as a browser's {@code iceServers} entry with TURN REST credentials for {@code user}, made from the
+     * relay's secret as the signalling server makes them. Over TCP: the relay listens on the wildcard address, and
+     * where the machine has an interface besides loopback Chromium sends from that interface's address, to which a
+     * wildcard-bound UDP socket answers from that address rather than from 127.0.0.1, so Chromium drops the answer.
+     */
+    public Map<String, String> turnServer(String user) throws GeneralSecurityException {
+        String username = (System.currentTimeMillis() / 1000 + 600) + ":" + user;
+        Mac mac = Mac.getInstance("HmacSHA1");
+        mac.init(new SecretKeySpec(TURN_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
+        String credential = Base64.getEncoder().encodeToString(mac.doFinal(username.getBytes(StandardCharsets.UTF_8)));
+        return Map.of("urls", "turn:127.0.0.1:" + turnPort + "?transport=tcp", "username", username,
+                "credential", credential);
     }
 
     public int documentsPort() {

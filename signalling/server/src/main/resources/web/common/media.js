@@ -8,6 +8,7 @@
 // ride on the station's m-lines and no renegotiation is needed.
 
 const QUALITY_INTERVAL_MS = 2_000;
+const OFFER_ANSWER_WAIT_MS = 5_000; // an answer later than this was lost (the peer re-signs in and is offered again)
 const REPORT_EVERY = 5; // quality samples per call.stats report: every 10 s, as the protocol asks (at most one per 5 s)
 
 export class CallMedia extends EventTarget {
@@ -31,6 +32,8 @@ export class CallMedia extends EventTarget {
     this.previous = null;
     this.samples = 0;
     this.lastQuality = null;
+    this.offerSentAt = 0; // when our unanswered offer went out (0: none is)
+    this.restartWanted = false;
     // The peer's SDP and ICE are handled one after the other, in order, and only once the connection exists: the
     // station's offer often arrives while getUserMedia is still asking for the camera.
     this.ready = new Promise(resolve => { this.becomeReady = resolve; });
@@ -121,13 +124,22 @@ export class CallMedia extends EventTarget {
   }
 
   async offer(iceRestart) {
+    this.offerSentAt = Date.now();
+    this.restartWanted = false;
     try {
       const offer = await this.pc.createOffer({ iceRestart });
       await this.pc.setLocalDescription(offer);
       this.signal('signal.sdp', { description: { type: offer.type, sdp: offer.sdp } });
     } catch (e) {
+      this.offerSentAt = 0; // that negotiation is over; the next restart offers afresh
       this.failed(e);
     }
+  }
+
+  /** Our offer is answered: a restart asked for meanwhile goes now, with ICE credentials the peer will match. */
+  answered() {
+    this.offerSentAt = 0;
+    if (this.restartWanted) this.offer(true);
   }
 
   async onSdp(description) {
@@ -139,6 +151,7 @@ export class CallMedia extends EventTarget {
       }
       await this.pc.setRemoteDescription(description);
       for (const candidate of this.pendingIce.splice(0)) await this.addIce(candidate);
+      if (description.type === 'answer') this.answered();
       if (description.type === 'offer') {
         this.addTracks();
         const answer = await this.pc.createAnswer();
@@ -167,10 +180,18 @@ export class CallMedia extends EventTarget {
     }
   }
 
-  /** After the peer came back or our network changed: the station offers again with an ICE restart. */
+  /**
+   * After the peer came back or our network changed: the station offers again with an ICE restart. While an offer
+   * is still unanswered the restart follows its answer, so two offers never cross (the answer to the first would
+   * meet the second's ICE credentials); an offer unanswered for OFFER_ANSWER_WAIT_MS is taken as lost.
+   */
   restartIce() {
-    if (!this.pc || this.closed) return;
-    if (this.initiator) this.offer(true);
+    if (!this.pc || this.closed || !this.initiator) return;
+    if (this.offerSentAt && Date.now() - this.offerSentAt < OFFER_ANSWER_WAIT_MS) {
+      this.restartWanted = true;
+    } else {
+      this.offer(true);
+    }
   }
 
   /** The call's relay is gone: its replacement's ICE servers from now on, and the station restarts ICE over it. */
