@@ -175,17 +175,15 @@ public final class DoorstepSystem implements AutoCloseable {
     }
 
     /**
-     * The relay as a browser's {@code iceServers} entry with TURN REST credentials for {@code user}, made from the
-     * relay's secret as the signalling server makes them. Over TCP: the relay listens on the wildcard address, and
-     * where the machine has an interface besides loopback Chromium sends from that interface's address, to which a
-     * wildcard-bound UDP socket answers from that address rather than from 127.0.0.1, so Chromium drops the answer.
+     * The relay as a browser's {@code iceServers} entry (TURN over UDP) with TURN REST credentials for {@code user},
+     * made from the relay's secret as the signalling server makes them.
      */
     public Map<String, String> turnServer(String user) throws GeneralSecurityException {
         String username = (System.currentTimeMillis() / 1000 + 600) + ":" + user;
         Mac mac = Mac.getInstance("HmacSHA1");
         mac.init(new SecretKeySpec(TURN_SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA1"));
         String credential = Base64.getEncoder().encodeToString(mac.doFinal(username.getBytes(StandardCharsets.UTF_8)));
-        return Map.of("urls", "turn:127.0.0.1:" + turnPort + "?transport=tcp", "username", username,
+        return Map.of("urls", "turn:127.0.0.1:" + turnPort + "?transport=udp", "username", username,
                 "credential", credential);
     }
 

@@ -17,6 +17,7 @@ import io.netty.channel.unix.UnixChannelOption;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslHandler;
 import java.net.BindException;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,11 +70,24 @@ public final class TurnServer {
         }
     }
 
-    /** Binds the UDP sockets, all on one port (the first one's, when {@code port} is 0); returns that address. */
+    /**
+     * Binds the UDP sockets, all on one port (the first one's, when {@code port} is 0), on each of the
+     * {@link ListenAddresses#udp listen addresses}; returns {@code host} with that port.
+     */
     private InetSocketAddress bindUdp(String host, int port, int udpSockets) throws InterruptedException {
+        List<InetAddress> addresses = ListenAddresses.udp(host);
+        int bound = port;
+        for (InetAddress address : addresses) {
+            bound = bindUdp(address, bound, udpSockets);
+        }
+        log.info("turn udp sockets addresses={} port={}", addresses, bound);
+        return new InetSocketAddress(host, bound);
+    }
+
+    private int bindUdp(InetAddress address, int port, int udpSockets) throws InterruptedException {
         EventLoopGroup group = transports.group();
         int sockets = transports.reusePort() ? Math.max(1, udpSockets) : 1;
-        InetSocketAddress bound = null;
+        int bound = port;
         for (int i = 0; i < sockets; i++) {
             Bootstrap b = UdpSockets.configure(new Bootstrap().group(group), transports.datagram(), 4 << 20)
                     .handler(new ChannelInitializer<DatagramChannel>() {
@@ -85,9 +99,9 @@ public final class TurnServer {
             if (transports.reusePort()) { // native: several sockets share the port, the kernel spreads clients
                 b.option(UnixChannelOption.SO_REUSEPORT, true);
             }
-            Channel ch = b.bind(host, bound == null ? port : bound.getPort()).sync().channel();
+            Channel ch = b.bind(address, bound).sync().channel();
             channels.add(ch);
-            bound = bound == null ? (InetSocketAddress) ch.localAddress() : bound;
+            bound = ((InetSocketAddress) ch.localAddress()).getPort();
         }
         return bound;
     }
