@@ -148,6 +148,7 @@ class CrossNodeStressTest {
             }
             sampler.get(10, TimeUnit.SECONDS);
 
+            System.out.printf("calls made: %d, connected: %d%n", stationOfCall.size(), connectedAgents.size());
             assertThat(violations).isEmpty();
             assertThat(stationOfCall).as("calls made").hasSizeGreaterThan(STATIONS);
             connectedAgents.forEach((call, who) -> assertThat(who).as("agents connected to " + call).hasSize(1));
