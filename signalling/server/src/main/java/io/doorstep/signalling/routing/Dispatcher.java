@@ -483,9 +483,7 @@ public final class Dispatcher implements SessionListener {
         if (event != CallEvent.REJECT) { // a rejecting agent knows; the others learn the offer is gone
             sessions.deliver(agentId, new ServerMessage.OfferWithdrawn(call.id(), cause));
         }
-        if (agents.get(agentId).isPresent()) {
-            setAgentState(agentId, call.id(), agentState, null, cause);
-        }
+        setAgentState(agentId, call.id(), agentState, null, cause);
         if (event == CallEvent.REJECT && rejectedByAll(requeued)) {
             end(requeued, CallEvent.ALL_REJECTED, ALL_REJECTED, null, null);
             return;
@@ -549,10 +547,8 @@ public final class Dispatcher implements SessionListener {
     private void afterCallForAgent(Call call, String agentId, CallEnded message, String cause, long talkMs) {
         if (call.state() != CallState.CONNECTED) {
             sessions.deliver(agentId, new ServerMessage.OfferWithdrawn(call.id(), cause));
-            if (agents.get(agentId).isPresent()) {
-                setAgentState(agentId, call.id(), AgentState.AVAILABLE, null, cause);
-                dispatchAgent(agentId);
-            }
+            setAgentState(agentId, call.id(), AgentState.AVAILABLE, null, cause);
+            dispatchAgent(agentId);
             return;
         }
         sessions.deliver(agentId, message);
@@ -567,10 +563,11 @@ public final class Dispatcher implements SessionListener {
             return;
         }
         setAgentState(agentId, call.id(), AgentState.WRAP_UP, null, CALL_ENDED);
+        long began = clock.millis();
         wrapUpTimers.put(agentId, executor.schedule(() -> {
             wrapUpTimers.remove(agentId);
             agents.get(agentId).filter(a -> a.state() == AgentState.WRAP_UP
-                    && clock.millis() >= a.stateSince() + wrapUp).ifPresent(a -> { // not a later wrap-up
+                    && a.stateSince() <= began).ifPresent(a -> { // not a later wrap-up (another node's call)
                 if (setAgentState(a, AgentState.AVAILABLE, null, null, WRAP_UP_ENDED)) {
                     dispatchAgent(agentId);
                 }
