@@ -8,6 +8,7 @@ import io.doorstep.protocol.Role;
 import io.doorstep.signalling.auth.TokenService;
 import io.doorstep.signalling.call.CallLog;
 import io.doorstep.signalling.call.InMemoryCallStore;
+import io.doorstep.signalling.cluster.CallOwners;
 import io.doorstep.signalling.cluster.RedisCluster;
 import io.doorstep.signalling.call.JsonLinesCallLog;
 import io.doorstep.config.ConfigException;
@@ -119,13 +120,20 @@ public final class SignallingApp implements AutoCloseable {
                 () -> relays.live(clock.millis()).stream().map(RelayFleet.Relay::dashboard).toList()),
                 history, switchboardThread, clock);
         SessionDirectory sessions = stores.sessions();
-        SessionManager sessionManager = new SessionManager(sessions, dispatcher, config, codec, switchboardThread,
-                clock);
+        CallOwners owners = cluster != null ? cluster.callOwners() : null;
+        SessionManager sessionManager = new SessionManager(sessions, owners != null ? owners.inFrontOf(dispatcher)
+                : dispatcher, config, codec, switchboardThread, clock);
         if (cluster != null) {
             cluster.onTakeOver(sessionManager::replacedElsewhere);
         }
         this.switchboard = new Switchboard(switchboardThread, sessionManager, dispatcher, documents, sessions, config,
                 metrics, codec, clock, dashboard, relays, cluster != null ? cluster::alive : () -> true);
+        if (owners != null) {
+            switchboard.forwarding(owners);
+            dispatcher.otherNodes(owners);
+            cluster.onCallEvents(e -> CallOwners.apply(e, switchboard, dispatcher, sessions),
+                    dispatcher::queueChangedElsewhere);
+        }
         this.server = new SignallingServer(config, Tls.serverContext(config.server().tls()), codec, tokens,
                 switchboard, prometheus, catalogue, metrics, new EventSignature(documentSecret, clock));
     }

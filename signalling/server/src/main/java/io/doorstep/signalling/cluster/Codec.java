@@ -77,7 +77,7 @@ final class Codec {
         return b ? "1" : "0";
     }
 
-    private static String text(String s) {
+    static String text(String s) {
         return s == null ? "" : s;
     }
 

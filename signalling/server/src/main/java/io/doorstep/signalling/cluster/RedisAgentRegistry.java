@@ -33,6 +33,21 @@ public final class RedisAgentRegistry implements AgentRegistry {
     }
 
     @Override
+    public boolean replace(AgentStatus expected, AgentStatus next) {
+        List<String> fields = Codec.agentFields(next).subList(0, Codec.AGENT_FIELDS - 1);
+        long written = scripts.run(Name.AGENT_REPLACE, ScriptOutputType.INTEGER, Codec.args(fields,
+                expected.agentId(), expected.state().name(), Codec.text(expected.callId()),
+                Long.toString(expected.stateSince())));
+        return written == 1;
+    }
+
+    @Override
+    public Optional<AgentStatus> setOnline(String agentId, boolean online) {
+        List<List<Object>> rows = scripts.run(Name.AGENT_ONLINE, ScriptOutputType.MULTI, agentId, online ? "1" : "0");
+        return rows.stream().map(Codec::agent).findFirst();
+    }
+
+    @Override
     public Optional<AgentStatus> get(String agentId) {
         return read("one", agentId).stream().findFirst();
     }

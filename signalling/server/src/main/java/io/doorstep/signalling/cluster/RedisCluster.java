@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +46,8 @@ public final class RedisCluster implements AutoCloseable {
     private final SessionChannel channel;
     private volatile boolean alive = true;
     private volatile BiConsumer<String, String> takeOvers = (identity, sessionId) -> { };
+    private volatile Consumer<OwnerEvent> ownerEvents = event -> { };
+    private volatile Consumer<String> queueChanges = group -> { };
 
     private RedisCluster(RedisClient client, SignallingConfig.Cluster config, JsonLinesCallLog archive,
                          Executor switchboard, Clock clock) {
@@ -69,6 +72,16 @@ public final class RedisCluster implements AutoCloseable {
                     @Override
                     public void replaced(String identity, String sessionId) {
                         switchboard.execute(() -> takeOvers.accept(identity, sessionId));
+                    }
+
+                    @Override
+                    public void forOwner(OwnerEvent event) {
+                        switchboard.execute(() -> ownerEvents.accept(event));
+                    }
+
+                    @Override
+                    public void queueChanged(String skillGroup) {
+                        switchboard.execute(() -> queueChanges.accept(skillGroup));
                     }
                 });
         this.archiver = config.archiveCallLog()
@@ -111,6 +124,20 @@ public final class RedisCluster implements AutoCloseable {
      */
     public void onTakeOver(BiConsumer<String, String> handler) {
         this.takeOvers = handler;
+    }
+
+    /**
+     * Who applies the events about calls this node owns that other nodes send it, and who hears that another node
+     * changed a skill group's queue; both called on the switchboard thread.
+     */
+    public void onCallEvents(Consumer<OwnerEvent> owner, Consumer<String> queueChanged) {
+        this.ownerEvents = owner;
+        this.queueChanges = queueChanged;
+    }
+
+    /** One writer per call: this node's forwarding of events about calls other nodes own (docs/cluster.md §3). */
+    public CallOwners callOwners() {
+        return new CallOwners(state.sync(), keys, nodeId);
     }
 
     /** False once a heartbeat failed (Redis unreachable) or found this node taken for dead. */

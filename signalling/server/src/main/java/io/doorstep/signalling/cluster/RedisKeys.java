@@ -107,7 +107,12 @@ public record RedisKeys(String prefix) {
         return base() + "call-log";
     }
 
-    /** Pub/sub channel of a node: messages for sessions it holds. */
+    /** Pub/sub channel every node hears: "node TAB skill group" when a node changed that group's queue. */
+    public String queueChanges() {
+        return base() + "queue-changes";
+    }
+
+    /** Pub/sub channel of a node: messages for sessions it holds, and events about calls it owns. */
     public String channel(String nodeId) {
         return base() + "to:" + nodeId;
     }

@@ -13,8 +13,10 @@ import org.slf4j.LoggerFactory;
  * A node's pub/sub channel: what other nodes publish for the sessions this node holds. Either a message for a
  * session ({@code m}, the identity, a newline, the server message as the codec writes it with seq 0: the receiving
  * session numbers it), or word that an identity signed in on another node ({@code r}, the identity, a newline, the
- * id of the session here it replaces). Pub/sub is at most once: what is published for a node that is going away is
- * lost with its sessions (docs/cluster.md §5).
+ * id of the session here it replaces), or an event about a call this node owns, seen by another node ({@code o}, an
+ * {@link OwnerEvent}: the node applies it as the call's one writer, docs/cluster.md §3). The node also hears the
+ * cluster-wide channel of queue changes (a node, a tab, a skill group), to refresh its own stations' places. Pub/sub
+ * is at most once: what is published for a node that is going away is lost with its sessions (docs/cluster.md §5).
  */
 public final class SessionChannel implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(SessionChannel.class);
@@ -32,11 +34,27 @@ public final class SessionChannel implements AutoCloseable {
 
         /** The identity signed in on another node: its session {@code sessionId} here is replaced. */
         void replaced(String identityId, String sessionId);
+
+        /** An event about a call this node owns, seen by another node. */
+        void forOwner(OwnerEvent event);
+
+        /** Another node changed a skill group's queue. */
+        void queueChanged(String skillGroup);
     }
 
     /** The text published for {@code identityId}'s session. */
     static String message(ProtocolCodec codec, String identityId, ServerMessage message) {
         return "m" + identityId + "\n" + new String(codec.encode(message, 0), StandardCharsets.UTF_8);
+    }
+
+    /** The text published for the owner of a call. */
+    static String forOwner(ProtocolCodec codec, OwnerEvent event) {
+        return "o" + event.text(codec);
+    }
+
+    /** The text published on the queue changes' channel when {@code nodeId} changed a skill group's queue. */
+    static String queueChanged(String nodeId, String skillGroup) {
+        return nodeId + "\t" + skillGroup;
     }
 
     /** The text published when {@code identityId} signs in elsewhere, replacing {@code sessionId}. */
@@ -56,6 +74,17 @@ public final class SessionChannel implements AutoCloseable {
             public void message(String channel, String payload) {
                 int newline = payload.indexOf('\n');
                 try {
+                    if (channel.equals(keys.queueChanges())) {
+                        int tab = payload.indexOf('\t');
+                        if (!payload.substring(0, tab).equals(nodeId)) {
+                            receiver.queueChanged(payload.substring(tab + 1));
+                        }
+                        return;
+                    }
+                    if (payload.charAt(0) == 'o') {
+                        receiver.forOwner(OwnerEvent.parse(payload.substring(1), codec));
+                        return;
+                    }
                     String identity = payload.substring(1, newline);
                     String rest = payload.substring(newline + 1);
                     if (payload.charAt(0) == 'r') {
@@ -69,7 +98,7 @@ public final class SessionChannel implements AutoCloseable {
                 }
             }
         });
-        connection.sync().subscribe(keys.channel(nodeId));
+        connection.sync().subscribe(keys.channel(nodeId), keys.queueChanges());
         return new SessionChannel(connection);
     }
 

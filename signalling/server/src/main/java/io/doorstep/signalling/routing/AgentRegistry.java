@@ -3,11 +3,31 @@ package io.doorstep.signalling.routing;
 import io.doorstep.protocol.AgentState;
 import java.util.Collection;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 
 /** The signed-in agents and their states. Owned by one thread; a cluster implementation keeps it in Redis. */
 public interface AgentRegistry {
     void put(AgentStatus status);
+
+    /**
+     * Writes {@code next} only if the stored agent is still in {@code expected}'s state, with its call, since the same
+     * moment: in a cluster another node may have offered it a call or changed it in between, and that newer state
+     * wins. Keeps the stored online flag (see {@link #setOnline}). False if nothing was written.
+     */
+    default boolean replace(AgentStatus expected, AgentStatus next) {
+        Optional<AgentStatus> now = get(expected.agentId()).filter(a -> a.state() == expected.state()
+                && Objects.equals(a.callId(), expected.callId()) && a.stateSince() == expected.stateSince());
+        now.ifPresent(a -> put(next.withOnline(a.online())));
+        return now.isPresent();
+    }
+
+    /** Sets only the agent's online flag, keeping whatever state it is in now; the agent as it is then. */
+    default Optional<AgentStatus> setOnline(String agentId, boolean online) {
+        Optional<AgentStatus> now = get(agentId).map(a -> a.withOnline(online));
+        now.ifPresent(this::put);
+        return now;
+    }
 
     Optional<AgentStatus> get(String agentId);
 

@@ -39,6 +39,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -86,6 +87,8 @@ public final class Dispatcher implements SessionListener {
     private boolean staleGauges;
     private boolean refreshPending;
     private boolean draining;
+    private OtherNodes otherNodes = OtherNodes.NONE;
+    private final Set<String> changedElsewhere = new LinkedHashSet<>();
 
     /** A client message that cannot be applied; nothing was changed. */
     public static final class Rejection extends Exception {
@@ -133,6 +136,11 @@ public final class Dispatcher implements SessionListener {
         iceServers.onRelayMoved(this::relayMoved);
     }
 
+    /** The cluster's other nodes, told of queue changes and handed ring timeouts of calls they own. */
+    public void otherNodes(OtherNodes nodes) {
+        this.otherNodes = nodes;
+    }
+
     // ---------------------------------------------------------------- station requests
 
     /** Station: a new call for a service item. */
@@ -177,7 +185,7 @@ public final class Dispatcher implements SessionListener {
         queue.remove(call.id());
         lastQueueUpdate.remove(call.id());
         calls.put(connected);
-        setAgentState(agent.identityId(), AgentState.BUSY, call.id(), null, null);
+        setAgentState(agent.identityId(), call.id(), AgentState.BUSY, call.id(), null);
         record(connected, "connected");
         metrics.answered(call.skillGroup(), now - call.queuedAt(), now - call.offeredAt());
         log.info("call connected call={} station={} agent={} wait_ms={} answer_ms={}", call.id(), call.stationId(),
@@ -209,7 +217,9 @@ public final class Dispatcher implements SessionListener {
                     ? ": accept or reject the offer first" : ": hang up first"));
         }
         cancel(wrapUpTimers, agent.identityId());
-        setAgentState(agent.identityId(), m.state(), null, m.id(), null);
+        if (!setAgentState(status, m.state(), null, m.id(), null)) {
+            throw new Rejection(ErrorCode.INVALID_STATE, "a call was offered to you meanwhile: accept or reject it");
+        }
         if (m.state() == AgentState.AVAILABLE) {
             dispatchAgent(agent.identityId());
         }
@@ -260,9 +270,11 @@ public final class Dispatcher implements SessionListener {
     @Override
     public void onSignedIn(Session session, boolean tookOver) {
         if (session.role() == Role.AGENT) {
-            AgentStatus status = agents.get(session.identityId()).map(a -> a.withOnline(true))
-                    .orElseGet(() -> newAgent(session.identityId()));
-            agents.put(status);
+            AgentStatus status = agents.setOnline(session.identityId(), true).orElseGet(() -> {
+                AgentStatus fresh = newAgent(session.identityId());
+                agents.put(fresh);
+                return fresh;
+            });
             session.send(new ServerMessage.AgentStateChanged(null, status.state(), null, wrapUpEnd(status)));
             if (status.state() == AgentState.AVAILABLE) {
                 dispatchAgent(session.identityId());
@@ -293,8 +305,7 @@ public final class Dispatcher implements SessionListener {
             }
         });
         if (session.role() == Role.AGENT) {
-            agents.get(session.identityId()).ifPresent(a -> {
-                agents.put(a.withOnline(false));
+            agents.setOnline(session.identityId(), false).ifPresent(a -> {
                 if (a.state() == AgentState.OFFERED) {
                     calls.get(a.callId()).ifPresent(call ->
                             unanswered(call, CallEvent.OFFER_LOST, AgentState.AVAILABLE, CONNECTION_LOST));
@@ -313,8 +324,7 @@ public final class Dispatcher implements SessionListener {
             }
         });
         if (session.role() == Role.AGENT) {
-            agents.get(session.identityId()).ifPresent(a -> {
-                agents.put(a.withOnline(true));
+            agents.setOnline(session.identityId(), true).ifPresent(a -> {
                 dispatchAgent(a.agentId());
                 agentGroupsChanged(a);
             });
@@ -382,16 +392,27 @@ public final class Dispatcher implements SessionListener {
 
     // ---------------------------------------------------------------- routing core
 
-    /** Offers a queued call to the best eligible agent, if one is free. */
+    /**
+     * Offers a queued call to the best eligible agent, if one is free. An agent another node took first is passed
+     * over for the next; a call another node took first is done with.
+     */
     private void dispatchCall(Call call) {
         if (call.state() != CallState.QUEUED) {
             return;
         }
-        selector.select(call.skillGroup(), agents, a -> !call.rejectedBy().contains(a.agentId()))
-                .ifPresent(agent -> offer(call, agent));
+        Set<String> taken = new java.util.HashSet<>();
+        Optional<AgentStatus> agent;
+        do {
+            agent = selector.select(call.skillGroup(), agents,
+                    a -> !call.rejectedBy().contains(a.agentId()) && !taken.contains(a.agentId()));
+        } while (agent.isPresent() && offer(call, agent.get()) == Assignments.Claim.AGENT_TAKEN
+                && taken.add(agent.get().agentId()));
     }
 
-    /** Gives a newly free agent the longest-waiting call (priority first) among its skill groups. */
+    /**
+     * Gives a newly free agent the longest-waiting call (priority first) among its skill groups; a call another node
+     * took first is passed over for the next.
+     */
     private void dispatchAgent(String agentId) {
         AgentStatus agent = agents.get(agentId).orElse(null);
         if (agent == null || !agent.routable()) {
@@ -405,23 +426,28 @@ public final class Dispatcher implements SessionListener {
         waiting.stream()
                 .map(e -> live.get(e.callId()))
                 .filter(c -> c != null && c.state() == CallState.QUEUED && !c.rejectedBy().contains(agentId))
-                .findFirst()
-                .ifPresent(call -> offer(call, agent));
+                .map(call -> offer(call, agent))
+                .filter(claim -> claim != Assignments.Claim.CALL_TAKEN)
+                .findFirst();
     }
 
-    private void offer(Call call, AgentStatus agent) {
+    private Assignments.Claim offer(Call call, AgentStatus agent) {
         long now = clock.millis();
         Call offered = transitionUnchecked(() -> call.offer(agent.agentId(), now));
         AgentStatus ringing = agent.withState(AgentState.OFFERED, call.id(), now);
         Assignments.Claim claim = assignments.claim(offered, ringing);
         if (claim != Assignments.Claim.CLAIMED) { // only in a cluster: another node took the call or the agent
             log.info("offer not made call={} agent={} claim={}", call.id(), agent.agentId(), claim);
-            return;
+            return claim;
         }
         agentStateChanged(agent, ringing, null, null);
         record(offered, "offered");
-        ringTimers.put(call.id(), executor.schedule(() -> ringTimeout(call.id(), agent.agentId()),
-                config.routing().ringTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        ringTimers.put(call.id(), executor.schedule(() -> {
+            ringTimers.remove(call.id());
+            if (!otherNodes.ringTimeout(call.id(), agent.agentId(), now)) {
+                ringTimeout(call.id(), agent.agentId(), now);
+            }
+        }, config.routing().ringTimeout().toMillis(), TimeUnit.MILLISECONDS));
         Station station = directory.station(call.stationId()).orElseThrow();
         sessions.deliver(agent.agentId(), new ServerMessage.CallOffer(call.id(),
                 new ServerMessage.StationInfo(station.id(), station.name(), station.town(), station.village()),
@@ -429,11 +455,16 @@ public final class Dispatcher implements SessionListener {
                 config.routing().ringTimeout().toMillis()));
         log.info("call offered call={} agent={} attempt={}", call.id(), agent.agentId(), offered.offers());
         queueChanged(call.skillGroup());
+        return claim;
     }
 
-    private void ringTimeout(String callId, String agentId) {
-        ringTimers.remove(callId);
-        calls.get(callId).filter(c -> c.state() == CallState.OFFERED && agentId.equals(c.offeredTo()))
+    /**
+     * The offer of {@code callId} made to {@code agentId} at {@code offeredAt} rang out: applied by the call's owner,
+     * whichever node's timer it was; a timer that outlived its offer (answered, ended, or offered again) does nothing.
+     */
+    public void ringTimeout(String callId, String agentId, long offeredAt) {
+        calls.get(callId).filter(c -> c.state() == CallState.OFFERED && agentId.equals(c.offeredTo())
+                        && c.offeredAt() == offeredAt)
                 .ifPresent(call -> unanswered(call, CallEvent.RING_TIMEOUT, AgentState.AWAY, RING_TIMEOUT));
     }
 
@@ -452,9 +483,7 @@ public final class Dispatcher implements SessionListener {
         if (event != CallEvent.REJECT) { // a rejecting agent knows; the others learn the offer is gone
             sessions.deliver(agentId, new ServerMessage.OfferWithdrawn(call.id(), cause));
         }
-        if (agents.get(agentId).isPresent()) {
-            setAgentState(agentId, agentState, null, null, cause);
-        }
+        setAgentState(agentId, call.id(), agentState, null, cause);
         if (event == CallEvent.REJECT && rejectedByAll(requeued)) {
             end(requeued, CallEvent.ALL_REJECTED, ALL_REJECTED, null, null);
             return;
@@ -471,9 +500,19 @@ public final class Dispatcher implements SessionListener {
     }
 
     /** Ends a call for the reason of {@code event} and tells both parties. */
-    private void end(Call call, CallEvent event, String cause, Role by, String re) {
+    private void end(Call read, CallEvent event, String cause, Role by, String re) {
+        Call call = settled(read);
         long now = clock.millis();
-        Call ended = transitionUnchecked(() -> call.end(event, cause, now));
+        Call ended;
+        try {
+            ended = call.end(event, cause, now);
+        } catch (IllegalTransitionException e) {
+            // ALL_REJECTED, as an agent who just signed in on another node took it: it rings there, and goes on
+            // waiting (behind the calls of its class) if that agent does not answer
+            log.info("call end overtaken call={} event={} state={}", call.id(), event.wireName(), wire(call.state()));
+            queue.enqueue(call.id(), call.skillGroup(), call.priority(), call.queuedAt());
+            return;
+        }
         cancel(ringTimers, call.id());
         queue.remove(call.id());
         lastQueueUpdate.remove(call.id());
@@ -494,13 +533,22 @@ public final class Dispatcher implements SessionListener {
         queueChanged(call.skillGroup());
     }
 
+    /**
+     * The call as it is once no other node can claim it. A queued call is taken out of its queue first (a claim needs
+     * the queue entry, claim.lua), then read again in case a claim came first: ending it then withdraws that offer.
+     */
+    private Call settled(Call call) {
+        if (call.state() != CallState.QUEUED || !queue.remove(call.id())) {
+            return call;
+        }
+        return calls.get(call.id()).orElse(call);
+    }
+
     private void afterCallForAgent(Call call, String agentId, CallEnded message, String cause, long talkMs) {
         if (call.state() != CallState.CONNECTED) {
             sessions.deliver(agentId, new ServerMessage.OfferWithdrawn(call.id(), cause));
-            if (agents.get(agentId).isPresent()) {
-                setAgentState(agentId, AgentState.AVAILABLE, null, null, cause);
-                dispatchAgent(agentId);
-            }
+            setAgentState(agentId, call.id(), AgentState.AVAILABLE, null, cause);
+            dispatchAgent(agentId);
             return;
         }
         sessions.deliver(agentId, message);
@@ -510,16 +558,19 @@ public final class Dispatcher implements SessionListener {
             return;
         }
         if (wrapUp == 0) {
-            setAgentState(agentId, AgentState.AVAILABLE, null, null, CALL_ENDED);
+            setAgentState(agentId, call.id(), AgentState.AVAILABLE, null, CALL_ENDED);
             dispatchAgent(agentId);
             return;
         }
-        setAgentState(agentId, AgentState.WRAP_UP, null, null, CALL_ENDED);
+        setAgentState(agentId, call.id(), AgentState.WRAP_UP, null, CALL_ENDED);
+        long began = clock.millis();
         wrapUpTimers.put(agentId, executor.schedule(() -> {
             wrapUpTimers.remove(agentId);
-            agents.get(agentId).filter(a -> a.state() == AgentState.WRAP_UP).ifPresent(a -> {
-                setAgentState(agentId, AgentState.AVAILABLE, null, null, WRAP_UP_ENDED);
-                dispatchAgent(agentId);
+            agents.get(agentId).filter(a -> a.state() == AgentState.WRAP_UP
+                    && a.stateSince() <= began).ifPresent(a -> { // not a later wrap-up (another node's call)
+                if (setAgentState(a, AgentState.AVAILABLE, null, null, WRAP_UP_ENDED)) {
+                    dispatchAgent(agentId);
+                }
             });
         }, wrapUp, TimeUnit.MILLISECONDS));
     }
@@ -553,11 +604,25 @@ public final class Dispatcher implements SessionListener {
         }
     }
 
+    /**
+     * Another node changed a skill group's queue: this node's stations in it are told their new places, and its
+     * available agents look for work there, at the next turn (once per group however many notes came).
+     */
+    public void queueChangedElsewhere(String skillGroup) {
+        changedElsewhere.add(skillGroup);
+        refreshSoon();
+    }
+
     private void refresh() {
         refreshPending = false;
         List<String> groups = List.copyOf(staleQueues);
         staleQueues.clear();
+        List<String> elsewhere = List.copyOf(changedElsewhere);
+        changedElsewhere.clear();
+        otherNodes.queuesChanged(groups);
+        elsewhere.forEach(this::findWorkHere);
         groups.forEach(this::refreshQueue);
+        elsewhere.stream().filter(g -> !groups.contains(g)).forEach(this::refreshQueue);
         if (staleGauges || !groups.isEmpty()) {
             metrics.callsInProgress(calls.count());
         }
@@ -575,6 +640,10 @@ public final class Dispatcher implements SessionListener {
         Map<String, Call> live = calls.getAll(callIds(entries));
         int position = 0;
         int waitingAhead = 0;
+        // calls of the group that left its queue, here or on another node, are no longer told of it
+        Set<String> queued = new java.util.HashSet<>(callIds(entries));
+        lastQueueUpdate.values().removeIf(u -> u.serviceItem().skillGroup().equals(skillGroup)
+                && !queued.contains(u.callId()));
         for (QueueEntry e : entries) {
             Call call = live.get(e.callId());
             position++;
@@ -589,6 +658,13 @@ public final class Dispatcher implements SessionListener {
                 waitingAhead++;
             }
         }
+    }
+
+    /** This node's routable agents of the group look for a call: one may have been queued on another node. */
+    private void findWorkHere(String skillGroup) {
+        agents.available(skillGroup).stream().map(AgentStatus::agentId)
+                .filter(id -> sessions.byIdentity(id).isPresent())
+                .forEach(this::dispatchAgent);
     }
 
     private void refreshGauges() {
@@ -696,11 +772,25 @@ public final class Dispatcher implements SessionListener {
         return new ServerMessage.ServiceItemInfo(item.code(), item.nameZh(), item.nameEn(), item.skillGroup());
     }
 
-    private void setAgentState(String agentId, AgentState state, String callId, String re, String cause) {
-        AgentStatus status = agents.get(agentId).orElseThrow();
+    /** Moves the agent on from the call {@code fromCall}, if that is still its call (see below). */
+    private void setAgentState(String agentId, String fromCall, AgentState state, String callId, String cause) {
+        agents.get(agentId).filter(a -> fromCall.equals(a.callId()))
+                .ifPresent(status -> setAgentState(status, state, callId, null, cause));
+    }
+
+    /**
+     * Moves the agent on from {@code status}, if it is still in it: in a cluster its own node or another node's claim
+     * may have changed it since it was read, and that newer state is kept. False if it had changed.
+     */
+    private boolean setAgentState(AgentStatus status, AgentState state, String callId, String re, String cause) {
         AgentStatus next = status.withState(state, callId, clock.millis());
-        agents.put(next);
+        if (!agents.replace(status, next)) {
+            log.info("agent state overtaken agent={} was={} not_set={}", status.agentId(), wire(status.state()),
+                    wire(state));
+            return false;
+        }
         agentStateChanged(status, next, re, cause);
+        return true;
     }
 
     /** Tells the agent of its new state (if it changed, or it asked) and marks what depends on it as stale. */

@@ -63,6 +63,16 @@ public final class Switchboard {
     private final Map<Class<?>, Route> routes;
     private final BooleanSupplier stateAvailable;
     private volatile boolean draining;
+    private volatile Forwarding forwarding = Forwarding.NONE;
+
+    /** Hands messages about a call another node owns to that node (cluster, docs/cluster.md §3). */
+    public interface Forwarding {
+        /** A single box applies every message here. */
+        Forwarding NONE = (from, message) -> false;
+
+        /** True if {@code message} was sent to the owner of the call it is about, to be applied there. */
+        boolean toOwner(Session from, ClientMessage message);
+    }
 
     public Switchboard(EventExecutor executor, SessionManager sessionManager, Dispatcher dispatcher,
                        DocumentDesk documents, SessionDirectory sessions, SignallingConfig config,
@@ -85,6 +95,11 @@ public final class Switchboard {
 
     public boolean draining() {
         return draining;
+    }
+
+    /** Who forwards messages about calls owned by other nodes; set once at start in a cluster. */
+    public void forwarding(Forwarding forwarding) {
+        this.forwarding = forwarding;
     }
 
     /** Whether the call-path state can be reached: always on a single box; in a cluster, while Redis answers. */
@@ -113,18 +128,38 @@ public final class Switchboard {
                 return; // replaced or ended while this message was on its way
             }
             try {
-                apply(session, message, frameBytes);
-            } catch (Dispatcher.Rejection r) {
-                reply(session, message.id(), r.code(), r.getMessage(), callIdOf(message));
-            } catch (RuntimeException e) {
-                log.error("failed to apply {} session={} identity={}", message.getClass().getSimpleName(),
-                        session.id(), session.identityId(), e);
-                reply(session, message.id(), ErrorCode.INTERNAL, "the server could not apply this message",
-                        callIdOf(message));
+                applyOrReply(session, message, () -> apply(session, message, frameBytes));
             } finally {
                 metrics.switchboard(typeName(message), start - handedOver, System.nanoTime() - start);
             }
         });
+    }
+
+    /**
+     * A message another node received about a call this node owns, applied as if {@code from} (standing for the
+     * session on that node) had sent it here; replies go back through the session directory. On the switchboard
+     * thread.
+     */
+    public void applyForwarded(Session from, ClientMessage message) {
+        applyOrReply(from, message, () -> routes.get(message.getClass()).handler().handle(from, message, 0));
+    }
+
+    private interface Application {
+        void run() throws Dispatcher.Rejection;
+    }
+
+    /** Applies a message, answering a rejection or a failure with an error to its sender. */
+    private void applyOrReply(Session session, ClientMessage message, Application application) {
+        try {
+            application.run();
+        } catch (Dispatcher.Rejection r) {
+            reply(session, message.id(), r.code(), r.getMessage(), callIdOf(message));
+        } catch (RuntimeException e) {
+            log.error("failed to apply {} session={} identity={}", message.getClass().getSimpleName(),
+                    session.id(), session.identityId(), e);
+            reply(session, message.id(), ErrorCode.INTERNAL, "the server could not apply this message",
+                    callIdOf(message));
+        }
     }
 
     /** A frame that could not be decoded, after sign-in. */
@@ -164,6 +199,9 @@ public final class Switchboard {
         if (!route.roles().contains(s.role())) {
             throw new Dispatcher.Rejection(ErrorCode.FORBIDDEN,
                     "the " + s.role().wireName() + " role may not send " + typeName(message));
+        }
+        if (forwarding.toOwner(s, message)) {
+            return;
         }
         route.handler().handle(s, message, frameBytes);
     }

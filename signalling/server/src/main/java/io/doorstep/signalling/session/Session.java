@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import java.util.List;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A signed-in client: outlives its connections. While the connection is down (within the grace period) messages
@@ -29,12 +30,28 @@ public final class Session {
     private ScheduledFuture<?> graceTimer;
     private boolean closed;
     private List<Devices.Health> kit = List.of();
+    /** For a session held by another node: where what is sent to it goes. Null for a session held here. */
+    private final Consumer<ServerMessage> elsewhere;
 
     Session(String id, Principal principal, ProtocolCodec codec, int replayCapacity) {
+        this(id, principal, codec, replayCapacity, null);
+    }
+
+    private Session(String id, Principal principal, ProtocolCodec codec, int replayCapacity,
+                    Consumer<ServerMessage> elsewhere) {
         this.id = id;
         this.principal = principal;
         this.codec = codec;
         this.replay = new ReplayBuffer(replayCapacity);
+        this.elsewhere = elsewhere;
+    }
+
+    /**
+     * A session another node holds, standing for it while this node, the owner of its call, applies what it sent
+     * (docs/cluster.md §3): what is sent to it goes to {@code deliver} (on to that node), unnumbered here.
+     */
+    public static Session heldElsewhere(String id, Principal principal, Consumer<ServerMessage> deliver) {
+        return new Session(id, principal, null, 0, deliver);
     }
 
     public String id() {
@@ -73,6 +90,10 @@ public final class Session {
 
     /** Numbers the message, keeps it for replay, and writes it if a connection is attached. */
     public void send(ServerMessage message) {
+        if (elsewhere != null) {
+            elsewhere.accept(message);
+            return;
+        }
         if (closed) {
             return;
         }

@@ -44,11 +44,13 @@ class ClaimRaceTest {
         RedisKeys keys = REDIS.newKeys();
         CallStore calls = new RedisCallStore(REDIS.commands(), keys, "node-0");
         AgentRegistry agents = new RedisAgentRegistry(REDIS.commands(), keys);
+        RedisCallQueue queue = new RedisCallQueue(REDIS.commands(), keys);
         List<Call> queued = new ArrayList<>();
         List<AgentStatus> available = new ArrayList<>();
         for (int i = 0; i < CALLS; i++) {
             Call call = Call.queued("c-" + i, "st-" + i, "MI-001", "g", i % 5 == 0, 1_000 + i);
             calls.put(call);
+            queue.enqueue(call.id(), "g", call.priority(), call.queuedAt());
             queued.add(call);
         }
         for (int i = 0; i < AGENTS; i++) {

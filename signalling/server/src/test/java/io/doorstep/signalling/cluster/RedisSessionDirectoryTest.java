@@ -2,6 +2,7 @@ package io.doorstep.signalling.cluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.doorstep.protocol.ClientMessage;
 import io.doorstep.protocol.EndReason;
 import io.doorstep.protocol.ProtocolCodec;
 import io.doorstep.protocol.Role;
@@ -10,6 +11,7 @@ import io.doorstep.signalling.session.Session;
 import io.doorstep.signalling.session.SessionDirectory;
 import io.doorstep.signalling.session.SessionDirectoryContract;
 import io.doorstep.signalling.session.SessionLocation;
+import io.lettuce.core.api.sync.RedisCommands;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +68,16 @@ class RedisSessionDirectoryTest extends SessionDirectoryContract {
                     public void replaced(String identity, String sessionId) {
                         heard.add("replaced " + identity + " " + sessionId);
                     }
+
+                    @Override
+                    public void forOwner(OwnerEvent event) {
+                        heard.add("for owner " + event);
+                    }
+
+                    @Override
+                    public void queueChanged(String skillGroup) {
+                        heard.add("queue changed " + skillGroup);
+                    }
                 })) {
             ServerMessage.CallEnded ended = new ServerMessage.CallEnded(null, "c-1", EndReason.COMPLETED, "HANGUP",
                     Role.AGENT);
@@ -76,6 +88,17 @@ class RedisSessionDirectoryTest extends SessionDirectoryContract {
 
             b.put(session("s-2", "st-1", Role.STATION)); // st-1 signs in on b: a is told to end its session
             assertThat(heard.poll(5, TimeUnit.SECONDS)).isEqualTo("replaced st-1 s-1");
+
+            // the two other kinds of entry: an event for the owner of a call, and a queue change anywhere
+            RedisCommands<String, String> redis = REDIS.commands();
+            OwnerEvent accept = new OwnerEvent("ag-1", Role.AGENT, "s-9", OwnerEvent.Kind.MESSAGE, "",
+                    new ClientMessage.CallAccept("r-1", "c-1"));
+            redis.publish(keys.channel("a"), SessionChannel.forOwner(new ProtocolCodec(), accept));
+            assertThat(heard.poll(5, TimeUnit.SECONDS)).isEqualTo("for owner " + accept);
+            redis.publish(keys.queueChanges(), SessionChannel.queueChanged("a", "pensions"));
+            redis.publish(keys.queueChanges(), SessionChannel.queueChanged("b", "medical-insurance"));
+            assertThat(heard.poll(5, TimeUnit.SECONDS)).as("a node does not hear its own queue changes")
+                    .isEqualTo("queue changed medical-insurance");
         }
     }
 }

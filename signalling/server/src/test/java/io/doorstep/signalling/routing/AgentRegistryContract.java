@@ -128,4 +128,25 @@ public abstract class AgentRegistryContract {
         assertThat(registry.count(AgentState.AVAILABLE)).isEqualTo(1);
         assertThat(registry.count(AgentState.BUSY)).isZero();
     }
+
+    @Test
+    void aReplaceWritesOnlyOverTheStateItWasReadIn() {
+        AgentStatus read = put(away("a", 0, "g").withState(AgentState.AVAILABLE, null, 10));
+        AgentStatus offered = put(read.withState(AgentState.OFFERED, "c-1", 20)); // another node's claim came first
+        assertThat(registry.replace(read, read.withState(AgentState.AWAY, null, 30))).isFalse();
+        assertThat(registry.get("a")).contains(offered);
+        assertThat(registry.replace(offered, offered.withState(AgentState.BUSY, "c-1", 40))).isTrue();
+        assertThat(registry.get("a").orElseThrow().state()).isEqualTo(AgentState.BUSY);
+        assertThat(registry.replace(away("z", 0, "g"), away("z", 1, "g"))).as("no such agent").isFalse();
+    }
+
+    @Test
+    void theOnlineFlagChangesAloneAndAReplaceKeepsIt() {
+        AgentStatus available = put(away("a", 0, "g").withState(AgentState.AVAILABLE, null, 10));
+        assertThat(registry.setOnline("a", false)).contains(available.withOnline(false));
+        assertThat(available("g")).as("offline agents are not routable").isEmpty();
+        assertThat(registry.replace(available, available.withState(AgentState.AWAY, null, 20))).isTrue();
+        assertThat(registry.get("a").orElseThrow().online()).isFalse();
+        assertThat(registry.setOnline("z", true)).isEmpty();
+    }
 }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
  */
 public abstract class AssignmentsContract {
     /** The stores a claim works on, and the claims, new and empty for each test. */
-    public record Parts(CallStore calls, AgentRegistry agents, Assignments assignments) {
+    public record Parts(CallStore calls, CallQueue queue, AgentRegistry agents, Assignments assignments) {
     }
 
     private final Parts parts = newParts();
@@ -30,6 +30,7 @@ public abstract class AssignmentsContract {
     private Call queuedCall(String id) {
         Call call = Call.queued(id, "st-" + id, "MI-001", "g", false, 1_000);
         calls.put(call);
+        parts.queue().enqueue(id, "g", false, 1_000);
         return call;
     }
 

@@ -7,6 +7,6 @@ class LocalAssignmentsTest extends AssignmentsContract {
     protected Parts newParts() {
         InMemoryCallStore calls = new InMemoryCallStore();
         InMemoryAgentRegistry agents = new InMemoryAgentRegistry();
-        return new Parts(calls, agents, new LocalAssignments(calls, agents));
+        return new Parts(calls, new InMemoryCallQueue(), agents, new LocalAssignments(calls, agents));
     }
 }
