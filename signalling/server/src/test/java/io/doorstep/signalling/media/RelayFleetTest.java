@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 /** Which relays count as live: the newest report each, gone after three missed reports or when leaving. */
 class RelayFleetTest {
-    private final RelayFleet fleet = new RelayFleet();
+    private final RelayFleet fleet = new InMemoryRelayFleet();
 
     private static RelayLoad report(String id, int allocations, long sentAt, boolean leaving) {
         return new RelayLoad(id, "", List.of("turn:127.0.0.1:3478"), allocations, 100, 0, 0, sentAt, 1_000, leaving);
