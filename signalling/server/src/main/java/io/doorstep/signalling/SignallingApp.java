@@ -112,8 +112,8 @@ public final class SignallingApp implements AutoCloseable {
         byte[] documentSecret = Secrets.load(config.documents().tokenSecret(), config.dataDir(), "document-secret");
         DocumentDesk documents = new DocumentDesk(new DocumentAccess(new DocumentTokens(documentSecret, clock),
                 config.documents().url(), config.documents().tokenTtl(), clock),
-                cluster != null ? cluster.callDocuments() : new InMemoryCallDocuments(), stores.calls(), stores.sessions(),
-                stores.callLog(), config.documents().progressInterval(), CallEndNotifier.to(
+                cluster != null ? cluster.callDocuments() : new InMemoryCallDocuments(), stores.calls(),
+                stores.sessions(), stores.callLog(), config.documents().progressInterval(), CallEndNotifier.to(
                 config.documents().callEndsUrl(), documentSecret, switchboardThread, clock), switchboardThread, clock);
         CallHistory history = new CallHistory(config.routing().serviceLevelTarget(), DashboardFeed.HISTORY, clock,
                 ZoneId.systemDefault());

@@ -11,8 +11,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Each call's relay in its Redis hash ({@code call:<id>} fields {@code relay}, {@code relay-town}): every node hands out
- * the same relay for a call, a change is a compare-and-set (two nodes choosing at once agree on one; a move off a dead
+ * Each call's relay in its Redis hash ({@code call:<id>} fields {@code relay}, {@code relay-town}): every node hands
+ * out the same relay for a call, a change is a compare-and-set (two nodes choosing at once agree on one; a move off a dead
  * relay happens once), and the call's owner (field {@code node}) is the node that moves it. The fields go with the
  * hash when the call ends.
  */
