@@ -46,7 +46,9 @@ export class CallDocuments extends EventTarget {
     this.completions = new Map();
     const handlers = {
       'documents.access': m => { this.access = m; },
-      'document.offered': m => this.update(m.documentId, { ...m, status: 'uploading', offset: 0 }),
+      // offered again after a sign-in: keep what is known; the messages that follow say how it stands
+      'document.offered': m => this.documents.has(m.documentId)
+        || this.update(m.documentId, { ...m, status: 'uploading', offset: 0 }),
       'document.progress': m => this.update(m.documentId, { offset: m.offset, length: m.length }),
       'document.completed': m => this.complete(m),
       'document.abandoned': m => this.update(m.documentId, { status: 'abandoned', reason: m.reason }),

@@ -548,6 +548,9 @@ public final class ClientCore implements SignallingConnection.Handler, AutoClose
 
     private boolean documentEvent(ServerMessage m) {
         if (m instanceof ServerMessage.DocumentOffered o) {
+            if (documents.containsKey(o.documentId())) {
+                return true; // listed again after a sign-in: the messages that follow say how it stands
+            }
             update(new Document(o.callId(), o.documentId(), o.filename(), o.mediaType(), o.page(), o.device(),
                     o.uploadedBy(), o.length(), 0, null, Document.Status.UPLOADING));
         } else if (m instanceof ServerMessage.DocumentProgress p) {

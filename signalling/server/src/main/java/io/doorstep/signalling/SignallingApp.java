@@ -24,7 +24,10 @@ import io.doorstep.signalling.directory.SkillGroup;
 import io.doorstep.signalling.documents.DocumentAccess;
 import io.doorstep.signalling.documents.CallEndNotifier;
 import io.doorstep.signalling.documents.DocumentDesk;
+import io.doorstep.signalling.documents.InMemoryCallDocuments;
 import io.doorstep.signalling.media.IceServerProvider;
+import io.doorstep.signalling.media.InMemoryCallRelays;
+import io.doorstep.signalling.media.InMemoryRelayFleet;
 import io.doorstep.signalling.media.RelayAssignments;
 import io.doorstep.signalling.media.RelayFleet;
 import io.doorstep.signalling.media.RelaySelection;
@@ -100,16 +103,18 @@ public final class SignallingApp implements AutoCloseable {
         this.cluster = config.cluster().redis() ? RedisCluster.join(config.cluster(), callLog, switchboardThread,
                 clock) : null;
         Dispatcher.Stores stores = cluster != null ? cluster.stores() : inMemoryStores(callLog);
-        RelayFleet relays = new RelayFleet();
+        RelayFleet relays = cluster != null ? cluster.relayFleet() : new InMemoryRelayFleet();
         switchboardThread.scheduleAtFixedRate(() -> relays.sweep(clock.millis()), 1, 1, TimeUnit.SECONDS);
         IceServerProvider ice = new IceServerProvider(config.media().iceServers(),
                 Secrets.load(config.media().turnSecret(), config.dataDir(), "turn-secret"),
                 config.media().turnCredentialTtl(), clock,
-                new RelayAssignments(relays, RelaySelection.parse(config.media().relaySelection())));
+                new RelayAssignments(relays, cluster != null ? cluster.callRelays() : new InMemoryCallRelays(),
+                        RelaySelection.parse(config.media().relaySelection())));
         byte[] documentSecret = Secrets.load(config.documents().tokenSecret(), config.dataDir(), "document-secret");
         DocumentDesk documents = new DocumentDesk(new DocumentAccess(new DocumentTokens(documentSecret, clock),
-                config.documents().url(), config.documents().tokenTtl(), clock), stores.calls(), stores.sessions(),
-                stores.callLog(), config.documents().progressInterval(), CallEndNotifier.to(
+                config.documents().url(), config.documents().tokenTtl(), clock),
+                cluster != null ? cluster.callDocuments() : new InMemoryCallDocuments(), stores.calls(),
+                stores.sessions(), stores.callLog(), config.documents().progressInterval(), CallEndNotifier.to(
                 config.documents().callEndsUrl(), documentSecret, switchboardThread, clock), switchboardThread, clock);
         CallHistory history = new CallHistory(config.routing().serviceLevelTarget(), DashboardFeed.HISTORY, clock,
                 ZoneId.systemDefault());

@@ -4,6 +4,9 @@ import io.doorstep.protocol.ProtocolCodec;
 import io.doorstep.protocol.ServerMessage;
 import io.doorstep.signalling.call.JsonLinesCallLog;
 import io.doorstep.signalling.config.SignallingConfig;
+import io.doorstep.signalling.documents.CallDocuments;
+import io.doorstep.signalling.media.CallRelays;
+import io.doorstep.signalling.media.RelayFleet;
 import io.doorstep.signalling.routing.Dispatcher;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
@@ -151,6 +154,21 @@ public final class RedisCluster implements AutoCloseable {
         return new Dispatcher.Stores(new RedisCallStore(redis, keys, nodeId), new RedisCallQueue(redis, keys),
                 new RedisAgentRegistry(redis, keys), sessions,
                 new RedisStreamCallLog(redis, keys), new RedisAssignments(redis, keys));
+    }
+
+    /** The relay fleet in Redis, read by this node's switchboard thread. */
+    public RelayFleet relayFleet() {
+        return new RedisRelayFleet(state.sync(), keys, nodeId);
+    }
+
+    /** The calls' relays, kept with the calls. */
+    public CallRelays callRelays() {
+        return new RedisCallRelays(state.sync(), keys, nodeId);
+    }
+
+    /** The connected calls' documents and print jobs. */
+    public CallDocuments callDocuments() {
+        return new RedisCallDocuments(state.sync(), keys);
     }
 
     private void heartbeat() {

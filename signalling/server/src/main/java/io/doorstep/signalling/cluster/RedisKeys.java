@@ -116,4 +116,29 @@ public record RedisKeys(String prefix) {
     public String channel(String nodeId) {
         return base() + "to:" + nodeId;
     }
+
+    /** Hash of a relay's latest report, expiring three report intervals after it was taken. */
+    public String relay(String relayId) {
+        return base() + "relay:" + relayId;
+    }
+
+    /** Set of the relays that have reported (some may have expired since; readers drop those). */
+    public String relays() {
+        return base() + "relays";
+    }
+
+    /** Hash of a connected call's documents: document id -> the document as JSON. */
+    public String documents(String callId) {
+        return base() + "documents:" + callId;
+    }
+
+    /** Hash of a connected call's print jobs: job id -> the job as JSON. */
+    public String printJobs(String callId) {
+        return base() + "print-jobs:" + callId;
+    }
+
+    /** A relay's document event id already applied, with a TTL (the relay may retry a post to another node). */
+    public String documentEvent(String eventId) {
+        return base() + "document-event:" + eventId;
+    }
 }

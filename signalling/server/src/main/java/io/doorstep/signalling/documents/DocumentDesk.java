@@ -3,9 +3,11 @@ package io.doorstep.signalling.documents;
 import io.doorstep.documents.DocumentEvent;
 import io.doorstep.protocol.ClientMessage;
 import io.doorstep.protocol.Role;
+import io.doorstep.protocol.ServerMessage;
 import io.doorstep.signalling.call.Call;
 import io.doorstep.signalling.call.CallLog;
 import io.doorstep.signalling.call.CallStore;
+import io.doorstep.signalling.documents.CallDocuments.Known;
 import io.doorstep.signalling.routing.CallListener;
 import io.doorstep.signalling.routing.Dispatcher.Rejection;
 import io.doorstep.signalling.session.Session;
@@ -26,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 public final class DocumentDesk implements CallListener {
     private final DocumentAccess access;
     private final Parties parties;
-    private final CallDocuments documents = new CallDocuments();
+    private final CallDocuments documents;
     private final DocumentEvents events;
     private final PrintJobs prints;
     private final CallEndNotifier callEnds;
@@ -34,9 +36,11 @@ public final class DocumentDesk implements CallListener {
     private final long refreshMillis;
     private final Map<String, ScheduledFuture<?>> refreshTimers = new HashMap<>();
 
-    public DocumentDesk(DocumentAccess access, CallStore calls, SessionDirectory sessions, CallLog callLog,
-                        Duration progressInterval, CallEndNotifier callEnds, EventExecutor executor, Clock clock) {
+    public DocumentDesk(DocumentAccess access, CallDocuments documents, CallStore calls, SessionDirectory sessions,
+                        CallLog callLog, Duration progressInterval, CallEndNotifier callEnds, EventExecutor executor,
+                        Clock clock) {
         this.access = access;
+        this.documents = documents;
         this.callEnds = callEnds;
         this.executor = executor;
         this.refreshMillis = Math.max(1, access.ttl().toMillis() * 4 / 5);
@@ -73,27 +77,53 @@ public final class DocumentDesk implements CallListener {
                 refreshMillis, TimeUnit.MILLISECONDS));
     }
 
+    /** Fresh tokens for both parties; in a cluster the call may have ended on another node: then the timer stops. */
     private void sendAccess(String callId) {
-        parties.connected(callId).ifPresent(call -> {
+        parties.connected(callId).ifPresentOrElse(call -> {
             parties.tellStation(call, access.forParty(call.stationId(), Role.STATION, callId, null));
             parties.tellAgent(call, access.forParty(call.agentId(), Role.AGENT, callId, null));
-        });
+        }, () -> cancelRefresh(callId));
     }
 
+    /**
+     * A party back in its connected call (a new session, perhaps on another node, or a resumed one): a fresh token
+     * and the call's documents as known so far, each as it stands (offered, then its progress, completion or
+     * abandonment). The messages are the ones it had, sent again: a client keeps one entry per document id.
+     */
     @Override
     public void rejoined(Session party, Call call) {
         party.send(access.forParty(party.identityId(), party.role(), call.id(), null));
+        for (Known d : documents.all(call.id())) {
+            party.send(new ServerMessage.DocumentOffered(call.id(), d.documentId(), d.filename(), d.type(), d.page(),
+                    d.device(), d.uploadedBy(), d.length()));
+            switch (d.status()) {
+                case UPLOADING -> party.send(new ServerMessage.DocumentProgress(call.id(), d.documentId(), d.offset(),
+                        d.length()));
+                case COMPLETED -> party.send(new ServerMessage.DocumentCompleted(call.id(), d.documentId(), d.type(),
+                        d.length(), d.sha256()));
+                case ABANDONED -> party.send(new ServerMessage.DocumentAbandoned(call.id(), d.documentId(),
+                        d.reason()));
+            }
+        }
     }
 
-    /** A call that had connected (and so could have documents): the relay's retention of them starts now. */
+    /**
+     * A call that had connected (and so could have documents): the relay's retention of them starts now. In a cluster
+     * the node ending the call need not be the one that connected it (and runs its token refresh).
+     */
     @Override
     public void ended(Call call) {
-        ScheduledFuture<?> refresh = refreshTimers.remove(call.id());
-        if (refresh != null) {
-            refresh.cancel(false);
+        cancelRefresh(call.id());
+        if (call.connectedAt() > 0) {
             callEnds.ended(call.id());
         }
         documents.forget(call.id());
-        prints.forget(call.id());
+    }
+
+    private void cancelRefresh(String callId) {
+        ScheduledFuture<?> refresh = refreshTimers.remove(callId);
+        if (refresh != null) {
+            refresh.cancel(false);
+        }
     }
 }

@@ -8,8 +8,6 @@ import io.doorstep.signalling.documents.CallDocuments.Known;
 import io.doorstep.signalling.documents.CallDocuments.Status;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -18,20 +16,11 @@ import java.util.Optional;
  * goes into the call log, also for calls that have ended (retention deletes documents of finished calls).
  */
 final class DocumentEvents {
-    /** Event ids remembered to apply a retried or replayed post once; the relay retries within seconds. */
-    private static final int REMEMBERED = 4096;
-
     private final CallDocuments documents;
     private final Parties parties;
     private final DocumentAudit audit;
     private final Duration progressInterval;
     private final Clock clock;
-    private final Map<String, Boolean> seen = new LinkedHashMap<>(256, 0.75f, false) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > REMEMBERED;
-        }
-    };
 
     DocumentEvents(CallDocuments documents, Parties parties, DocumentAudit audit, Duration progressInterval,
                    Clock clock) {
@@ -43,7 +32,7 @@ final class DocumentEvents {
     }
 
     void apply(DocumentEvent e) {
-        if (seen.put(e.eventId(), Boolean.TRUE) != null) {
+        if (!documents.firstTime(e.eventId())) {
             return;
         }
         if (!e.event().equals(DocumentEvent.PROGRESS)) {
@@ -66,8 +55,8 @@ final class DocumentEvents {
 
     private void created(Call call, DocumentEvent e) {
         Role uploader = Role.fromWireName(e.byRole());
-        documents.put(call.id(), new Known(e.documentId(), uploader, e.length(), e.offset(), e.type(), null,
-                Status.UPLOADING, 0));
+        documents.put(call.id(), new Known(e.documentId(), uploader, e.filename(), e.page(), e.device(), e.length(),
+                e.offset(), e.type(), null, Status.UPLOADING, null, 0));
         parties.tellBoth(call, new ServerMessage.DocumentOffered(call.id(), e.documentId(), e.filename(), e.type(),
                 e.page(), e.device(), uploader, e.length()));
     }
@@ -86,14 +75,15 @@ final class DocumentEvents {
 
     private void completed(Call call, DocumentEvent e) {
         Known known = documents.get(call.id(), e.documentId()).orElseGet(() -> new Known(e.documentId(),
-                Role.fromWireName(e.byRole()), e.length(), e.offset(), e.type(), null, Status.UPLOADING, 0));
+                Role.fromWireName(e.byRole()), e.filename(), e.page(), e.device(), e.length(), e.offset(), e.type(),
+                null, Status.UPLOADING, null, 0));
         documents.put(call.id(), known.completed(e.type(), e.length(), e.sha256()));
         parties.tellBoth(call, new ServerMessage.DocumentCompleted(call.id(), e.documentId(), e.type(), e.length(),
                 e.sha256()));
     }
 
     private void abandoned(Call call, DocumentEvent e) {
-        documents.get(call.id(), e.documentId()).ifPresent(d -> documents.put(call.id(), d.abandoned()));
+        documents.get(call.id(), e.documentId()).ifPresent(d -> documents.put(call.id(), d.abandoned(e.reason())));
         parties.tellBoth(call, new ServerMessage.DocumentAbandoned(call.id(), e.documentId(), e.reason()));
     }
 

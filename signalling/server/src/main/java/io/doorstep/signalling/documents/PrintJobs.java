@@ -2,15 +2,13 @@ package io.doorstep.signalling.documents;
 
 import io.doorstep.protocol.ClientMessage;
 import io.doorstep.protocol.ErrorCode;
-import io.doorstep.protocol.PrintStatus;
 import io.doorstep.protocol.ServerMessage;
 import io.doorstep.signalling.call.Call;
 import io.doorstep.signalling.documents.CallDocuments.Known;
+import io.doorstep.signalling.documents.CallDocuments.PrintJob;
 import io.doorstep.signalling.documents.CallDocuments.Status;
 import io.doorstep.signalling.routing.Dispatcher.Rejection;
 import io.doorstep.signalling.session.Session;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -21,13 +19,9 @@ import java.util.Objects;
 final class PrintJobs {
     static final int MAX_JOBS_PER_CALL = 100;
 
-    private record Job(String documentId, String sha256, int copies, PrintStatus status, String reason) {
-    }
-
     private final CallDocuments documents;
     private final Parties parties;
     private final DocumentAudit audit;
-    private final Map<String, Map<String, Job>> byCall = new HashMap<>();
 
     PrintJobs(CallDocuments documents, Parties parties, DocumentAudit audit) {
         this.documents = documents;
@@ -36,14 +30,14 @@ final class PrintJobs {
     }
 
     void request(Session agent, Call call, ClientMessage.PrintRequest m) throws Rejection {
-        Map<String, Job> jobs = byCall.computeIfAbsent(call.id(), c -> new HashMap<>());
-        Job existing = jobs.get(m.jobId());
+        PrintJob existing = documents.job(call.id(), m.jobId()).orElse(null);
         if (existing == null) {
             Known document = printable(call, m.documentId());
-            if (jobs.size() >= MAX_JOBS_PER_CALL) {
+            if (documents.jobCount(call.id()) >= MAX_JOBS_PER_CALL) {
                 throw new Rejection(ErrorCode.INVALID_STATE, "a call has at most " + MAX_JOBS_PER_CALL + " print jobs");
             }
-            jobs.put(m.jobId(), new Job(m.documentId(), document.sha256(), m.copies(), null, null));
+            documents.putJob(call.id(), m.jobId(),
+                    new PrintJob(m.documentId(), document.sha256(), m.copies(), null, null));
             audit.printRequested(agent, m, document.sha256());
             parties.tellStation(call, new ServerMessage.PrintJob(call.id(), m.jobId(), m.documentId(), m.copies(),
                     document.type(), document.length(), document.sha256()));
@@ -54,13 +48,11 @@ final class PrintJobs {
     }
 
     void result(Session station, Call call, ClientMessage.PrintResult m) throws Rejection {
-        Map<String, Job> jobs = byCall.getOrDefault(call.id(), Map.of());
-        Job job = jobs.get(m.jobId());
-        if (job == null) {
-            throw new Rejection(ErrorCode.UNKNOWN_PRINT_JOB, "no print job " + m.jobId() + " in this call");
-        }
+        PrintJob job = documents.job(call.id(), m.jobId()).orElseThrow(() -> new Rejection(
+                ErrorCode.UNKNOWN_PRINT_JOB, "no print job " + m.jobId() + " in this call"));
         if (job.status() == null) {
-            jobs.put(m.jobId(), new Job(job.documentId(), job.sha256(), job.copies(), m.status(), m.reason()));
+            documents.putJob(call.id(), m.jobId(), new PrintJob(job.documentId(), job.sha256(), job.copies(),
+                    m.status(), m.reason()));
             audit.printResult(station, job.documentId(), job.sha256(), m);
             parties.tellAgent(call, new ServerMessage.PrintResult(call.id(), m.jobId(), job.documentId(),
                     m.status(), m.reason()));
@@ -69,10 +61,6 @@ final class PrintJobs {
                     + job.status().wireName());
         }
         ok(station, m.id());
-    }
-
-    void forget(String callId) {
-        byCall.remove(callId);
     }
 
     private Known printable(Call call, String documentId) throws Rejection {

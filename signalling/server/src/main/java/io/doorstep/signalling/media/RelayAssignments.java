@@ -1,7 +1,7 @@
 package io.doorstep.signalling.media;
 
 import io.doorstep.relays.RelayLoad;
-import java.util.ArrayList;
+import io.doorstep.signalling.media.CallRelays.Assignment;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -13,30 +13,35 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Which relay each connected call uses, when relays report their load ({@link RelayFleet}): chosen when the call
- * connects, kept for its life (both parties, and a party that comes back, get the same one), and moved when that
- * relay is gone. Switchboard thread only.
+ * connects, kept for its life with the call ({@link CallRelays}: both parties, and a party that comes back, get the
+ * same one, on whichever node), and moved when that relay is gone, by the node that owns the call and by no other.
+ * Switchboard thread only.
  *
- * <p>Between two reports of a relay the calls sent to it are counted as two allocations each, so a burst of calls
- * does not all go to the relay that looked emptiest at its last report.
+ * <p>Between two reports of a relay the calls this server sent to it are counted as two allocations each, so a burst
+ * of calls does not all go to the relay that looked emptiest at its last report. (In a cluster each node counts its
+ * own; the next report, a few seconds later, has them all.)
  */
 public final class RelayAssignments {
     private static final Logger log = LoggerFactory.getLogger(RelayAssignments.class);
-
-    private record Assignment(String relayId, String town) {
-    }
 
     /** Calls sent to a relay since the report it was chosen on. */
     private record Pending(long reportReceivedAt, int calls) {
     }
 
     private final RelayFleet fleet;
+    private final CallRelays calls;
     private final RelaySelection selection;
-    private final Map<String, Assignment> byCall = new HashMap<>();
     private final Map<String, Pending> pending = new HashMap<>();
     private Consumer<String> moved = callId -> { };
 
+    /** On a single box: the calls' relays in memory. */
     public RelayAssignments(RelayFleet fleet, RelaySelection selection) {
+        this(fleet, new InMemoryCallRelays(), selection);
+    }
+
+    public RelayAssignments(RelayFleet fleet, CallRelays calls, RelaySelection selection) {
         this.fleet = fleet;
+        this.calls = calls;
         this.selection = selection;
         fleet.onGone(this::relayGone);
     }
@@ -51,38 +56,57 @@ public final class RelayAssignments {
         if (selection == RelaySelection.STATIC) {
             return Optional.empty();
         }
-        Assignment held = byCall.get(callId);
-        if (held != null) {
-            Optional<RelayLoad> relay = fleet.get(held.relayId()).map(RelayFleet.Relay::load);
-            if (relay.isPresent()) {
-                return relay;
-            }
+        Optional<Assignment> held = calls.get(callId);
+        if (held.isEmpty()) {
+            Optional<RelayFleet.Relay> best = bestRelay(town, now);
+            return assign(callId, null, town, best) ? best.map(RelayFleet.Relay::load) : current(callId);
         }
-        return choose(callId, town, now);
+        Optional<RelayLoad> relay = fleet.get(held.get().relayId()).map(RelayFleet.Relay::load);
+        if (relay.isPresent()) {
+            return relay;
+        }
+        if (!calls.owns(callId)) { // the owner moves it and tells both parties; meanwhile the best one
+            return bestRelay(town, now).map(RelayFleet.Relay::load);
+        }
+        move(callId, held.get(), now);
+        return current(callId);
     }
 
     /** The call ended: its relay no longer counts it. */
     public void release(String callId) {
-        byCall.remove(callId);
+        calls.release(callId);
     }
 
-    private Optional<RelayLoad> choose(String callId, String town, long now) {
+    /** The call's relay as stored, if live. */
+    private Optional<RelayLoad> current(String callId) {
+        return calls.get(callId).flatMap(a -> fleet.get(a.relayId())).map(RelayFleet.Relay::load);
+    }
+
+    private Optional<RelayFleet.Relay> bestRelay(String town, long now) {
         List<RelayFleet.Relay> live = fleet.live(now);
         List<RelayFleet.Relay> near = selection == RelaySelection.SAME_REGION
                 ? live.stream().filter(r -> r.load().region().equalsIgnoreCase(town)).toList() : List.of();
-        Optional<RelayFleet.Relay> best = (near.isEmpty() ? live : near).stream()
+        return (near.isEmpty() ? live : near).stream()
                 .min(Comparator.comparingDouble(this::fill).thenComparing(r -> r.load().relayId()));
+    }
+
+    /**
+     * Gives the call {@code best} (empty: the configured TURN servers) if its relay is still {@code expected}; false
+     * if another node changed it first. Counts the call against the relay given.
+     */
+    private boolean assign(String callId, String expected, String town, Optional<RelayFleet.Relay> best) {
+        if (!calls.replace(callId, expected, best.map(r -> new Assignment(r.load().relayId(), town)).orElse(null))) {
+            return false;
+        }
         if (best.isEmpty()) {
-            byCall.remove(callId);
             log.warn("no relay reporting: the configured TURN servers are handed out call={}", callId);
-            return Optional.empty();
+            return true;
         }
         RelayFleet.Relay relay = best.get();
-        byCall.put(callId, new Assignment(relay.load().relayId(), town));
         pending.merge(relay.load().relayId(), new Pending(relay.receivedAt(), 1), (old, one) ->
                 old.reportReceivedAt() == relay.receivedAt() ? new Pending(old.reportReceivedAt(), old.calls() + 1)
                         : one);
-        return Optional.of(relay.load());
+        return true;
     }
 
     /** How full a relay is, counting two allocations for each call sent to it since its report; 0..1 and beyond. */
@@ -93,19 +117,18 @@ public final class RelayAssignments {
         return (load.allocations() + 2.0 * sent) / Math.max(1, load.capacity());
     }
 
-    /** Moves every call of a relay that is gone to another one and says so, call by call. */
+    /** Moves every call this server owns off a relay that is gone, and says so, call by call. */
     private void relayGone(String relayId, long now) {
         pending.remove(relayId);
-        List<String> affected = new ArrayList<>();
-        byCall.forEach((callId, a) -> {
-            if (a.relayId().equals(relayId)) {
-                affected.add(callId);
-            }
-        });
-        for (String callId : affected) {
-            Optional<RelayLoad> next = choose(callId, byCall.get(callId).town(), now);
-            log.info("call moved off a relay that is gone call={} from={} to={}", callId, relayId,
-                    next.map(RelayLoad::relayId).orElse("configured TURN servers"));
+        calls.ownedOn(relayId).forEach((callId, a) -> move(callId, a, now));
+    }
+
+    /** Moves a call off its dead relay; tells the listener only if this server made the move (once per move). */
+    private void move(String callId, Assignment from, long now) {
+        Optional<RelayFleet.Relay> next = bestRelay(from.town(), now);
+        if (assign(callId, from.relayId(), from.town(), next)) {
+            log.info("call moved off a relay that is gone call={} from={} to={}", callId, from.relayId(),
+                    next.map(r -> r.load().relayId()).orElse("configured TURN servers"));
             moved.accept(callId);
         }
     }

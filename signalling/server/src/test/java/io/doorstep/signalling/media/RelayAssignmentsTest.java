@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** Which relay a call goes through, and what happens to its calls when a relay is gone. */
 class RelayAssignmentsTest {
-    private final RelayFleet fleet = new RelayFleet();
+    private final RelayFleet fleet = new InMemoryRelayFleet();
     private final List<String> moved = new ArrayList<>();
     private long sentAt = 1;
 
