@@ -1,6 +1,7 @@
 package io.doorstep.loadtest;
 
 import io.doorstep.loadtest.calls.CallLoad;
+import io.doorstep.loadtest.probe.RedisProbe;
 import java.time.Duration;
 import picocli.CommandLine.Option;
 
@@ -20,7 +21,17 @@ final class SliceOptions {
                     + "(default ${DEFAULT-VALUE}).")
     int reruns;
 
-    MeasuredPhases measuredPhases(CallLoad load, TargetOptions target) {
-        return new MeasuredPhases(load, target.cpuAccount(), slice, maxOtherCores, reruns);
+    /** How long Redis's background (no calls placed) is measured before the measured phases. */
+    private static final Duration REDIS_BACKGROUND = Duration.ofSeconds(3);
+
+    /**
+     * The measured phases of a signed-in (and warmed-up) load. With the cluster's Redis ({@code redis} not null), first
+     * measures what Redis does with no calls, to take off every phase.
+     */
+    MeasuredPhases measuredPhases(CallLoad load, TargetOptions target, RedisProbe redis) throws InterruptedException {
+        if (redis != null) {
+            System.out.print(Reports.redisBackground(redis.measureBackground(REDIS_BACKGROUND)));
+        }
+        return new MeasuredPhases(load, target.cpuAccount(), slice, maxOtherCores, reruns, redis);
     }
 }
