@@ -82,11 +82,17 @@ public final class CallLoad implements AutoCloseable {
     public CallReport run(double ratePerSecond, Duration duration) throws InterruptedException {
         stats.startPhase();
         Pacer.run(fleet.timer(), ratePerSecond, duration, this::arrive);
-        long deadline = System.nanoTime() + settings.drainTimeout().toNanos();
+        awaitNoCalls(settings.drainTimeout());
+        return stats.report(ratePerSecond, duration);
+    }
+
+    /** Waits at most {@code timeout} until no call is in progress; says whether none is. */
+    public boolean awaitNoCalls(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
         while (stats.inFlight() > 0 && System.nanoTime() < deadline) {
             Thread.sleep(DRAIN_POLL_MS);
         }
-        return stats.report(ratePerSecond, duration);
+        return stats.inFlight() == 0;
     }
 
     /** One arrival: a random idle station calls about a random service item of the catalogue. */
