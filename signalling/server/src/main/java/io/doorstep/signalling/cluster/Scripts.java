@@ -21,7 +21,8 @@ final class Scripts {
     enum Name {
         AGENT_PUT, AGENT_REMOVE, AGENT_READ, AGENT_STAFFING, CALL_PUT, CALL_REMOVE, CALL_READ, CLAIM, QUEUE_ADD,
         QUEUE_REMOVE, QUEUE_ENTRIES, SESSION_PUT, SESSION_REMOVE, NODE_REGISTER, NODE_BEAT, NODE_LEAVE, NODE_DEAD,
-        NODE_RECLAIM;
+        NODE_RECLAIM,
+        AGENT_COUNTS;
 
         String file() {
             return name().toLowerCase(Locale.ROOT).replace('_', '-') + ".lua";
