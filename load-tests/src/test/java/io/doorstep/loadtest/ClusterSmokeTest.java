@@ -80,7 +80,8 @@ class ClusterSmokeTest {
         assertThat(metric(district, "offers across nodes")).as("stations and agents sit on both nodes").isPositive();
         assertThat(metric(district, "redis round trips counted over calls")).isPositive();
         assertThat(metric(district, "redis round trips per call")).isPositive();
-        assertThat(metric(district, "redis round trips: EVALSHA per call")).as("the stores' scripts").isPositive();
+        assertThat(metric(district, "redis round trips: EVALSHA claim per call"))
+                .as("the stores' scripts, by name: claim.lua offers a call").isPositive();
         assertThat(metric(district, "redis round trips: XADD per call")).as("the call log stream").isPositive();
         assertThat(metric(district, "redis commands run by scripts per call")).isPositive();
         assertThat(metric(district, "redis commands executed per call"))

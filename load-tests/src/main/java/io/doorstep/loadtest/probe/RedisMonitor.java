@@ -19,14 +19,16 @@ import java.util.regex.Pattern;
  * Counts the round trips the nodes make to Redis, by command, with Redis's {@code MONITOR}: every command a client
  * sends is one line, and the commands a Lua script runs are lines of their own marked {@code [db lua]}. (INFO
  * commandstats cannot tell the two apart: it counts a script's commands as well as the EVALSHA that ran them.) Only
- * lines naming the cluster's key prefix are counted, so other users of the same Redis are left out. MONITOR makes
- * Redis slower, so it runs in a phase of its own, never during a latency measurement.
+ * lines naming the cluster's key prefix are counted, so other users of the same Redis are left out. A script run by
+ * its digest is counted under its name ({@code EVALSHA claim}), which says which store operations the round trips
+ * are. MONITOR makes Redis slower, so it runs in a phase of its own, never during a latency measurement.
  */
 public final class RedisMonitor implements AutoCloseable {
     private static final int CONNECT_TIMEOUT_MS = 2_000;
     private static final int TAIL_MS = 250;
-    /** {@code +<time> [<db> <client address or "lua">] "<command>" ...}. */
-    private static final Pattern LINE = Pattern.compile("^\\+\\d+\\.\\d+ \\[\\d+ (\\S+)] \"([^\"]+)\"");
+    /** {@code +<time> [<db> <client address or "lua">] "<command>" ...}, and a script's digest after EVALSHA. */
+    private static final Pattern LINE = Pattern.compile(
+            "^\\+\\d+\\.\\d+ \\[\\d+ (\\S+)] \"([^\"]+)\"(?: \"([0-9a-f]{40})\")?");
 
     /** What the clients sent (each a round trip) and what scripts ran inside Redis, by command (upper case). */
     public record Counts(Map<String, Long> roundTrips, Map<String, Long> inScripts) {
@@ -45,6 +47,7 @@ public final class RedisMonitor implements AutoCloseable {
 
     private final Socket socket;
     private final String needle;
+    private final Map<String, String> scripts = ScriptNames.bySha();
     private final Map<String, Long> roundTrips = new TreeMap<>();
     private final Map<String, Long> inScripts = new TreeMap<>();
     private final Thread reader;
@@ -88,7 +91,9 @@ public final class RedisMonitor implements AutoCloseable {
         Matcher m = LINE.matcher(line);
         if (m.find() && line.contains(needle)) {
             Map<String, Long> counts = m.group(1).equals("lua") ? inScripts : roundTrips;
-            counts.merge(m.group(2).toUpperCase(Locale.ROOT), 1L, Long::sum);
+            String command = m.group(2).toUpperCase(Locale.ROOT);
+            String script = m.group(3) == null ? null : scripts.get(m.group(3));
+            counts.merge(script == null ? command : command + " " + script, 1L, Long::sum);
         }
     }
 
