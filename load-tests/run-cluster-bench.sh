@@ -55,8 +55,8 @@ if [ "$QUICK" = 1 ]; then
     QUIET_WAIT=${BENCH_QUIET_WAIT:-0}
     BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--XX:+UseParallelGC -Xms1g -Xmx1g}
 else
-    DISTRICT=(--rate 50 --duration 60s --reruns 1 --warmup 45s --warmup-rate 100 --round-trip-phase 10s)
-    RAMP=(--rates 50,100,150,200,300,400,600,800 --step-duration 10s --reruns 1 --warmup 10s --warmup-rate 100)
+    DISTRICT=(--rate 50 --duration 60s --reruns 1 --warmup 30s --warmup-rate 100 --round-trip-phase 10s)
+    RAMP=(--rates 50,100,200,300,400,600 --step-duration 10s --reruns 1 --warmup 10s --warmup-rate 100)
     QUIET_WAIT=${BENCH_QUIET_WAIT:-120}
     # As in the signalling benchmark: the generator must not collect in the middle of a measurement.
     BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--XX:+UseParallelGC -Xms3g -Xmx3g -Xmn2600m -XX:+AlwaysPreTouch}
