@@ -9,8 +9,8 @@ import io.doorstep.loadtest.report.Series;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.ToDoubleFunction;
 import picocli.CommandLine;
@@ -91,7 +91,8 @@ final class DocumentsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         DocumentLoad.Settings settings = settings();
-        DocumentLoad.Result r = new DocumentLoad(settings).run(new CpuAccount(Optional.ofNullable(serverPid)));
+        DocumentLoad.Result r = new DocumentLoad(settings)
+                .run(new CpuAccount(serverPid == null ? List.of() : List.of(serverPid)));
         System.out.println(Reports.format("documents: %d uploads of %d bytes at once, each with a reader: %d "
                         + "completed, %d failed, %.1f MiB/s together in %.2f s; first byte p50 %.3f ms, p99 %.3f ms",
                 settings.uploads(), settings.scanBytes(), r.completed(), r.failed(),

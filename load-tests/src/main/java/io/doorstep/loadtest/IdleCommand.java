@@ -31,7 +31,7 @@ final class IdleCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Credentials credentials = target.credentials();
-        MemoryProbe memory = target.serverPid == null ? null : new MemoryProbe(target.serverPid);
+        MemoryProbe memory = target.serverPid() == null ? null : new MemoryProbe(target.serverPid());
         long heapBefore = memory == null ? 0 : memory.heapUsedAfterFullGc();
         long residentBefore = memory == null ? 0 : memory.residentBytes();
         try (Fleet fleet = target.fleet()) {

@@ -110,7 +110,7 @@ final class PeakCommand implements Callable<Integer> {
                 reconnectAfter, timeScale);
         PeakLoad.Settings settings = new PeakLoad.Settings(stations, agents, callsPerStationHour, times,
                 groupShares == null ? SkillMix.DEFAULT_SHARES : groupShares, serviceLevel, seed);
-        MemoryProbe memory = target.serverPid == null ? null : new MemoryProbe(target.serverPid);
+        MemoryProbe memory = target.serverPid() == null ? null : new MemoryProbe(target.serverPid());
         try (Fleet fleet = target.fleet(); PeakLoad load = new PeakLoad(fleet, credentials, settings)) {
             load.signIn(target.signInTimeout);
             double occupancy = settings.arrivalsPerSecond() * 60 * load.mix().meanMinutes() / timeScale / agents;
@@ -153,7 +153,7 @@ final class PeakCommand implements Callable<Integer> {
         r.counts().forEach((name, n) -> b.metric("calls " + name.replace('_', ' '), n, "", RunReport.Kind.INFO));
         b.metric("errors", r.errors().values().stream().mapToLong(Long::longValue).sum(), "", RunReport.Kind.FAULTS);
         b.metric("calls incomplete at the end", r.incomplete(), "", RunReport.Kind.FAULTS);
-        if (target.serverPid != null) {
+        if (target.serverPid() != null) {
             double serverCpu = r.intervals().stream().mapToDouble(i -> i.cpu().serverCpu().toNanos()).sum();
             b.metric("server CPU per completed call", r.count("completed") == 0 ? Double.NaN
                     : serverCpu / 1e3 / r.count("completed"), "us", RunReport.Kind.LATENCY);

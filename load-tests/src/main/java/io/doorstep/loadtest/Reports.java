@@ -3,10 +3,13 @@ package io.doorstep.loadtest;
 import io.doorstep.loadtest.calls.CallReport;
 import io.doorstep.loadtest.calls.Latency;
 import io.doorstep.loadtest.probe.CpuAccount;
+import io.doorstep.loadtest.probe.RedisMonitor;
+import io.doorstep.loadtest.probe.RedisProbe;
 import io.doorstep.loadtest.report.RunReport;
 import io.doorstep.loadtest.report.Series;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 
 /** Plain-text results, laid out to paste into docs/benchmarks.md. */
@@ -129,6 +132,59 @@ final class Reports {
         if (phase.disturbed()) {
             report.note("every slice was disturbed by other work on the machine: not a clean figure");
         }
+        redisMetrics(report, "", phase);
+    }
+
+    /**
+     * What Redis did per completed call in a phase, if it was measured (a cluster): commands in all (the round trips)
+     * and by command, and Redis's CPU. Names start with {@code prefix} (a ramp's step).
+     */
+    static void redisMetrics(RunReport.Builder report, String prefix, MeasuredPhases.Phase phase) {
+        RedisProbe.Usage redis = phase.redis();
+        if (redis == null) {
+            return;
+        }
+        long calls = phase.completedInAllSlices();
+        report.metric(prefix + "redis commands executed per call", RedisProbe.Usage.per(redis.total(), calls), "",
+                RunReport.Kind.LATENCY);
+        redis.commands().forEach((name, n) -> report.metric(prefix + "redis executed " + name + " per call",
+                RedisProbe.Usage.per(n, calls), "", RunReport.Kind.INFO));
+        report.metric(prefix + "redis cpu per call", RedisProbe.Usage.per(redis.cpuSeconds() * 1e6, calls), "us",
+                RunReport.Kind.LATENCY);
+        report.metric(prefix + "redis cores", redis.cores(), "cores", RunReport.Kind.INFO);
+    }
+
+    /** The round trips counted with MONITOR over {@code calls} completed calls, as metrics. */
+    static void roundTripMetrics(RunReport.Builder report, RedisMonitor.Counts counts, long calls) {
+        report.metric("redis round trips per call", RedisProbe.Usage.per(counts.total(), calls), "",
+                RunReport.Kind.LATENCY);
+        counts.roundTrips().forEach((name, n) -> report.metric("redis round trips: " + name + " per call",
+                RedisProbe.Usage.per(n, calls), "", RunReport.Kind.INFO));
+        report.metric("redis commands run by scripts per call", RedisProbe.Usage.per(counts.totalInScripts(), calls),
+                "", RunReport.Kind.INFO);
+        report.metric("redis round trips counted over calls", calls, "", RunReport.Kind.INFO);
+    }
+
+    /** The round trips in one line. */
+    static String roundTrips(RedisMonitor.Counts counts, long calls) {
+        StringBuilder out = new StringBuilder(format("  redis round trips (MONITOR, %d calls): %.1f per call",
+                calls, RedisProbe.Usage.per(counts.total(), calls)));
+        counts.roundTrips().entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                .forEach(e -> out.append(format(", %s %.2f", e.getKey(), RedisProbe.Usage.per(e.getValue(), calls))));
+        return out.append(format("; the scripts ran %.1f commands per call inside Redis%n",
+                RedisProbe.Usage.per(counts.totalInScripts(), calls))).toString();
+    }
+
+    /** A phase's Redis cost in one line, when it was measured. */
+    static String redis(MeasuredPhases.Phase phase) {
+        return phase.redis() == null ? "" : "  redis, all commands executed (INFO; background taken off): "
+                + phase.redis().perCall(phase.completedInAllSlices()) + "\n";
+    }
+
+    /** The Redis background, measured before the calls. */
+    static String redisBackground(RedisProbe.Usage idle) {
+        return format("redis with no calls (taken off every phase): %.1f commands/s, %.3f cores over %d s%n",
+                idle.rate(), idle.cores(), idle.wall().toSeconds());
     }
 
     static String format(String pattern, Object... args) {

@@ -72,7 +72,7 @@ final class SoakCommand implements Callable<Integer> {
         ServerGauges gauges = new ServerGauges(target.url);
         Optional<ServerGauges.Reading> before = gauges.read();
         CallLogAudit audit = callLog == null ? null : CallLogAudit.mark(callLog);
-        MemoryProbe memory = target.serverPid == null ? null : new MemoryProbe(target.serverPid);
+        MemoryProbe memory = target.serverPid() == null ? null : new MemoryProbe(target.serverPid());
         List<Checkpoint> checkpoints = new ArrayList<>();
         long placed = 0;
         try (Fleet fleet = target.fleet(); CallLoad load = new CallLoad(fleet, credentials, calls.settings())) {

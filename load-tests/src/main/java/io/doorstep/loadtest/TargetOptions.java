@@ -2,10 +2,10 @@ package io.doorstep.loadtest;
 
 import io.doorstep.loadtest.client.Fleet;
 import io.doorstep.loadtest.probe.CpuAccount;
+import io.doorstep.loadtest.probe.RedisProbe;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 import picocli.CommandLine.Option;
 
 /** Where the server is, who the bench may sign in as, and how it connects. */
@@ -13,6 +13,12 @@ final class TargetOptions {
     @Option(names = "--url", defaultValue = "ws://127.0.0.1:8080/ws",
             description = "Server WebSocket URL (default ${DEFAULT-VALUE}).")
     URI url;
+
+    @Option(names = "--servers", split = ",", paramLabel = "URL",
+            description = "The signalling nodes of a cluster, instead of --url: stations and agents are spread over "
+                    + "them round robin, each list on its own, so a call's station and agent sit on different nodes "
+                    + "in (n-1)/n of calls. Switchboard histograms are read from the first.")
+    List<URI> servers;
 
     @Option(names = "--directory", required = true,
             description = "The directory file the server reads (see the `directory` command).")
@@ -43,13 +49,36 @@ final class TargetOptions {
             description = "Time allowed for all sign-ins (default ${DEFAULT-VALUE}).")
     Duration signInTimeout;
 
-    @Option(names = "--server-pid",
+    @Option(names = "--server-pid", split = ",", paramLabel = "PID",
             description = "The server's process id, when it runs on this machine: its CPU use (and so that of other "
-                    + "work) is reported, and idle, soak and district-peak read its heap (jcmd).")
-    Long serverPid;
+                    + "work) is reported, and idle, soak and district-peak read its heap (jcmd). Several, comma "
+                    + "separated, for the nodes of a cluster: their CPU is added up; the heap is the first's.")
+    List<Long> serverPids;
+
+    @Option(names = "--redis", paramLabel = "URI",
+            description = "The Redis the nodes keep their state in (cluster.state: redis), e.g. redis://127.0.0.1:6379: "
+                    + "district and ramp report its commands per completed call, by command, and its CPU, "
+                    + "from INFO before and after each measured phase. Counts every client of that Redis.")
+    URI redis;
+
+    @Option(names = "--redis-key-prefix", paramLabel = "PREFIX",
+            description = "The nodes' cluster.key-prefix: with --redis, district adds a short phase in which Redis's "
+                    + "MONITOR counts the round trips per call (commands the nodes send, not those their scripts run), "
+                    + "only those naming this prefix.")
+    String redisKeyPrefix;
+
+    /** The nodes to connect to: --servers, or --url alone. */
+    List<URI> urls() {
+        return servers == null || servers.isEmpty() ? List.of(url) : servers;
+    }
+
+    /** The server's process (the first node's), if given. */
+    Long serverPid() {
+        return serverPids == null || serverPids.isEmpty() ? null : serverPids.get(0);
+    }
 
     Fleet fleet() {
-        return new Fleet(new Fleet.Options(url, ioThreads, sourceAddresses, signInParallelism, signInTimeout));
+        return new Fleet(new Fleet.Options(urls(), ioThreads, sourceAddresses, signInParallelism, signInTimeout));
     }
 
     Credentials credentials() {
@@ -60,7 +89,12 @@ final class TargetOptions {
         return new Credentials(directory, catalogue, secret);
     }
 
+    /** The cluster's Redis, when given; null otherwise. */
+    RedisProbe redisProbe() {
+        return redis == null ? null : new RedisProbe(redis);
+    }
+
     CpuAccount cpuAccount() {
-        return new CpuAccount(Optional.ofNullable(serverPid));
+        return new CpuAccount(serverPids == null ? List.of() : serverPids);
     }
 }

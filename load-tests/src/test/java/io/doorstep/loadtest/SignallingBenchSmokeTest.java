@@ -25,7 +25,7 @@ class SignallingBenchSmokeTest {
     @Test
     void completesEveryCallWithoutErrors() throws Exception {
         try (BenchServer server = new BenchServer(dir, STATIONS, AGENTS, Map.of())) {
-            Fleet.Options options = new Fleet.Options(server.url(), 1, List.of("127.0.0.1"), 50,
+            Fleet.Options options = new Fleet.Options(List.of(server.url()), 1, List.of("127.0.0.1"), 50,
                     Duration.ofSeconds(20));
             CallLoad.Settings settings = new CallLoad.Settings(STATIONS, AGENTS, Duration.ZERO, Duration.ofMillis(20),
                     Duration.ofSeconds(5));

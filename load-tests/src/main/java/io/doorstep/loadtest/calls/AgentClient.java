@@ -16,13 +16,16 @@ final class AgentClient implements ConnectionListener {
     private final OfferMatcher offers;
     private final long answerDelayNanos;
     private final long talkTimeNanos;
+    private final int node;
     private final CompletableFuture<Void> available = new CompletableFuture<>();
 
-    AgentClient(CallStats stats, OfferMatcher offers, long answerDelayNanos, long talkTimeNanos) {
+    /** {@code node}: the index of the node it connects to. */
+    AgentClient(CallStats stats, OfferMatcher offers, long answerDelayNanos, long talkTimeNanos, int node) {
         this.stats = stats;
         this.offers = offers;
         this.answerDelayNanos = answerDelayNanos;
         this.talkTimeNanos = talkTimeNanos;
+        this.node = node;
     }
 
     /** Completes when the server first reports this agent available. */
@@ -41,7 +44,7 @@ final class AgentClient implements ConnectionListener {
                 c.send(new ClientMessage.SetAgentState(null, AgentState.AVAILABLE));
             }
         } else if (message instanceof ServerMessage.CallOffer offer) {
-            offers.offered(offer.callId(), arrivedNanos);
+            offers.offered(offer.callId(), arrivedNanos, node);
             c.schedule(() -> c.send(new ClientMessage.CallAccept(null, offer.callId())), answerDelayNanos);
         } else if (message instanceof ServerMessage.CallConnected connected) {
             c.schedule(() -> c.send(new ClientMessage.CallHangup(null, connected.callId(), null)), talkTimeNanos);

@@ -14,16 +14,19 @@ final class StationClient implements ConnectionListener {
     private final CallStats stats;
     private final OfferMatcher offers;
     private final IdlePool<StationClient> idle;
+    private final int node;
     private volatile BenchConnection connection;
     private int requestCount;
     private String requestId;
     private String callId;
     private long intendedNanos;
 
-    StationClient(CallStats stats, OfferMatcher offers, IdlePool<StationClient> idle) {
+    /** {@code node}: the index of the node it connects to. */
+    StationClient(CallStats stats, OfferMatcher offers, IdlePool<StationClient> idle, int node) {
         this.stats = stats;
         this.offers = offers;
         this.idle = idle;
+        this.node = node;
     }
 
     /** Signed in: ready for calls. */
@@ -50,7 +53,7 @@ final class StationClient implements ConnectionListener {
             if (callId == null && requestId != null && requestId.equals(queued.re())) {
                 callId = queued.callId();
                 stats.queued(arrivedNanos - intendedNanos);
-                offers.requested(callId, intendedNanos);
+                offers.requested(callId, intendedNanos, node);
             }
         } else if (message instanceof ServerMessage.CallConnected connected) {
             if (connected.callId().equals(callId)) {

@@ -30,30 +30,47 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The client side of a benchmark: every connection shares one event loop group (epoll where the OS has it), so
  * thousands of clients cost no threads of their own. Connections are spread over several local source addresses
- * when given, since one address has only some 28,000 ephemeral ports towards one server port.
+ * when given, since one address has only some 28,000 ephemeral ports towards one server port. Against a cluster,
+ * each connection goes to the node its login names (an index into the servers' URLs).
  */
 public final class Fleet implements AutoCloseable {
     private static final int MAX_SERVER_FRAME_BYTES = 1 << 20;
 
-    /** How to reach the server and how hard to push sign-ins. */
-    public record Options(URI url, int ioThreads, List<String> sourceAddresses, int signInParallelism,
+    /** How to reach the server (or the nodes of a cluster, at least one) and how hard to push sign-ins. */
+    public record Options(List<URI> urls, int ioThreads, List<String> sourceAddresses, int signInParallelism,
                           Duration signInTimeout) {
+        public Options {
+            if (urls.isEmpty()) {
+                throw new IllegalArgumentException("no server to connect to");
+            }
+            urls = List.copyOf(urls);
+        }
     }
 
-    /** One connection to open: its token, who listens to it, and the session it resumes (null: a fresh one). */
-    public record Login(String token, ConnectionListener listener, ClientMessage.Resume resume) {
+    /**
+     * One connection to open: its token, who listens to it, the session it resumes (null: a fresh one), and the
+     * node it connects to (an index into {@link Options#urls}, taken modulo their number).
+     */
+    public record Login(String token, ConnectionListener listener, ClientMessage.Resume resume, int node) {
         public Login(String token, ConnectionListener listener) {
-            this(token, listener, null);
+            this(token, listener, null, 0);
         }
+
+        public Login(String token, ConnectionListener listener, ClientMessage.Resume resume) {
+            this(token, listener, resume, 0);
+        }
+    }
+
+    /** One node to connect to: its address and its WebSocket handshake. */
+    private record Server(InetSocketAddress address, WebSocketClientProtocolConfig websocket) {
     }
 
     private final Options options;
     private final EventLoopGroup group;
     private final Bootstrap bootstrap;
-    private final InetSocketAddress server;
+    private final List<Server> servers;
     private final List<InetSocketAddress> sources;
     private final AtomicInteger nextSource = new AtomicInteger();
-    private final WebSocketClientProtocolConfig websocket;
     private final ProtocolCodec codec = new ProtocolCodec();
 
     public Fleet(Options options) {
@@ -66,15 +83,19 @@ public final class Fleet implements AutoCloseable {
                 .channel(epoll ? EpollSocketChannel.class : NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.signInTimeout().toMillis());
-        URI url = options.url();
-        this.server = new InetSocketAddress(url.getHost(), url.getPort());
-        this.sources = options.sourceAddresses().stream().map(a -> new InetSocketAddress(a, 0)).toList();
-        this.websocket = WebSocketClientProtocolConfig.newBuilder()
+        this.servers = options.urls().stream().map(url -> new Server(new InetSocketAddress(url.getHost(),
+                url.getPort()), WebSocketClientProtocolConfig.newBuilder()
                 .webSocketUri(url)
                 .generateOriginHeader(false) // not a browser: judged by its token alone
                 .maxFramePayloadLength(MAX_SERVER_FRAME_BYTES)
                 .handshakeTimeoutMillis(options.signInTimeout().toMillis())
-                .build();
+                .build())).toList();
+        this.sources = options.sourceAddresses().stream().map(a -> new InetSocketAddress(a, 0)).toList();
+    }
+
+    /** How many nodes the connections are spread over. */
+    public int nodes() {
+        return servers.size();
     }
 
     /**
@@ -85,13 +106,14 @@ public final class Fleet implements AutoCloseable {
         return group.next();
     }
 
-    /** Opens one connection; it signs in (or resumes) by itself. */
+    /** Opens one connection to the login's node; it signs in (or resumes) by itself. */
     public BenchConnection connect(Login login) {
         BenchConnection connection = new BenchConnection(codec, login.token(), login.resume(), login.listener());
         InetSocketAddress source = sources.get(Math.floorMod(nextSource.getAndIncrement(), sources.size()));
+        Server server = servers.get(Math.floorMod(login.node(), servers.size()));
         bootstrap.clone()
-                .handler(new BenchChannelInitializer(websocket, connection))
-                .connect(server, source)
+                .handler(new BenchChannelInitializer(server.websocket(), connection))
+                .connect(server.address(), source)
                 .addListener((ChannelFuture f) -> {
                     if (!f.isSuccess()) {
                         connection.connectFailed(f.cause());

@@ -6,10 +6,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Optional;
 
 /**
- * Where the machine's CPU went over an interval: the server, this generator, and everything else. On a machine
+ * Where the machine's CPU went over an interval: the server (all its nodes, when it is a cluster on this machine),
+ * this generator, and everything else. On a machine
  * shared with other work (builds, tests) the last figure says how far a phase's latencies can be trusted.
  */
 public final class CpuAccount {
@@ -35,24 +35,24 @@ public final class CpuAccount {
         }
     }
 
-    private final Optional<ProcessHandle> server;
+    private final List<ProcessHandle> server;
     private final ProcessHandle generator = ProcessHandle.current();
     private long startWall;
     private Duration startServer;
     private Duration startGenerator;
     private long[] startMachine;
 
-    /** @param serverPid the server's process id, if it runs on this machine */
-    public CpuAccount(Optional<Long> serverPid) {
-        this.server = serverPid.map(pid -> ProcessHandle.of(pid)
-                .orElseThrow(() -> new IllegalArgumentException("no process " + pid)));
+    /** @param serverPids the server's process ids (its nodes'), where it runs on this machine; empty if not */
+    public CpuAccount(List<Long> serverPids) {
+        this.server = serverPids.stream().map(pid -> ProcessHandle.of(pid)
+                .orElseThrow(() -> new IllegalArgumentException("no process " + pid))).toList();
         start();
     }
 
     /** Starts a new interval. */
     public void start() {
         startWall = System.nanoTime();
-        startServer = server.map(CpuAccount::cpu).orElse(Duration.ZERO);
+        startServer = serverCpu();
         startGenerator = cpu(generator);
         startMachine = machineTicks();
     }
@@ -60,8 +60,8 @@ public final class CpuAccount {
     /** The interval since {@link #start}. */
     public Usage usage() {
         Duration wall = Duration.ofNanos(System.nanoTime() - startWall);
-        Duration serverCpu = server.map(p -> cpu(p).minus(startServer)).orElse(Duration.ZERO);
-        double serverCores = server.isPresent() ? share(serverCpu, wall) : Double.NaN;
+        Duration serverCpu = serverCpu().minus(startServer);
+        double serverCores = server.isEmpty() ? Double.NaN : share(serverCpu, wall);
         double generatorCores = share(cpu(generator).minus(startGenerator), wall);
         long[] machine = machineTicks();
         boolean known = machine != null && startMachine != null;
@@ -74,6 +74,10 @@ public final class CpuAccount {
     /** Cores' worth of the ticks in column {@code i} of {@link #machineTicks} since {@link #start}. */
     private double cores(long[] machine, int i) {
         return (double) (machine[i] - startMachine[i]) / (machine[1] - startMachine[1]) * machine[2];
+    }
+
+    private Duration serverCpu() {
+        return server.stream().map(CpuAccount::cpu).reduce(Duration.ZERO, Duration::plus);
     }
 
     private static double share(Duration cpu, Duration wall) {

@@ -7,8 +7,11 @@ import io.doorstep.signalling.routing.AgentStatus;
 import io.doorstep.signalling.routing.Staffing;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -76,6 +79,18 @@ public final class RedisAgentRegistry implements AgentRegistry {
     @Override
     public int count(AgentState state) {
         return redis.scard(keys.agentsIn(state.name())).intValue();
+    }
+
+    @Override
+    public Map<AgentState, Integer> counts() {
+        AgentState[] states = AgentState.values();
+        List<Long> counts = scripts.run(Name.AGENT_COUNTS, ScriptOutputType.MULTI,
+                Arrays.stream(states).map(AgentState::name).toArray(String[]::new));
+        Map<AgentState, Integer> byState = new EnumMap<>(AgentState.class);
+        for (int i = 0; i < states.length; i++) {
+            byState.put(states[i], counts.get(i).intValue());
+        }
+        return byState;
     }
 
     private List<AgentStatus> read(String mode, String arg) {

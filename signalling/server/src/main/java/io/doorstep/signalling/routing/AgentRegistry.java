@@ -2,7 +2,9 @@ package io.doorstep.signalling.routing;
 
 import io.doorstep.protocol.AgentState;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -41,6 +43,18 @@ public interface AgentRegistry {
 
     Collection<AgentStatus> all();
 
-    /** Agents in a state, counted as they change: the gauges read it after every change. */
+    /** Agents in a state, counted as they change. */
     int count(AgentState state);
+
+    /**
+     * Agents in every state at once: what the gauges read after every change. In Redis one round trip instead of one
+     * per state (the cluster benchmark measured the gauges' reads as a fifth of a call's round trips).
+     */
+    default Map<AgentState, Integer> counts() {
+        Map<AgentState, Integer> counts = new EnumMap<>(AgentState.class);
+        for (AgentState state : AgentState.values()) {
+            counts.put(state, count(state));
+        }
+        return counts;
+    }
 }

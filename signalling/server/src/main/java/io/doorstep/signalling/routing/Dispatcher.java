@@ -668,7 +668,7 @@ public final class Dispatcher implements SessionListener {
     }
 
     private void refreshGauges() {
-        metrics.agents(agents::count);
+        metrics.agents(agents.counts()::get);
         metrics.sessions(sessions::count);
         StationKits.refreshGauge(sessions, metrics);
     }

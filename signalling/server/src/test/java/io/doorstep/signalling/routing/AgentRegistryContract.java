@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.doorstep.protocol.AgentState;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -148,5 +149,21 @@ public abstract class AgentRegistryContract {
         assertThat(registry.replace(available, available.withState(AgentState.AWAY, null, 20))).isTrue();
         assertThat(registry.get("a").orElseThrow().online()).isFalse();
         assertThat(registry.setOnline("z", true)).isEmpty();
+    }
+
+    @Test
+    void countsEveryStateAtOnceAsOneByOne() {
+        put(away("a", 0, "g"));
+        put(away("b", 0, "g").withState(AgentState.AVAILABLE, null, 10));
+        put(away("c", 0, "h").withState(AgentState.AVAILABLE, null, 20));
+
+        Map<AgentState, Integer> counts = registry.counts();
+
+        assertThat(counts).containsOnlyKeys(AgentState.values());
+        assertThat(counts).containsEntry(AgentState.AWAY, 1).containsEntry(AgentState.AVAILABLE, 2)
+                .containsEntry(AgentState.BUSY, 0);
+        for (AgentState state : AgentState.values()) {
+            assertThat(counts.get(state)).as(state.name()).isEqualTo(registry.count(state));
+        }
     }
 }
