@@ -57,7 +57,7 @@ public final class Dispatcher implements SessionListener {
             HANGUP = "HANGUP", MEDIA_FAILED = "MEDIA_FAILED", SIGNED_OUT = "SIGNED_OUT",
             RING_TIMEOUT = "RING_TIMEOUT", CONNECTION_LOST = "CONNECTION_LOST", REJECTED = "REJECTED",
             ALL_REJECTED = "ALL_REJECTED", SERVER_SHUTDOWN = "SERVER_SHUTDOWN", WRAP_UP_ENDED = "WRAP_UP_ENDED",
-            CALL_ENDED = "CALL_ENDED";
+            CALL_ENDED = "CALL_ENDED", STATE_UNAVAILABLE = "STATE_UNAVAILABLE", STATE_LOST = "STATE_LOST";
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -79,6 +79,15 @@ public final class Dispatcher implements SessionListener {
     private final Clock clock;
     private final CallListener callListener;
     private final CallQuality quality;
+    private final StateHealth health;
+    /**
+     * The connected call of each party this node has seen in one, so that SDP, ICE and device payloads between
+     * parties on this node still pass while the shared state is away (docs/cluster.md §9). At most one entry per
+     * identity of the directory.
+     */
+    private final Map<String, Call> connectedCalls = new HashMap<>();
+    /** Calls whose request failed part-way while the state was away: undone when it is back. */
+    private final Set<String> halfCreated = new LinkedHashSet<>();
     private final Map<String, ScheduledFuture<?>> ringTimers = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> wrapUpTimers = new HashMap<>();
     private final Map<String, CallQueued> lastQueueUpdate = new HashMap<>();
@@ -112,7 +121,7 @@ public final class Dispatcher implements SessionListener {
 
     public Dispatcher(Stores stores, Directory directory, ServiceCatalogue catalogue, SignallingConfig config,
                       IceServerProvider iceServers, SignallingMetrics metrics, EventExecutor executor, Clock clock,
-                      CallListener callListener) {
+                      CallListener callListener, StateHealth health) {
         this.calls = stores.calls();
         this.queue = stores.queue();
         this.agents = stores.agents();
@@ -130,6 +139,7 @@ public final class Dispatcher implements SessionListener {
         this.clock = clock;
         this.callListener = callListener;
         this.quality = new CallQuality(metrics, clock);
+        this.health = health;
         iceServers.onRelayMoved(this::relayMoved);
     }
 
@@ -140,21 +150,46 @@ public final class Dispatcher implements SessionListener {
         if (draining) {
             throw new Rejection(ErrorCode.SERVER_DRAINING, "the server is shutting down and takes no new calls");
         }
+        if (!health.up()) { // don't even try: the station hears at once, and nothing is half-written
+            throw unavailable();
+        }
         ServiceItem item = catalogue.item(m.serviceItem()).orElseThrow(() -> new Rejection(
                 ErrorCode.UNKNOWN_SERVICE_ITEM, "no service item '" + m.serviceItem() + "' in the catalogue"));
+        undoHalfCreated();
         if (calls.activeCallOf(station.identityId()).isPresent()) {
             throw new Rejection(ErrorCode.ALREADY_IN_CALL, "this station already has a call queued or in progress");
         }
         long now = clock.millis();
         Call call = Call.queued(newCallId(), station.identityId(), item.code(), item.skillGroup(), m.priority(), now);
-        calls.put(call);
-        queue.enqueue(call.id(), call.skillGroup(), call.priority(), now);
-        record(call, "queued");
+        try {
+            calls.put(call);
+            queue.enqueue(call.id(), call.skillGroup(), call.priority(), now);
+            record(call, "queued");
+            sendQueueUpdate(station, call, m.id());
+        } catch (RuntimeException e) {
+            if (!health.unreachable(e)) {
+                throw e;
+            }
+            halfCreated.add(call.id()); // the station is told it failed: what reached Redis goes when it is back
+            log.warn("call request failed part-way call={} station={}: undone when the state is back", call.id(),
+                    call.stationId());
+            throw unavailable();
+        }
         log.info("call queued call={} station={} item={} group={} priority={}", call.id(), call.stationId(),
                 call.serviceItem(), call.skillGroup(), call.priority());
-        sendQueueUpdate(station, call, m.id());
-        dispatchCall(call);
+        try {
+            dispatchCall(call);
+        } catch (RuntimeException e) { // queued and answered: an agent that frees up will take it
+            if (!health.unreachable(e)) {
+                throw e;
+            }
+            log.info("call offer deferred call={}: the state is unavailable", call.id());
+        }
         queueChanged(call.skillGroup());
+    }
+
+    private static Rejection unavailable() {
+        return new Rejection(ErrorCode.STATE_UNAVAILABLE, StateHealth.UNAVAILABLE);
     }
 
     /** Station: cancel before an answer. */
@@ -182,6 +217,7 @@ public final class Dispatcher implements SessionListener {
         metrics.answered(call.skillGroup(), now - call.queuedAt(), now - call.offeredAt());
         log.info("call connected call={} station={} agent={} wait_ms={} answer_ms={}", call.id(), call.stationId(),
                 agent.identityId(), now - call.queuedAt(), now - call.offeredAt());
+        remember(connected);
         agent.send(connectedMessage(connected, Role.AGENT, m.id()));
         sessions.deliver(call.stationId(), connectedMessage(connected, Role.STATION, null));
         // the station's connection is down (here): the agent waits for it, as after a drop
@@ -233,10 +269,7 @@ public final class Dispatcher implements SessionListener {
 
     /** Passes a message of a connected call (SDP, ICE, device payloads) to the other party. */
     public void relay(Session from, ClientMessage.InCall m, ServerMessage toPeer) throws Rejection {
-        Call call = partyCall(from, m.callId());
-        if (call.state() != CallState.CONNECTED) {
-            throw new Rejection(ErrorCode.INVALID_STATE, "the call is not connected yet");
-        }
+        Call call = connectedCall(from, m.callId());
         sessions.deliver(peerOf(from, call), toPeer);
         if (m.id() != null) {
             from.send(new ServerMessage.Ok(m.id()));
@@ -245,10 +278,7 @@ public final class Dispatcher implements SessionListener {
 
     /** A party's report of its connected call's media quality: into the operators' metrics, never to the peer. */
     public void callStats(Session from, ClientMessage.CallStats m) throws Rejection {
-        Call call = partyCall(from, m.callId());
-        if (call.state() != CallState.CONNECTED) {
-            throw new Rejection(ErrorCode.INVALID_STATE, "the call is not connected");
-        }
+        connectedCall(from, m.callId());
         quality.report(from.role(), m);
         if (m.id() != null) {
             from.send(new ServerMessage.Ok(m.id()));
@@ -323,6 +353,7 @@ public final class Dispatcher implements SessionListener {
 
     @Override
     public void onClosed(Session session, String cause) {
+        connectedCalls.remove(session.identityId());
         boolean lost = !SIGNED_OUT.equals(cause);
         calls.activeCallOf(session.identityId()).ifPresent(call -> {
             if (session.role() == Role.STATION) {
@@ -348,6 +379,61 @@ public final class Dispatcher implements SessionListener {
             agentsChanged();
         }
         sessionsChanged();
+    }
+
+    // ---------------------------------------------------------------- the shared state's return
+
+    /**
+     * The shared state answers again after an outage (called on the switchboard thread): requests that failed
+     * part-way are undone, what Redis lost of this node's agents and connected calls (a Redis restarted without its
+     * data) is written back from memory, and positions and gauges are brought up to date. If the state goes away
+     * again meanwhile, the next return does the rest.
+     */
+    public void stateReturned() {
+        try {
+            undoHalfCreated();
+            restoreAgents();
+        } catch (RuntimeException e) {
+            if (!health.unreachable(e)) {
+                throw e;
+            }
+            return;
+        }
+        staleGauges = true;
+        refreshSoon();
+    }
+
+    /** A station told STATE_UNAVAILABLE has no call: whatever of it reached Redis ends (its agent, if offered, too). */
+    private void undoHalfCreated() {
+        for (String callId : List.copyOf(halfCreated)) {
+            calls.get(callId).filter(c -> c.state() != CallState.CONNECTED).ifPresentOrElse(
+                    call -> end(call, CallEvent.ABANDON, STATE_UNAVAILABLE, null, null), () -> queue.remove(callId));
+            halfCreated.remove(callId);
+            log.info("half-created call undone call={}", callId);
+        }
+    }
+
+    /**
+     * Agents signed in here whom Redis no longer knows (it came back without its data) are written back: busy in the
+     * connected call this node knows of (written back too), otherwise away, and told so.
+     */
+    private void restoreAgents() {
+        for (Session session : List.copyOf(sessions.all())) {
+            if (session.role() != Role.AGENT || agents.get(session.identityId()).isPresent()) {
+                continue;
+            }
+            Call call = connectedCalls.get(session.identityId());
+            AgentStatus status = newAgent(session.identityId());
+            if (call != null && calls.get(call.id()).isEmpty()) {
+                calls.put(call);
+                status = status.withState(AgentState.BUSY, call.id(), clock.millis());
+            }
+            agents.put(status);
+            session.send(new ServerMessage.AgentStateChanged(null, status.state(), STATE_LOST, null));
+            agentGroupsChanged(status);
+            log.warn("agent restored after the state was lost agent={} state={} call={}", status.agentId(),
+                    status.state(), status.callId());
+        }
     }
 
     // ---------------------------------------------------------------- drain
@@ -474,6 +560,7 @@ public final class Dispatcher implements SessionListener {
     private void end(Call call, CallEvent event, String cause, Role by, String re) {
         long now = clock.millis();
         Call ended = transitionUnchecked(() -> call.end(event, cause, now));
+        forget(call);
         cancel(ringTimers, call.id());
         queue.remove(call.id());
         lastQueueUpdate.remove(call.id());
@@ -555,9 +642,20 @@ public final class Dispatcher implements SessionListener {
 
     private void refresh() {
         refreshPending = false;
+        if (!health.up()) { // what is stale stays so: brought up to date when the state is back
+            return;
+        }
         List<String> groups = List.copyOf(staleQueues);
         staleQueues.clear();
-        groups.forEach(this::refreshQueue);
+        try {
+            groups.forEach(this::refreshQueue);
+        } catch (RuntimeException e) {
+            if (!health.unreachable(e)) {
+                throw e;
+            }
+            staleQueues.addAll(groups);
+            return;
+        }
         if (staleGauges || !groups.isEmpty()) {
             metrics.callsInProgress(calls.count());
         }
@@ -660,7 +758,10 @@ public final class Dispatcher implements SessionListener {
                                     - clock.millis())));
                 }
             }
-            case CONNECTED -> session.send(connectedMessage(call, session.role(), null));
+            case CONNECTED -> {
+                remember(call);
+                session.send(connectedMessage(call, session.role(), null));
+            }
             default -> {
             }
         }
@@ -728,6 +829,39 @@ public final class Dispatcher implements SessionListener {
 
     private AgentStatus agentStatus(String agentId) throws Rejection {
         return agents.get(agentId).orElseThrow(() -> new Rejection(ErrorCode.INTERNAL, "agent is not registered"));
+    }
+
+    /**
+     * The session's connected call {@code callId}: read from the state while it is up (and remembered here), taken
+     * from what this node remembers while it is away, so that parties on this node keep talking through an outage.
+     */
+    private Call connectedCall(Session session, String callId) throws Rejection {
+        if (!health.up()) {
+            Call known = connectedCalls.get(session.identityId());
+            if (known == null || !known.id().equals(callId)) {
+                throw unavailable();
+            }
+            return known;
+        }
+        Call call = partyCall(session, callId);
+        if (call.state() != CallState.CONNECTED) {
+            throw new Rejection(ErrorCode.INVALID_STATE, "the call is not connected");
+        }
+        remember(call);
+        return call;
+    }
+
+    private void remember(Call connected) {
+        connectedCalls.put(connected.stationId(), connected);
+        connectedCalls.put(connected.agentId(), connected);
+    }
+
+    private void forget(Call call) {
+        for (String party : new String[] {call.stationId(), call.currentAgent()}) {
+            if (party != null) {
+                connectedCalls.computeIfPresent(party, (p, known) -> known.id().equals(call.id()) ? null : known);
+            }
+        }
     }
 
     /** The live call {@code callId} if the session's identity is a party to it; NOT_IN_CALL otherwise. */
