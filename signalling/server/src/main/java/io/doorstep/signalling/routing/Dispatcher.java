@@ -845,7 +845,7 @@ public final class Dispatcher implements SessionListener {
         }
         Call call = partyCall(session, callId);
         if (call.state() != CallState.CONNECTED) {
-            throw new Rejection(ErrorCode.INVALID_STATE, "the call is not connected");
+            throw new Rejection(ErrorCode.INVALID_STATE, "the call is not connected yet");
         }
         remember(call);
         return call;
