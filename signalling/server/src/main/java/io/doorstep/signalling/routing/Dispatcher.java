@@ -239,7 +239,7 @@ public final class Dispatcher implements SessionListener {
     /** Agent: available (also ends wrap-up) or away. */
     public void setState(Session agent, ClientMessage.SetAgentState m) throws Rejection {
         AgentStatus status = agentStatus(agent.identityId());
-        if (status.state() == AgentState.OFFERED || status.state() == AgentState.BUSY) {
+        if ((status.state() == AgentState.OFFERED || status.state() == AgentState.BUSY) && heldByItsCall(status)) {
             throw new Rejection(ErrorCode.INVALID_STATE, "an agent that is " + wire(status.state())
                     + " cannot become " + wire(m.state()) + (status.state() == AgentState.OFFERED
                     ? ": accept or reject the offer first" : ": hang up first"));
@@ -249,6 +249,15 @@ public final class Dispatcher implements SessionListener {
         if (m.state() == AgentState.AVAILABLE) {
             dispatchAgent(agent.identityId());
         }
+    }
+
+    /**
+     * Whether an offered or busy agent's call still holds it. Not if the call is gone or is another agent's: a step
+     * cut short by a Redis outage left the agent's state behind (docs/cluster.md §9), and the agent may move on.
+     */
+    private boolean heldByItsCall(AgentStatus agent) {
+        return agent.callId() != null && calls.get(agent.callId())
+                .filter(c -> agent.agentId().equals(c.currentAgent())).isPresent();
     }
 
     // ---------------------------------------------------------------- either party
