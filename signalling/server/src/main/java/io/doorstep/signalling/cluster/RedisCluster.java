@@ -158,7 +158,8 @@ public final class RedisCluster implements AutoCloseable {
                 log.error("cluster node taken for dead node={}: its heartbeat key lapsed", nodeId);
             }
             alive = ok;
-            if (health.answered() && ok) {
+            // back only once every connection is (the switchboard's may still be reconnecting)
+            if (connections.connected() && health.answered() && ok) {
                 switchboard.execute(this::restoreAfterReturn);
             }
         } catch (RuntimeException e) {

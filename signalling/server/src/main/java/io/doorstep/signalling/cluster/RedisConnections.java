@@ -7,9 +7,12 @@ import io.lettuce.core.AbstractRedisClient;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulConnection;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.RedisClusterURIUtil;
+import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.lettuce.core.resource.ClientResources;
@@ -18,6 +21,9 @@ import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -36,11 +42,13 @@ final class RedisConnections implements AutoCloseable {
 
     private final ClientResources resources;
     private final AbstractRedisClient client;
-    private final Supplier<RedisClusterCommands<String, String>> commands;
+    private final Function<Consumer<StatefulConnection<?, ?>>, RedisClusterCommands<String, String>> commands;
     private final Supplier<StatefulRedisPubSubConnection<String, String>> pubSub;
+    private final List<StatefulConnection<?, ?>> opened = new CopyOnWriteArrayList<>();
 
+    /** {@code commands} opens a connection, hands it to its argument, and returns its commands. */
     private RedisConnections(ClientResources resources, AbstractRedisClient client,
-                             Supplier<RedisClusterCommands<String, String>> commands,
+                             Function<Consumer<StatefulConnection<?, ?>>, RedisClusterCommands<String, String>> commands,
                              Supplier<StatefulRedisPubSubConnection<String, String>> pubSub) {
         this.resources = resources;
         this.client = client;
@@ -66,7 +74,11 @@ final class RedisConnections implements AutoCloseable {
         redisUri.setTimeout(COMMAND_TIMEOUT);
         RedisClient client = RedisClient.create(resources, redisUri);
         client.setOptions(ClientOptions.builder().disconnectedBehavior(REJECT_COMMANDS).build());
-        return new RedisConnections(resources, client, () -> client.connect().sync(), client::connectPubSub);
+        return new RedisConnections(resources, client, opened -> {
+            StatefulRedisConnection<String, String> connection = client.connect();
+            opened.accept(connection);
+            return connection.sync();
+        }, client::connectPubSub);
     }
 
     /** A Redis Cluster: the URI names one or more seed nodes ({@code redis://host1:6379,host2:6379}). */
@@ -75,17 +87,31 @@ final class RedisConnections implements AutoCloseable {
         seeds.forEach(seed -> seed.setTimeout(COMMAND_TIMEOUT));
         RedisClusterClient client = RedisClusterClient.create(resources, seeds);
         client.setOptions(ClusterClientOptions.builder().disconnectedBehavior(REJECT_COMMANDS).build());
-        return new RedisConnections(resources, client, () -> client.connect().sync(), client::connectPubSub);
+        return new RedisConnections(resources, client, opened -> {
+            StatefulRedisClusterConnection<String, String> connection = client.connect();
+            opened.accept(connection);
+            return connection.sync();
+        }, client::connectPubSub);
     }
 
     /** A new connection of its own (the switchboard's must not wait behind the heartbeat's), as its commands. */
     RedisClusterCommands<String, String> commands() {
-        return commands.get();
+        return commands.apply(opened::add);
     }
 
     /** A new pub/sub connection; lettuce subscribes it again to its channels after a reconnect. */
     StatefulRedisPubSubConnection<String, String> pubSub() {
-        return pubSub.get();
+        StatefulRedisPubSubConnection<String, String> connection = pubSub.get();
+        opened.add(connection);
+        return connection;
+    }
+
+    /**
+     * Whether every connection opened here is connected (again): after an outage they come back one by one, and
+     * the switchboard's may still be reconnecting when the heartbeat's already answers.
+     */
+    boolean connected() {
+        return opened.stream().allMatch(StatefulConnection::isOpen);
     }
 
     /** Closes every connection opened here (the client tracks them) and the client's threads. */

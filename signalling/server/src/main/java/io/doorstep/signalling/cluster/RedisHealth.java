@@ -13,7 +13,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Whether this node reaches Redis. It goes down at the first command that fails because Redis could not be reached
  * (from any thread: a store call on the switchboard, the heartbeat), and up only when the heartbeat gets an answer
- * again, so one late success cannot hide an outage. Each change is logged once, not once per failed command.
+ * again with every connection back, so one late success cannot hide an outage. Each change is logged once, not once
+ * per failed command.
  */
 final class RedisHealth {
     private static final Logger log = LoggerFactory.getLogger(RedisHealth.class);

@@ -412,14 +412,28 @@ public final class Dispatcher implements SessionListener {
         refreshSoon();
     }
 
-    /** A station told STATE_UNAVAILABLE has no call: whatever of it reached Redis ends (its agent, if offered, too). */
+    /** A station told STATE_UNAVAILABLE has no call: whatever of it reached Redis goes. */
     private void undoHalfCreated() {
         for (String callId : List.copyOf(halfCreated)) {
-            calls.get(callId).filter(c -> c.state() != CallState.CONNECTED).ifPresentOrElse(
-                    call -> end(call, CallEvent.ABANDON, STATE_UNAVAILABLE, null, null), () -> queue.remove(callId));
+            calls.get(callId).filter(c -> c.state() != CallState.CONNECTED).ifPresentOrElse(this::undo,
+                    () -> queue.remove(callId));
             halfCreated.remove(callId);
             log.info("half-created call undone call={}", callId);
         }
+    }
+
+    /**
+     * Ends a half-created call with cause STATE_UNAVAILABLE, in the log too. Quietly for the station, which was told
+     * its request failed; if another node offered the call meanwhile, its agent hears as after any end.
+     */
+    private void undo(Call call) {
+        if (call.state() != CallState.QUEUED) {
+            end(call, CallEvent.ABANDON, STATE_UNAVAILABLE, null, null);
+            return;
+        }
+        queue.remove(call.id());
+        calls.remove(call.id());
+        record(transitionUnchecked(() -> call.end(CallEvent.ABANDON, STATE_UNAVAILABLE, clock.millis())), "ended");
     }
 
     /**

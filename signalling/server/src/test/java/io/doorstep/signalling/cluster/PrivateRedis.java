@@ -74,6 +74,10 @@ final class PrivateRedis implements AutoCloseable {
         return "redis://127.0.0.1:" + port;
     }
 
+    int port() {
+        return port;
+    }
+
     /** SIGKILL: the connections drop at once, as when Redis crashes. */
     void kill() throws InterruptedException {
         process.destroyForcibly();

@@ -13,10 +13,14 @@ import io.doorstep.signalling.TestServer;
 import io.doorstep.signalling.WsClient;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
+import java.io.InputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -92,6 +96,48 @@ class RedisOutageTest {
             assertThat(station.await(ServerMessage.CallEnded.class).re()).isEqualTo("h-2");
             assertThat(agent.await(ServerMessage.CallEnded.class).callId()).isEqualTo(callId);
             await().atMost(RECOVERY).until(() -> a.callLog(callId).size() + b.callLog(callId).size() == 4);
+        }
+    }
+
+    @Test
+    void aRequestCutShortByAnOutageLeavesNoCallBehind() throws Exception {
+        try (PrivateRedis redis = PrivateRedis.start();
+             CuttingProxy proxy = CuttingProxy.to(redis.port());
+             TestServer a = TestServer.start(Map.of("DOORSTEP_CLUSTER_STATE", "redis", "DOORSTEP_CLUSTER_REDIS_URI",
+                     proxy.uri(), "DOORSTEP_CLUSTER_NODE_ID", "a", "DOORSTEP_CLUSTER_HEARTBEAT_INTERVAL", "200ms",
+                     "DOORSTEP_CLUSTER_NODE_TIMEOUT", "1s"));
+             WsClient station = a.signIn("st-test-01", Role.STATION)) {
+            // Redis goes between the two writes of a request: the call is written, its queue entry is not
+            proxy.cutAt(scriptDigest("queue-add.lua"), Duration.ofMillis(1500));
+            station.send(new ClientMessage.CallRequest("r-1", "MI-001", false));
+            ServerMessage.Error refused = station.await(ServerMessage.Error.class);
+            assertThat(refused.code()).isEqualTo(ErrorCode.STATE_UNAVAILABLE);
+            assertThat(refused.re()).isEqualTo("r-1");
+
+            await().atMost(RECOVERY).until(() -> ready(a) == 200);
+            await().atMost(RECOVERY).until(() -> a.callLog().stream().anyMatch(l -> "STATE_UNAVAILABLE".equals(
+                    l.path("cause").asText())));
+            String undone = a.callLog().get(0).path("callId").asText();
+            assertThat(a.callLog()).as("the half-created call is ended in the log, and was never queued there")
+                    .extracting(l -> l.path("event").asText()).containsExactly("ended");
+            station.send(new ClientMessage.CallRequest("r-2", "MI-001", false));
+            ServerMessage.CallQueued queued = station.await(ServerMessage.CallQueued.class);
+            assertThat(queued.re()).as("not ALREADY_IN_CALL: nothing of the first request is left").isEqualTo("r-2");
+            assertThat(queued.callId()).isNotEqualTo(undone);
+            assertThat(queued.position()).isEqualTo(1);
+        }
+    }
+
+    /** The digest lettuce names a script by in EVALSHA: the SHA-1 of the script as Scripts loads it. */
+    private static String scriptDigest(String file) throws Exception {
+        String source = resource("lib.lua") + "\n" + resource(file);
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-1").digest(source.getBytes(
+                StandardCharsets.UTF_8)));
+    }
+
+    private static String resource(String file) throws Exception {
+        try (InputStream in = Scripts.class.getResourceAsStream(file)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
     }
 
