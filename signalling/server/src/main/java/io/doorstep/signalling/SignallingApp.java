@@ -129,7 +129,7 @@ public final class SignallingApp implements AutoCloseable {
             metrics.clusterRedisUp(cluster::redisUp);
         }
         this.switchboard = new Switchboard(switchboardThread, sessionManager, dispatcher, documents, sessions, config,
-                metrics, codec, clock, dashboard, relays, cluster != null ? cluster::alive : () -> true, health);
+                metrics, codec, clock, dashboard, relays, health);
         this.server = new SignallingServer(config, Tls.serverContext(config.server().tls()), codec, tokens,
                 switchboard, prometheus, catalogue, metrics, new EventSignature(documentSecret, clock));
     }

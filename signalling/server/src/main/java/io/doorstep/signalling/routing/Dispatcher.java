@@ -670,20 +670,25 @@ public final class Dispatcher implements SessionListener {
         }
         List<String> groups = List.copyOf(staleQueues);
         staleQueues.clear();
+        boolean gauges = staleGauges;
+        staleGauges = false;
         try {
-            groups.forEach(this::refreshQueue);
+            refresh(groups, gauges);
         } catch (RuntimeException e) {
             if (!health.unreachable(e)) {
                 throw e;
             }
             staleQueues.addAll(groups);
-            return;
+            staleGauges |= gauges;
         }
-        if (staleGauges || !groups.isEmpty()) {
+    }
+
+    private void refresh(List<String> groups, boolean gauges) {
+        groups.forEach(this::refreshQueue);
+        if (gauges || !groups.isEmpty()) {
             metrics.callsInProgress(calls.count());
         }
-        if (staleGauges) {
-            staleGauges = false;
+        if (gauges) {
             refreshGauges();
         }
     }

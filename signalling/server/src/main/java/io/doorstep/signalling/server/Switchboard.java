@@ -31,7 +31,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,14 +61,13 @@ public final class Switchboard {
     private final DashboardFeed dashboard;
     private final RelayFleet relays;
     private final Map<Class<?>, Route> routes;
-    private final BooleanSupplier ready;
     private final StateHealth health;
     private volatile boolean draining;
 
     public Switchboard(EventExecutor executor, SessionManager sessionManager, Dispatcher dispatcher,
                        DocumentDesk documents, SessionDirectory sessions, SignallingConfig config,
                        SignallingMetrics metrics, ProtocolCodec codec, Clock clock, DashboardFeed dashboard,
-                       RelayFleet relays, BooleanSupplier ready, StateHealth health) {
+                       RelayFleet relays, StateHealth health) {
         this.executor = executor;
         this.sessionManager = sessionManager;
         this.dispatcher = dispatcher;
@@ -82,7 +80,6 @@ public final class Switchboard {
         this.dashboard = dashboard;
         this.relays = relays;
         this.routes = routes();
-        this.ready = ready;
         this.health = health;
     }
 
@@ -95,7 +92,7 @@ public final class Switchboard {
      * node belongs to the cluster (its heartbeat renews its key).
      */
     public boolean stateAvailable() {
-        return ready.getAsBoolean() && health.up();
+        return health.up();
     }
 
     /** A verified hello: sign in or resume, on the switchboard thread. */
