@@ -42,6 +42,7 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -325,6 +326,11 @@ public final class Dispatcher implements SessionListener {
 
     @Override
     public void onDetached(Session session) {
+        if (!health.up()) { // the agent's record stays as it is; the peer here still hears
+            tellPeerHere(session, callId -> new ServerMessage.PeerReconnecting(callId,
+                    config.session().resumeGrace().toMillis()));
+            return;
+        }
         calls.activeCallOf(session.identityId()).ifPresent(call -> {
             if (call.state() == CallState.CONNECTED) {
                 sessions.deliver(peerOf(session, call), new ServerMessage.PeerReconnecting(call.id(),
@@ -345,6 +351,10 @@ public final class Dispatcher implements SessionListener {
 
     @Override
     public void onResumed(Session session) {
+        if (!health.up()) { // a resume needs no Redis: the session is here, and so may be its peer
+            tellPeerHere(session, ServerMessage.PeerReconnected::new);
+            return;
+        }
         calls.activeCallOf(session.identityId()).ifPresent(call -> {
             if (call.state() == CallState.CONNECTED) {
                 sessions.deliver(peerOf(session, call), new ServerMessage.PeerReconnected(call.id()));
@@ -388,6 +398,14 @@ public final class Dispatcher implements SessionListener {
             agentsChanged();
         }
         sessionsChanged();
+    }
+
+    /** While the state is away: tells the peer of the session's connected call, if this node knows both. */
+    private void tellPeerHere(Session session, Function<String, ServerMessage> message) {
+        Call known = connectedCalls.get(session.identityId());
+        if (known != null) {
+            sessions.byIdentity(peerOf(session, known)).ifPresent(peer -> peer.send(message.apply(known.id())));
+        }
     }
 
     // ---------------------------------------------------------------- the shared state's return

@@ -49,31 +49,26 @@ class RedisOutageTest {
              TestServer a = TestServer.start(node(redis, "a"));
              TestServer b = TestServer.start(node(redis, "b"));
              WsClient agent = a.availableAgent("ag-mi-01");
-             WsClient station = a.signIn("st-test-01", Role.STATION)) {
-            String callId = TestServer.connectedCall(station, agent, "MI-001");
-            try (WsClient otherAgent = b.availableAgent("ag-mi-02");
-                 WsClient otherStation = a.signIn("st-test-02", Role.STATION)) {
-                assertThat(redisUp(a)).isEqualTo(1);
+             WsClient dropped = a.signIn("st-test-01", Role.STATION);
+             WsClient otherAgent = b.availableAgent("ag-mi-02");
+             WsClient otherStation = a.signIn("st-test-02", Role.STATION)) {
+            String callId = TestServer.connectedCall(dropped, agent, "MI-001");
+            assertThat(redisUp(a)).isEqualTo(1);
 
-                redis.kill();
-                await().atMost(RECOVERY).until(() -> ready(a) == 503 && ready(b) == 503);
-                assertThat(redisUp(a)).isZero();
-                assertThat(redisUp(b)).isZero();
+            redis.kill();
+            await().atMost(RECOVERY).until(() -> ready(a) == 503 && ready(b) == 503);
+            assertThat(redisUp(a)).isZero();
+            assertThat(redisUp(b)).isZero();
 
-                talk(station, agent, callId, "during the outage");
-                station.send(new ClientMessage.Ping("p-1", station.lastSeq()));
-                assertThat(station.await(ServerMessage.Pong.class).re()).isEqualTo("p-1");
-
-                otherStation.send(new ClientMessage.CallRequest("r-1", "MI-001", false));
-                ServerMessage.Error refused = otherStation.await(ServerMessage.Error.class);
-                assertThat(refused.code()).isEqualTo(ErrorCode.STATE_UNAVAILABLE);
-                assertThat(refused.re()).isEqualTo("r-1");
-                assertThat(refused.message()).contains("try again shortly");
-                try (WsClient late = a.connect()) {
-                    late.send(new ClientMessage.Hello("h-1", a.token("st-test-03", Role.STATION), null));
-                    assertThat(late.expect(ServerMessage.Error.class).code()).isEqualTo(ErrorCode.STATE_UNAVAILABLE);
-                    assertThat(late.awaitClose()).isEqualTo(1008);
-                }
+            talk(dropped, agent, callId, "during the outage");
+            agent.send(new ClientMessage.Ping("p-1", agent.lastSeq()));
+            assertThat(agent.await(ServerMessage.Pong.class).re()).isEqualTo("p-1");
+            dropped.drop(); // the village network drops: the session waits, and resumes without Redis
+            agent.await(ServerMessage.PeerReconnecting.class);
+            try (WsClient station = resume(a, dropped)) {
+                assertThat(agent.await(ServerMessage.PeerReconnected.class).callId()).isEqualTo(callId);
+                talk(station, agent, callId, "after a resume during the outage");
+                newCallsAndSignInsAreRefused(a, otherStation);
 
                 redis.restart(); // empty: it kept nothing
                 await().atMost(RECOVERY).until(() -> ready(a) == 200 && ready(b) == 200);
@@ -82,21 +77,38 @@ class RedisOutageTest {
                 assertWrittenBack(redis, callId);
 
                 talk(station, agent, callId, "after Redis came back empty");
-                ServerMessage.AgentStateChanged lost = otherAgent.await(ServerMessage.AgentStateChanged.class,
-                        m -> "STATE_LOST".equals(m.cause()));
-                assertThat(lost.state()).as("Redis forgot it: back as away, to say so").isEqualTo(AgentState.AWAY);
-                otherAgent.setAvailable();
-                String newCall = TestServer.connectedCall(otherStation, otherAgent, "MI-001");
-                assertThat(newCall).isNotEqualTo(callId);
-                otherStation.send(new ClientMessage.CallHangup(null, newCall, null));
-                otherAgent.await(ServerMessage.CallEnded.class);
-                await().atMost(RECOVERY).until(() -> a.callLog(newCall).size() + b.callLog(newCall).size() == 4);
+                aNewCallCompletesAcrossNodes(a, b, otherStation, otherAgent);
+                station.send(new ClientMessage.CallHangup("h-2", callId, null));
+                assertThat(station.await(ServerMessage.CallEnded.class).re()).isEqualTo("h-2");
+                assertThat(agent.await(ServerMessage.CallEnded.class).callId()).isEqualTo(callId);
+                await().atMost(RECOVERY).until(() -> a.callLog(callId).size() + b.callLog(callId).size() == 4);
             }
-            station.send(new ClientMessage.CallHangup("h-2", callId, null));
-            assertThat(station.await(ServerMessage.CallEnded.class).re()).isEqualTo("h-2");
-            assertThat(agent.await(ServerMessage.CallEnded.class).callId()).isEqualTo(callId);
-            await().atMost(RECOVERY).until(() -> a.callLog(callId).size() + b.callLog(callId).size() == 4);
         }
+    }
+
+    private static void newCallsAndSignInsAreRefused(TestServer server, WsClient station) {
+        station.send(new ClientMessage.CallRequest("r-1", "MI-001", false));
+        ServerMessage.Error refused = station.await(ServerMessage.Error.class);
+        assertThat(refused.code()).isEqualTo(ErrorCode.STATE_UNAVAILABLE);
+        assertThat(refused.re()).isEqualTo("r-1");
+        assertThat(refused.message()).contains("try again shortly");
+        try (WsClient late = server.connect()) {
+            late.send(new ClientMessage.Hello("h-1", server.token("st-test-03", Role.STATION), null));
+            assertThat(late.expect(ServerMessage.Error.class).code()).isEqualTo(ErrorCode.STATE_UNAVAILABLE);
+            assertThat(late.awaitClose()).isEqualTo(1008);
+        }
+    }
+
+    /** A station on a, an agent on b whom the emptied Redis forgot: each node's channel is subscribed again. */
+    private static void aNewCallCompletesAcrossNodes(TestServer a, TestServer b, WsClient station, WsClient agent) {
+        ServerMessage.AgentStateChanged lost = agent.await(ServerMessage.AgentStateChanged.class,
+                m -> "STATE_LOST".equals(m.cause()));
+        assertThat(lost.state()).as("Redis forgot it: back as away, to say so").isEqualTo(AgentState.AWAY);
+        agent.setAvailable();
+        String newCall = TestServer.connectedCall(station, agent, "MI-001");
+        station.send(new ClientMessage.CallHangup(null, newCall, null));
+        agent.await(ServerMessage.CallEnded.class);
+        await().atMost(RECOVERY).until(() -> a.callLog(newCall).size() + b.callLog(newCall).size() == 4);
     }
 
     @Test
@@ -139,6 +151,14 @@ class RedisOutageTest {
         try (InputStream in = Scripts.class.getResourceAsStream(file)) {
             return new String(in.readAllBytes(), StandardCharsets.UTF_8);
         }
+    }
+
+    private static WsClient resume(TestServer server, WsClient dropped) {
+        WsClient again = server.connect();
+        ServerMessage.Welcome welcome = again.hello(server.token("st-test-01", Role.STATION),
+                new ClientMessage.Resume(dropped.welcome().sessionId(), dropped.lastSeq()));
+        assertThat(welcome.resumed()).isTrue();
+        return again;
     }
 
     /** SDP one way and ICE the other, between the parties of a call who are both on one node. */
