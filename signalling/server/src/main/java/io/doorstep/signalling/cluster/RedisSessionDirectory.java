@@ -28,6 +28,8 @@ public final class RedisSessionDirectory implements SessionDirectory {
     private final RedisKeys keys;
     private final Scripts scripts;
     private final String nodeId;
+    /** Sessions that ended while Redis was away: still in its map until {@link #restore}. Switchboard thread only. */
+    private final List<Session> removedWhileAway = new ArrayList<>();
 
     public RedisSessionDirectory(RedisClusterCommands<String, String> redis, RedisKeys keys, String nodeId) {
         this.local = new InMemorySessionDirectory(nodeId);
@@ -64,18 +66,34 @@ public final class RedisSessionDirectory implements SessionDirectory {
         return local.byIdentity(identityId);
     }
 
+    /** While Redis is away the session goes from here at once, and from Redis when it is back ({@link #restore}). */
     @Override
     public void remove(Session session) {
         local.remove(session);
+        try {
+            forget(session);
+        } catch (RuntimeException e) {
+            if (!RedisHealth.unreachable(e)) {
+                throw e;
+            }
+            removedWhileAway.add(session);
+        }
+    }
+
+    private void forget(Session session) {
         scripts.run(Name.SESSION_REMOVE, ScriptOutputType.INTEGER, session.identityId(), nodeId, session.id());
     }
 
     /**
-     * After an outage: writes back where this node's sessions are, in case Redis lost it (restarted without its
-     * data). Returns the sessions whose identity signed in on another node meanwhile (Redis names that one): they
+     * After an outage: forgets the sessions that ended meanwhile, and writes back where this node's sessions are,
+     * in case Redis lost it (restarted without its data). Returns the sessions whose identity signed in on another node meanwhile (Redis names that one): they
      * are replaced, though the word of it was lost while this node could not hear it.
      */
     public List<Session> restore() {
+        for (Session gone : List.copyOf(removedWhileAway)) {
+            forget(gone);
+            removedWhileAway.remove(gone);
+        }
         List<Session> replaced = new ArrayList<>();
         for (Session session : local.all()) {
             String elsewhere = scripts.run(Name.SESSION_RESTORE, ScriptOutputType.VALUE, session.identityId(), nodeId,

@@ -35,6 +35,7 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -89,6 +90,8 @@ public final class Dispatcher implements SessionListener {
     private final Map<String, Call> connectedCalls = new HashMap<>();
     /** Calls whose request failed part-way while the state was away: undone when it is back. */
     private final Set<String> halfCreated = new LinkedHashSet<>();
+    /** Sessions that ended while the state was away, with the cause: closed in the state when it is back. */
+    private final Map<Session, String> closedWhileAway = new LinkedHashMap<>();
     private final Map<String, ScheduledFuture<?>> ringTimers = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> wrapUpTimers = new HashMap<>();
     private final Map<String, CallQueued> lastQueueUpdate = new HashMap<>();
@@ -372,6 +375,10 @@ public final class Dispatcher implements SessionListener {
 
     @Override
     public void onClosed(Session session, String cause) {
+        if (!health.up()) { // its call ends, and its agent goes, when the state is back
+            closedWhileAway.put(session, cause);
+            return;
+        }
         connectedCalls.remove(session.identityId());
         boolean lost = !SIGNED_OUT.equals(cause);
         calls.activeCallOf(session.identityId()).ifPresent(call -> {
@@ -420,6 +427,7 @@ public final class Dispatcher implements SessionListener {
         try {
             undoHalfCreated();
             restoreAgents();
+            closeWhatClosedWhileAway();
         } catch (RuntimeException e) {
             if (!health.unreachable(e)) {
                 throw e;
@@ -428,6 +436,19 @@ public final class Dispatcher implements SessionListener {
         }
         staleGauges = true;
         refreshSoon();
+    }
+
+    /**
+     * Sessions that ended during the outage: their calls end now, as they would have then (the peer is told), unless
+     * the identity has signed in again meanwhile (on another node: its new session carries the call on).
+     */
+    private void closeWhatClosedWhileAway() {
+        for (Map.Entry<Session, String> closed : List.copyOf(closedWhileAway.entrySet())) {
+            if (sessions.locate(closed.getKey().identityId()).isEmpty()) {
+                onClosed(closed.getKey(), closed.getValue());
+            }
+            closedWhileAway.remove(closed.getKey());
+        }
     }
 
     /** A station told STATE_UNAVAILABLE has no call: whatever of it reached Redis goes. */

@@ -38,6 +38,13 @@ final class CuttingProxy implements AutoCloseable {
         return "redis://127.0.0.1:" + server.getLocalPort();
     }
 
+    /** Redis goes away: every connection is cut, and new ones refused for {@code refuse}; its data stays. */
+    void cutAll(Duration refuse) {
+        refuseUntil = System.currentTimeMillis() + refuse.toMillis();
+        sockets.forEach(CuttingProxy::closeQuietly);
+        sockets.clear();
+    }
+
     /** The next command holding {@code text} is not forwarded: its connection is cut, new ones refused for a while. */
     void cutAt(String text, Duration refuse) {
         refuseFor = refuse;

@@ -38,7 +38,11 @@ class RedisOutageTest {
     private static final Duration RECOVERY = Duration.ofSeconds(15);
 
     private static Map<String, String> node(PrivateRedis redis, String nodeId) {
-        return Map.of("DOORSTEP_CLUSTER_STATE", "redis", "DOORSTEP_CLUSTER_REDIS_URI", redis.uri(),
+        return node(redis.uri(), nodeId);
+    }
+
+    private static Map<String, String> node(String redisUri, String nodeId) {
+        return Map.of("DOORSTEP_CLUSTER_STATE", "redis", "DOORSTEP_CLUSTER_REDIS_URI", redisUri,
                 "DOORSTEP_CLUSTER_NODE_ID", nodeId, "DOORSTEP_CLUSTER_HEARTBEAT_INTERVAL", "200ms",
                 "DOORSTEP_CLUSTER_NODE_TIMEOUT", "1s", "DOORSTEP_ROUTING_WRAP_UP", "0s");
     }
@@ -115,9 +119,7 @@ class RedisOutageTest {
     void aRequestCutShortByAnOutageLeavesNoCallBehind() throws Exception {
         try (PrivateRedis redis = PrivateRedis.start();
              CuttingProxy proxy = CuttingProxy.to(redis.port());
-             TestServer a = TestServer.start(Map.of("DOORSTEP_CLUSTER_STATE", "redis", "DOORSTEP_CLUSTER_REDIS_URI",
-                     proxy.uri(), "DOORSTEP_CLUSTER_NODE_ID", "a", "DOORSTEP_CLUSTER_HEARTBEAT_INTERVAL", "200ms",
-                     "DOORSTEP_CLUSTER_NODE_TIMEOUT", "1s"));
+             TestServer a = TestServer.start(node(proxy.uri(), "a"));
              WsClient station = a.signIn("st-test-01", Role.STATION)) {
             // Redis goes between the two writes of a request: the call is written, its queue entry is not
             proxy.cutAt(scriptDigest("queue-add.lua"), Duration.ofMillis(1500));
@@ -137,6 +139,28 @@ class RedisOutageTest {
             assertThat(queued.re()).as("not ALREADY_IN_CALL: nothing of the first request is left").isEqualTo("r-2");
             assertThat(queued.callId()).isNotEqualTo(undone);
             assertThat(queued.position()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aPartyThatSignsOutDuringAnOutageEndsItsCallWhenRedisReturns() throws Exception {
+        try (PrivateRedis redis = PrivateRedis.start();
+             CuttingProxy proxy = CuttingProxy.to(redis.port());
+             TestServer a = TestServer.start(node(proxy.uri(), "a"));
+             WsClient agent = a.availableAgent("ag-mi-01");
+             WsClient station = a.signIn("st-test-01", Role.STATION)) {
+            String callId = TestServer.connectedCall(station, agent, "MI-001");
+            proxy.cutAll(Duration.ofSeconds(2)); // Redis unreachable, its data intact
+            await().atMost(RECOVERY).until(() -> ready(a) == 503);
+            station.send(new ClientMessage.Bye("b-1"));
+            assertThat(station.await(ServerMessage.Ok.class).re()).isEqualTo("b-1");
+
+            ServerMessage.CallEnded ended = agent.await(ServerMessage.CallEnded.class); // once Redis is back
+            assertThat(ended.callId()).isEqualTo(callId);
+            assertThat(ended.cause()).isEqualTo("SIGNED_OUT");
+            assertThat(ready(a)).isEqualTo(200);
+            await().atMost(RECOVERY).until(() -> a.callLog(callId).size() == 4);
+            assertThat(a.callLog(callId).get(3).path("cause").asText()).isEqualTo("SIGNED_OUT");
         }
     }
 
