@@ -32,6 +32,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -63,6 +64,8 @@ public final class Dispatcher implements SessionListener {
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** How soon a timer that fell due while the state was away tries again. */
+    private static final Duration STATE_RETRY = Duration.ofSeconds(1);
 
     private final CallStore calls;
     private final CallQueue queue;
@@ -580,6 +583,10 @@ public final class Dispatcher implements SessionListener {
     }
 
     private void ringTimeout(String callId, String agentId) {
+        if (!health.up()) {
+            ringTimers.put(callId, whenStateIsBack(() -> ringTimeout(callId, agentId)));
+            return;
+        }
         ringTimers.remove(callId);
         calls.get(callId).filter(c -> c.state() == CallState.OFFERED && agentId.equals(c.offeredTo()))
                 .ifPresent(call -> unanswered(call, CallEvent.RING_TIMEOUT, AgentState.AWAY, RING_TIMEOUT));
@@ -664,13 +671,24 @@ public final class Dispatcher implements SessionListener {
             return;
         }
         setAgentState(agentId, AgentState.WRAP_UP, null, null, CALL_ENDED);
-        wrapUpTimers.put(agentId, executor.schedule(() -> {
-            wrapUpTimers.remove(agentId);
-            agents.get(agentId).filter(a -> a.state() == AgentState.WRAP_UP).ifPresent(a -> {
-                setAgentState(agentId, AgentState.AVAILABLE, null, null, WRAP_UP_ENDED);
-                dispatchAgent(agentId);
-            });
-        }, wrapUp, TimeUnit.MILLISECONDS));
+        wrapUpTimers.put(agentId, executor.schedule(() -> wrapUpEnds(agentId), wrapUp, TimeUnit.MILLISECONDS));
+    }
+
+    private void wrapUpEnds(String agentId) {
+        if (!health.up()) {
+            wrapUpTimers.put(agentId, whenStateIsBack(() -> wrapUpEnds(agentId)));
+            return;
+        }
+        wrapUpTimers.remove(agentId);
+        agents.get(agentId).filter(a -> a.state() == AgentState.WRAP_UP).ifPresent(a -> {
+            setAgentState(agentId, AgentState.AVAILABLE, null, null, WRAP_UP_ENDED);
+            dispatchAgent(agentId);
+        });
+    }
+
+    /** A timer that fell due while the state was away tries again shortly: it decides on what the state says. */
+    private ScheduledFuture<?> whenStateIsBack(Runnable timer) {
+        return executor.schedule(timer, STATE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     // ---------------------------------------------------------------- queue updates and gauges
