@@ -40,8 +40,13 @@ async function signIn(token) {
   } catch (e) {
     refuse(e.code === 'ROLE_MISMATCH' ? t('error.agentsOnly')
       : ['TOKEN_INVALID', 'TOKEN_EXPIRED', 'UNKNOWN_IDENTITY', 'MISSING_FIELD', 'INVALID_FIELD'].includes(e.code)
-        ? t('error.token') : t('error.other') + e.code);
+        ? t('error.token') : failed(e));
   }
+}
+
+/** What to say of a refused request: "try again shortly" when that may help, otherwise its code. */
+function failed(e) {
+  return e.temporary ? t('error.unavailable') : t('error.other') + e.code;
 }
 
 function refuse(text) {
@@ -137,7 +142,7 @@ function agentState(m) {
 }
 
 function setAgentState(next) {
-  state.client.request('agent.state', { state: next }).catch(e => notice(t('error.other') + e.code));
+  state.client.request('agent.state', { state: next }).catch(e => notice(failed(e)));
 }
 
 // ------------------------------------------------------------------ offers
@@ -170,7 +175,7 @@ async function accept() {
   try {
     await state.client.request('call.accept', { callId: offer.callId });
   } catch (e) {
-    notice(t('error.other') + e.code);
+    notice(failed(e));
   }
   dropOffer();
 }
@@ -279,7 +284,7 @@ async function hangUp() {
   try {
     await call.media.hangup();
   } catch (e) {
-    notice(t('error.other') + e.code);
+    notice(failed(e));
   } finally {
     $('hangup').disabled = false;
   }

@@ -18,12 +18,20 @@ export function defaultUrl() {
   return `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`;
 }
 
+/** Refusals that mean "not now" rather than "not this" (protocol section 9): the same request may succeed shortly. */
+const TEMPORARY = new Set(['STATE_UNAVAILABLE', 'SERVER_DRAINING', 'RATE_LIMITED']);
+
 /** An error the server answered with: code (the stable contract, section 9) and message. */
 export class ProtocolError extends Error {
   constructor(code, message, reply) {
     super(`${code}: ${message}`);
     this.code = code;
     this.reply = reply;
+  }
+
+  /** Whether trying again shortly may succeed: a page says "try again shortly" rather than showing the code. */
+  get temporary() {
+    return TEMPORARY.has(this.code);
   }
 }
 

@@ -14,6 +14,7 @@ const TOKEN_KEY = 'doorstep.stationToken';
 const REFUSALS = {
   ROLE_MISMATCH: 'error.stationsOnly', TOKEN_INVALID: 'error.token', TOKEN_EXPIRED: 'error.token',
   UNKNOWN_IDENTITY: 'error.token', MISSING_FIELD: 'error.token', INVALID_FIELD: 'error.token',
+  STATE_UNAVAILABLE: 'error.unavailable',
 };
 
 const state = {
@@ -153,7 +154,7 @@ async function placeCall() {
       { serviceItem: state.chosen.code, priority: $('priority').checked }));
   } catch (e) {
     const text = e.code === 'SERVER_DRAINING' ? t('error.draining') : e.code === 'ALREADY_IN_CALL' ? t('error.busy')
-      : t('error.call') + (e.message || e.code || e);
+      : e.temporary ? t('error.unavailable') : t('error.call') + (e.message || e.code || e);
     $('call-error').textContent = text;
     $('call-error').hidden = false;
   } finally {

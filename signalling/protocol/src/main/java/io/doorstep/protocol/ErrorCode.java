@@ -53,6 +53,11 @@ public enum ErrorCode {
     UNKNOWN_PRINT_JOB,
     /** The server is draining for shutdown and takes no new calls or sessions. */
     SERVER_DRAINING,
+    /**
+     * The shared call state (Redis, in a cluster) cannot be reached just now; the message was not applied and no
+     * call was created. Calls in progress go on. Try again shortly.
+     */
+    STATE_UNAVAILABLE,
     /** An unexpected server fault; the message was not applied. */
     INTERNAL
 }

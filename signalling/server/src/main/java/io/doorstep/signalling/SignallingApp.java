@@ -36,6 +36,7 @@ import io.doorstep.signalling.routing.Dispatcher;
 import io.doorstep.signalling.routing.InMemoryAgentRegistry;
 import io.doorstep.signalling.routing.InMemoryCallQueue;
 import io.doorstep.signalling.routing.LocalAssignments;
+import io.doorstep.signalling.routing.StateHealth;
 import io.doorstep.signalling.server.SignallingServer;
 import io.doorstep.signalling.server.Switchboard;
 import io.doorstep.signalling.server.Tls;
@@ -103,6 +104,7 @@ public final class SignallingApp implements AutoCloseable {
         this.cluster = config.cluster().redis() ? RedisCluster.join(config.cluster(), callLog, switchboardThread,
                 clock) : null;
         Dispatcher.Stores stores = cluster != null ? cluster.stores() : inMemoryStores(callLog);
+        StateHealth health = cluster != null ? cluster.health() : StateHealth.LOCAL;
         RelayFleet relays = cluster != null ? cluster.relayFleet() : new InMemoryRelayFleet();
         switchboardThread.scheduleAtFixedRate(() -> relays.sweep(clock.millis()), 1, 1, TimeUnit.SECONDS);
         IceServerProvider ice = new IceServerProvider(config.media().iceServers(),
@@ -119,7 +121,7 @@ public final class SignallingApp implements AutoCloseable {
         CallHistory history = new CallHistory(config.routing().serviceLevelTarget(), DashboardFeed.HISTORY, clock,
                 ZoneId.systemDefault());
         Dispatcher dispatcher = new Dispatcher(stores.withCallLog(history.tap(stores.callLog())), directory,
-                catalogue, config, ice, metrics, switchboardThread, clock, documents);
+                catalogue, config, ice, metrics, switchboardThread, clock, documents, health);
         DashboardFeed dashboard = new DashboardFeed(new LiveView.Sources(stores.calls(), stores.queue(),
                 stores.agents(), stores.sessions(), directory, catalogue, dispatcher::draining, dispatcher::quality,
                 () -> relays.live(clock.millis()).stream().map(RelayFleet.Relay::dashboard).toList()),
@@ -130,9 +132,11 @@ public final class SignallingApp implements AutoCloseable {
                 : dispatcher, config, codec, switchboardThread, clock);
         if (cluster != null) {
             cluster.onTakeOver(sessionManager::replacedElsewhere);
+            cluster.onReturn(dispatcher::stateReturned);
+            metrics.clusterRedisUp(cluster::redisUp);
         }
         this.switchboard = new Switchboard(switchboardThread, sessionManager, dispatcher, documents, sessions, config,
-                metrics, codec, clock, dashboard, relays, cluster != null ? cluster::alive : () -> true);
+                metrics, codec, clock, dashboard, relays, health);
         if (owners != null) {
             switchboard.forwarding(owners);
             dispatcher.otherNodes(owners);

@@ -3,6 +3,7 @@ package io.doorstep.signalling.cluster;
 import io.doorstep.signalling.call.JsonLinesCallLog;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisBusyException;
+import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.StreamMessage;
 import io.lettuce.core.XAutoClaimArgs;
 import io.lettuce.core.XGroupCreateArgs;
@@ -36,6 +37,10 @@ public final class CallLogArchiver {
         this.consumer = Consumer.from(GROUP, consumerName);
         this.file = file;
         this.claimAfter = claimAfter;
+        createGroup();
+    }
+
+    private void createGroup() {
         try {
             redis.xgroupCreate(StreamOffset.from(stream, "0"), GROUP, XGroupCreateArgs.Builder.mkstream());
         } catch (RedisBusyException e) {
@@ -49,6 +54,18 @@ public final class CallLogArchiver {
      * Returns how many records went to the file.
      */
     public int drain(int max) throws IOException {
+        try {
+            return drainOnce(max);
+        } catch (RedisCommandExecutionException e) {
+            if (e.getMessage() == null || !e.getMessage().startsWith("NOGROUP")) {
+                throw e;
+            }
+            createGroup(); // Redis came back without its data: the group again, from the stream's first record
+            return drainOnce(max);
+        }
+    }
+
+    private int drainOnce(int max) throws IOException {
         int n = archive(redis.xreadgroup(consumer, XReadArgs.Builder.count(max), StreamOffset.from(stream, "0")));
         n += archive(redis.xautoclaim(stream, XAutoClaimArgs.Builder.xautoclaim(consumer, claimAfter, "0-0")
                 .count(max)).getMessages());

@@ -9,15 +9,21 @@ import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Which signalling nodes are alive. Each node holds a key that expires {@code timeout} after its last heartbeat; a
  * node whose key has expired is dead, and exactly one survivor reclaims what it owned ({@link #reclaim}). The key's
  * value is a token of this run of the node, so a second process started with the same node id is refused, and a
- * node that was taken for dead (its key lapsed, say in a long GC pause) learns it from its next heartbeat.
+ * node that was taken for dead (its key lapsed, say in a long GC pause, and a survivor reclaimed it) learns it from its
+ * next heartbeat. A node whose key lapsed while Redis was away, and that nobody reclaimed, joins again.
  */
 public final class NodeRegistry {
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final Logger log = LoggerFactory.getLogger(NodeRegistry.class);
+    /** What node-beat.lua answers besides 1, renewed. */
+    private static final long TAKEN_FOR_DEAD = 0, REJOINED = 2;
 
     private final Scripts scripts;
     private final String nodeId;
@@ -61,10 +67,19 @@ public final class NodeRegistry {
         }
     }
 
-    /** Renews this node's key. False: it had lapsed (the node was taken for dead) and this node must stop. */
+    /**
+     * Renews this node's key. If the key had lapsed (Redis away longer than the timeout, or back without its data)
+     * and no other node reclaimed this one, the node joins again. False: it was taken for dead (reclaimed, or its id
+     * is held by another process) and must stop.
+     */
     public boolean heartbeat() {
-        return scripts.<Long>run(Name.NODE_BEAT, ScriptOutputType.INTEGER, nodeId, token,
-                Long.toString(timeout.toMillis()), Long.toString(clock.millis())) == 1;
+        long beat = scripts.<Long>run(Name.NODE_BEAT, ScriptOutputType.INTEGER, nodeId, token,
+                Long.toString(timeout.toMillis()), Long.toString(clock.millis()));
+        if (beat == REJOINED) {
+            log.warn("cluster node joined again node={}: its key had lapsed while Redis was away, and no other node"
+                    + " had reclaimed it", nodeId);
+        }
+        return beat != TAKEN_FOR_DEAD;
     }
 
     /** Leaves on a clean stop: the key goes at once. What the node still owns is reclaimed like a dead node's. */

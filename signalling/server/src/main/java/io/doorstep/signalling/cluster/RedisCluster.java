@@ -8,21 +8,18 @@ import io.doorstep.signalling.documents.CallDocuments;
 import io.doorstep.signalling.media.CallRelays;
 import io.doorstep.signalling.media.RelayFleet;
 import io.doorstep.signalling.routing.Dispatcher;
-import io.lettuce.core.ClientOptions;
-import io.lettuce.core.RedisClient;
-import io.lettuce.core.RedisURI;
-import io.lettuce.core.api.StatefulRedisConnection;
+import io.doorstep.signalling.routing.StateHealth;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executor;
-import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,41 +28,40 @@ import org.slf4j.LoggerFactory;
  * the call log archiver. The heartbeat and the archiver run on a thread of their own, never on the switchboard.
  */
 public final class RedisCluster implements AutoCloseable {
-    /** How long the switchboard waits for one Redis reply before the command fails. */
-    static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration ARCHIVE_INTERVAL = Duration.ofMillis(200);
     private static final int ARCHIVE_BATCH = 500;
     private static final Logger log = LoggerFactory.getLogger(RedisCluster.class);
 
-    private final RedisClient client;
-    private final StatefulRedisConnection<String, String> state;
-    private final StatefulRedisConnection<String, String> background;
+    private final RedisConnections connections;
+    private final RedisClusterCommands<String, String> state;
     private final RedisKeys keys;
     private final String nodeId;
     private final NodeRegistry nodes;
+    private final RedisHealth health;
     private final ScheduledExecutorService scheduler;
     private final CallLogArchiver archiver;
     private final RedisSessionDirectory sessions;
     private final SessionChannel channel;
+    private final Executor switchboard;
     private volatile boolean alive = true;
     private volatile BiConsumer<String, String> takeOvers = (identity, sessionId) -> { };
     private volatile Consumer<OwnerEvent> ownerEvents = event -> { };
     private volatile Consumer<String> queueChanges = group -> { };
+    private volatile Runnable afterReturn = () -> { };
 
-    private RedisCluster(RedisClient client, SignallingConfig.Cluster config, JsonLinesCallLog archive,
+    private RedisCluster(RedisConnections connections, SignallingConfig.Cluster config, JsonLinesCallLog archive,
                          Executor switchboard, Clock clock) {
-        this.client = client;
-        // While Redis is away, fail commands at once rather than queueing them behind a switchboard that waits.
-        client.setOptions(ClientOptions.builder()
-                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
-        this.state = client.connect();
-        this.background = client.connect();
+        this.connections = connections;
+        this.switchboard = switchboard;
+        this.state = connections.commands();
+        RedisClusterCommands<String, String> background = connections.commands();
         this.keys = new RedisKeys(config.keyPrefix());
         this.nodeId = config.nodeIdOrHostName();
-        this.nodes = new NodeRegistry(background.sync(), keys, nodeId, config.nodeTimeout(), clock);
+        this.health = new RedisHealth(nodeId, clock);
+        this.nodes = new NodeRegistry(background, keys, nodeId, config.nodeTimeout(), clock);
         nodes.register();
-        this.sessions = new RedisSessionDirectory(state.sync(), keys, nodeId);
-        this.channel = SessionChannel.subscribe(client, keys, nodeId, new ProtocolCodec(),
+        this.sessions = new RedisSessionDirectory(state, keys, nodeId);
+        this.channel = SessionChannel.subscribe(connections.pubSub(), keys, nodeId, new ProtocolCodec(),
                 new SessionChannel.Receiver() {
                     @Override
                     public void message(String identity, ServerMessage message) {
@@ -88,15 +84,15 @@ public final class RedisCluster implements AutoCloseable {
                     }
                 });
         this.archiver = config.archiveCallLog()
-                ? new CallLogArchiver(background.sync(), keys, nodeId, archive, config.nodeTimeout()) : null;
+                ? new CallLogArchiver(background, keys, nodeId, archive, config.nodeTimeout()) : null;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("cluster"));
         long beat = config.heartbeatInterval().toMillis();
         scheduler.scheduleWithFixedDelay(this::heartbeat, beat, beat, TimeUnit.MILLISECONDS);
         if (archiver != null) {
             scheduler.scheduleWithFixedDelay(this::archive, 0, ARCHIVE_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         }
-        log.info("cluster node joined node={} key_prefix={} archive_call_log={}", nodeId, config.keyPrefix(),
-                archiver != null);
+        log.info("cluster node joined node={} key_prefix={} topology={} archive_call_log={}", nodeId,
+                config.keyPrefix(), config.redisTopology(), archiver != null);
     }
 
     /**
@@ -106,13 +102,11 @@ public final class RedisCluster implements AutoCloseable {
      */
     public static RedisCluster join(SignallingConfig.Cluster config, JsonLinesCallLog archive, Executor switchboard,
                                     Clock clock) {
-        RedisURI uri = RedisURI.create(config.redisUri());
-        uri.setTimeout(COMMAND_TIMEOUT);
-        RedisClient client = RedisClient.create(uri);
+        RedisConnections connections = RedisConnections.open(config);
         try {
-            return new RedisCluster(client, config, archive, switchboard, clock);
+            return new RedisCluster(connections, config, archive, switchboard, clock);
         } catch (RuntimeException e) {
-            client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+            connections.close();
             throw e;
         }
     }
@@ -140,7 +134,16 @@ public final class RedisCluster implements AutoCloseable {
 
     /** One writer per call: this node's forwarding of events about calls other nodes own (docs/cluster.md §3). */
     public CallOwners callOwners() {
-        return new CallOwners(state.sync(), keys, nodeId);
+        return new CallOwners(state, keys, nodeId);
+    }
+
+    /**
+     * Who acts when Redis answers again after an outage and this node still belongs to the cluster (it joined again
+     * if its key had lapsed meanwhile); called on the switchboard thread, once this node's sessions are back in
+     * Redis.
+     */
+    public void onReturn(Runnable handler) {
+        this.afterReturn = handler;
     }
 
     /** False once a heartbeat failed (Redis unreachable) or found this node taken for dead. */
@@ -148,27 +151,49 @@ public final class RedisCluster implements AutoCloseable {
         return alive;
     }
 
+    /** Whether this node reaches Redis now (the gauge {@code doorstep_cluster_redis_up}). */
+    public boolean redisUp() {
+        return health.reachable();
+    }
+
+    /**
+     * The state's health as the switchboard sees it: up while Redis answers and this node belongs to the cluster; a
+     * store call that fails because Redis is away marks it down at once, and only the heartbeat brings it back.
+     */
+    public StateHealth health() {
+        return new StateHealth() {
+            @Override
+            public boolean up() {
+                return alive && health.reachable();
+            }
+
+            @Override
+            public boolean unreachable(RuntimeException e) {
+                return health.failed(e);
+            }
+        };
+    }
+
     /** The stores on this node's state connection, for the switchboard thread; one session directory per node. */
     public Dispatcher.Stores stores() {
-        RedisClusterCommands<String, String> redis = state.sync();
-        return new Dispatcher.Stores(new RedisCallStore(redis, keys, nodeId), new RedisCallQueue(redis, keys),
-                new RedisAgentRegistry(redis, keys), sessions,
-                new RedisStreamCallLog(redis, keys), new RedisAssignments(redis, keys));
+        return new Dispatcher.Stores(new RedisCallStore(state, keys, nodeId), new RedisCallQueue(state, keys),
+                new RedisAgentRegistry(state, keys), sessions,
+                new RedisStreamCallLog(state, keys), new RedisAssignments(state, keys));
     }
 
     /** The relay fleet in Redis, read by this node's switchboard thread. */
     public RelayFleet relayFleet() {
-        return new RedisRelayFleet(state.sync(), keys, nodeId);
+        return new RedisRelayFleet(state, keys, nodeId);
     }
 
     /** The calls' relays, kept with the calls. */
     public CallRelays callRelays() {
-        return new RedisCallRelays(state.sync(), keys, nodeId);
+        return new RedisCallRelays(state, keys, nodeId);
     }
 
     /** The connected calls' documents and print jobs. */
     public CallDocuments callDocuments() {
-        return new RedisCallDocuments(state.sync(), keys);
+        return new RedisCallDocuments(state, keys);
     }
 
     private void heartbeat() {
@@ -178,18 +203,47 @@ public final class RedisCluster implements AutoCloseable {
                 log.error("cluster node taken for dead node={}: its heartbeat key lapsed", nodeId);
             }
             alive = ok;
+            // back only once every connection is (the switchboard's may still be reconnecting)
+            if (connections.connected() && health.answered() && ok) {
+                switchboard.execute(this::restoreAfterReturn);
+            }
         } catch (RuntimeException e) {
-            if (alive) {
+            if (!health.failed(e) && alive) {
                 log.error("cluster heartbeat failed node={}: {}", nodeId, e.toString());
             }
             alive = false;
         }
     }
 
+    /**
+     * Redis is back: this node's sessions are written back where Redis lost them, those whose identity signed in on
+     * another node meanwhile are ended as replaced, then the dispatcher catches up. If Redis goes again meanwhile, the
+     * next return does it all again.
+     */
+    private void restoreAfterReturn() {
+        try {
+            sessions.restore().forEach(s -> takeOvers.accept(s.identityId(), s.id()));
+        } catch (RuntimeException e) {
+            if (!health.failed(e)) {
+                log.error("restoring sessions failed node={}: {}", nodeId, e.toString());
+            }
+            return;
+        }
+        afterReturn.run();
+    }
+
+    /** Archives what is new; while Redis is away it waits for the heartbeat to see it back (the outage is logged). */
     private void archive() {
+        if (!health.reachable()) {
+            return;
+        }
         try {
             archiver.drain(ARCHIVE_BATCH);
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
+            if (!health.failed(e)) {
+                log.warn("call log archiving failed node={}: {}", nodeId, e.toString());
+            }
+        } catch (IOException e) {
             log.warn("call log archiving failed node={}: {}", nodeId, e.toString());
         }
     }
@@ -210,9 +264,7 @@ public final class RedisCluster implements AutoCloseable {
             log.warn("leaving the cluster failed node={}: {}", nodeId, e.toString());
         }
         channel.close();
-        state.close();
-        background.close();
-        client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+        connections.close();
         log.info("cluster node left node={}", nodeId);
     }
 }

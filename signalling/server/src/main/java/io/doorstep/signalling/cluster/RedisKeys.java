@@ -92,6 +92,14 @@ public record RedisKeys(String prefix) {
         return base() + "nodes";
     }
 
+    /**
+     * Set of the nodes that registered and have not left. A lapsed node in it but no longer in {@link #nodes()} was
+     * reclaimed; one in neither finds a Redis that lost its data, and joins again.
+     */
+    public String joined() {
+        return base() + "joined";
+    }
+
     /** Set of the calls a node owns (created there, or reclaimed by it). */
     public String nodeCalls(String nodeId) {
         return base() + "node-calls:" + nodeId;

@@ -10,7 +10,9 @@ import io.doorstep.signalling.session.SessionDirectory;
 import io.doorstep.signalling.session.SessionLocation;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,6 +28,8 @@ public final class RedisSessionDirectory implements SessionDirectory {
     private final RedisKeys keys;
     private final Scripts scripts;
     private final String nodeId;
+    /** Sessions that ended while Redis was away: still in its map until {@link #restore}. Switchboard thread only. */
+    private final List<Session> removedWhileAway = new ArrayList<>();
 
     public RedisSessionDirectory(RedisClusterCommands<String, String> redis, RedisKeys keys, String nodeId) {
         this.local = new InMemorySessionDirectory(nodeId);
@@ -38,8 +42,14 @@ public final class RedisSessionDirectory implements SessionDirectory {
     @Override
     public void put(Session session) {
         local.put(session);
-        String previous = scripts.run(Name.SESSION_PUT, ScriptOutputType.VALUE, session.identityId(), nodeId,
-                session.id());
+        String previous;
+        try {
+            previous = scripts.run(Name.SESSION_PUT, ScriptOutputType.VALUE, session.identityId(), nodeId,
+                    session.id());
+        } catch (RuntimeException e) { // Redis away: no session here that the others cannot find
+            local.remove(session);
+            throw e;
+        }
         SessionLocation was = previous == null ? null : location(previous);
         if (was != null && !was.nodeId().equals(nodeId)) { // signed in here, still held there: that node ends it
             redis.publish(keys.channel(was.nodeId()), SessionChannel.replaced(session.identityId(), was.sessionId()));
@@ -56,10 +66,43 @@ public final class RedisSessionDirectory implements SessionDirectory {
         return local.byIdentity(identityId);
     }
 
+    /** While Redis is away the session goes from here at once, and from Redis when it is back ({@link #restore}). */
     @Override
     public void remove(Session session) {
         local.remove(session);
+        try {
+            forget(session);
+        } catch (RuntimeException e) {
+            if (!RedisHealth.unreachable(e)) {
+                throw e;
+            }
+            removedWhileAway.add(session);
+        }
+    }
+
+    private void forget(Session session) {
         scripts.run(Name.SESSION_REMOVE, ScriptOutputType.INTEGER, session.identityId(), nodeId, session.id());
+    }
+
+    /**
+     * After an outage: forgets the sessions that ended meanwhile, and writes back where this node's sessions are,
+     * in case Redis lost it (restarted without its data). Returns the sessions whose identity signed in on another node meanwhile (Redis names that one): they
+     * are replaced, though the word of it was lost while this node could not hear it.
+     */
+    public List<Session> restore() {
+        for (Session gone : List.copyOf(removedWhileAway)) {
+            forget(gone);
+            removedWhileAway.remove(gone);
+        }
+        List<Session> replaced = new ArrayList<>();
+        for (Session session : local.all()) {
+            String elsewhere = scripts.run(Name.SESSION_RESTORE, ScriptOutputType.VALUE, session.identityId(), nodeId,
+                    session.id());
+            if (elsewhere != null) {
+                replaced.add(session);
+            }
+        }
+        return replaced;
     }
 
     @Override

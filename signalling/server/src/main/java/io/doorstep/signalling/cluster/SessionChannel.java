@@ -2,7 +2,6 @@ package io.doorstep.signalling.cluster;
 
 import io.doorstep.protocol.ProtocolCodec;
 import io.doorstep.protocol.ServerMessage;
-import io.lettuce.core.RedisClient;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.nio.charset.StandardCharsets;
@@ -63,12 +62,12 @@ public final class SessionChannel implements AutoCloseable {
     }
 
     /**
-     * Subscribes to {@code nodeId}'s channel on a connection of its own (a subscribed connection can do nothing
-     * else); {@code deliver} gets each message's identity and message, on a lettuce thread.
+     * Subscribes to {@code nodeId}'s channel on {@code connection}, which is its own from now on (a subscribed
+     * connection can do nothing else); {@code receiver} gets what is published, on a lettuce thread. After a lost
+     * connection lettuce reconnects and subscribes again by itself; what was published meanwhile is lost (§5).
      */
-    public static SessionChannel subscribe(RedisClient client, RedisKeys keys, String nodeId, ProtocolCodec codec,
-                                           Receiver receiver) {
-        StatefulRedisPubSubConnection<String, String> connection = client.connectPubSub();
+    public static SessionChannel subscribe(StatefulRedisPubSubConnection<String, String> connection, RedisKeys keys,
+                                           String nodeId, ProtocolCodec codec, Receiver receiver) {
         connection.addListener(new RedisPubSubAdapter<>() {
             @Override
             public void message(String channel, String payload) {

@@ -150,13 +150,17 @@ public record SignallingConfig(Server server, Path dataDir, Directory directory,
      * Where the call-path state lives (docs/cluster.md): {@code memory}, the single box's default, needs nothing
      * else; {@code redis} shares queues, agents, calls, sessions' whereabouts and the call log with every node on
      * the same Redis (a lettuce URI: {@code redis://}, {@code rediss://}, {@code redis-sentinel://}) under one key
-     * prefix. A node that misses its heartbeats for {@code nodeTimeout} is taken for dead and its state reclaimed.
+     * prefix; {@code redisTopology: cluster} reaches a Redis Cluster through its seed nodes instead
+     * ({@code redis://host1:6379,host2:6379}). A node that misses its heartbeats for {@code nodeTimeout} is taken
+     * for dead and its state reclaimed.
      */
-    public record Cluster(String state, String nodeId, String redisUri, String keyPrefix, Duration heartbeatInterval,
-                          Duration nodeTimeout, boolean archiveCallLog) {
+    public record Cluster(String state, String nodeId, String redisUri, String redisTopology, String keyPrefix,
+                          Duration heartbeatInterval, Duration nodeTimeout, boolean archiveCallLog) {
         public static final String MEMORY = "memory", REDIS = "redis";
+        public static final String STANDALONE = "standalone", REDIS_CLUSTER = "cluster";
         private static final List<String> URI_SCHEMES = List.of("redis", "rediss", "redis-sentinel",
                 "rediss-sentinel");
+        private static final List<String> CLUSTER_URI_SCHEMES = List.of("redis", "rediss");
 
         public Cluster {
             Check.that(state.equals(MEMORY) || state.equals(REDIS), "cluster.state", "must be memory or redis");
@@ -167,14 +171,34 @@ public record SignallingConfig(Server server, Path dataDir, Directory directory,
             Check.positive(heartbeatInterval, "cluster.heartbeat-interval");
             Check.that(nodeTimeout.compareTo(heartbeatInterval.multipliedBy(2)) >= 0, "cluster.node-timeout",
                     "must be at least twice cluster.heartbeat-interval");
-            if (state.equals(REDIS)) {
+            Check.that(redisTopology.equals(STANDALONE) || redisTopology.equals(REDIS_CLUSTER),
+                    "cluster.redis-topology", "must be standalone or cluster");
+            if (state.equals(REDIS) && redisTopology.equals(STANDALONE)) {
                 checkRedisUri(redisUri);
+            } else if (state.equals(REDIS)) {
+                checkRedisClusterUri(redisUri);
             }
         }
 
+        /** Seed nodes of a Redis Cluster: redis:// or rediss://, one or more host:port separated by commas. */
+        private static void checkRedisClusterUri(String uri) {
+            Check.that(CLUSTER_URI_SCHEMES.contains(scheme(uri)),
+                    "cluster.redis-uri", "with cluster.redis-topology: cluster, must be a redis:// or rediss:// URI"
+                            + " of one or more seed nodes (redis://host1:6379,host2:6379)");
+            List<io.lettuce.core.RedisURI> seeds;
+            try {
+                seeds = io.lettuce.core.cluster.RedisClusterURIUtil.toRedisURIs(java.net.URI.create(uri));
+            } catch (IllegalArgumentException e) {
+                throw new io.doorstep.config.ConfigException("cluster.redis-uri: not a valid Redis Cluster URI: "
+                        + e.getMessage(), e);
+            }
+            Check.that(!seeds.isEmpty() && seeds.stream().allMatch(seed -> validHost(seed.getHost())
+                    && seed.getPort() > 0 && seed.getPort() <= 65_535), "cluster.redis-uri",
+                    "not a valid Redis Cluster URI: a seed node's host or port is malformed");
+        }
+
         private static void checkRedisUri(String uri) {
-            String scheme = uri.contains("://") ? uri.substring(0, uri.indexOf("://")) : "";
-            Check.that(URI_SCHEMES.contains(scheme), "cluster.redis-uri",
+            Check.that(URI_SCHEMES.contains(scheme(uri)), "cluster.redis-uri",
                     "must be a redis://, rediss://, redis-sentinel:// or rediss-sentinel:// URI");
             io.lettuce.core.RedisURI parsed;
             try {
@@ -183,15 +207,27 @@ public record SignallingConfig(Server server, Path dataDir, Directory directory,
                 throw new io.doorstep.config.ConfigException("cluster.redis-uri: not a valid Redis URI: "
                         + e.getMessage(), e);
             }
-            // lettuce takes "host:notaport" for a host name; only an IPv6 address may hold a colon
             String host = parsed.getHost();
-            Check.that(!parsed.getSentinels().isEmpty() || (host != null && !host.isEmpty()
-                    && (!host.contains(":") || host.matches("\\[?[0-9A-Fa-f:.]+]?"))), "cluster.redis-uri",
+            Check.that(!parsed.getSentinels().isEmpty() || validHost(host), "cluster.redis-uri",
                     "not a valid Redis URI: the host or port is malformed");
+        }
+
+        private static String scheme(String uri) {
+            return uri.contains("://") ? uri.substring(0, uri.indexOf("://")) : "";
+        }
+
+        /** lettuce takes "host:notaport" for a host name; only an IPv6 address may hold a colon. */
+        private static boolean validHost(String host) {
+            return host != null && !host.isEmpty() && (!host.contains(":") || host.matches("\\[?[0-9A-Fa-f:.]+]?"));
         }
 
         public boolean redis() {
             return state.equals(REDIS);
+        }
+
+        /** Whether Redis is a Redis Cluster (reached through RedisClusterClient), not one server or a Sentinel set. */
+        public boolean redisCluster() {
+            return redisTopology.equals(REDIS_CLUSTER);
         }
 
         /** The configured node id, or this host's name when none is set. */
@@ -208,8 +244,8 @@ public record SignallingConfig(Server server, Path dataDir, Directory directory,
 
         @Override
         public String toString() {
-            return "Cluster[state=" + state + ", nodeId=" + nodeId + ", redisUri=<hidden>, keyPrefix=" + keyPrefix
-                    + "]";
+            return "Cluster[state=" + state + ", nodeId=" + nodeId + ", redisUri=<hidden>, redisTopology="
+                    + redisTopology + ", keyPrefix=" + keyPrefix + "]";
         }
     }
 

@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
 import java.util.function.ToIntFunction;
 
 /**
@@ -333,6 +334,14 @@ public final class SignallingMetrics {
     /** Sets the station device gauges: how many signed-in stations report {@code device} in {@code state}. */
     public void stationDevices(java.util.function.ToIntBiFunction<Devices.Kind, Devices.State> count) {
         stationDevices.forEach((k, byState) -> byState.forEach((st, v) -> v.set(count.applyAsInt(k, st))));
+    }
+
+    /** In a cluster: 1 while this node reaches Redis, 0 while it does not (docs/cluster.md §9). */
+    public void clusterRedisUp(BooleanSupplier up) {
+        Gauge.builder("doorstep.cluster.redis.up", up, u -> u.getAsBoolean() ? 1 : 0)
+                .description("1 while this node reaches Redis, 0 while it does not (cluster mode only)")
+                .strongReference(true) // the supplier is a lambda: held by nothing else
+                .register(registry);
     }
 
     public void callsInProgress(long n) {

@@ -32,9 +32,11 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +45,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,10 +61,12 @@ public final class Dispatcher implements SessionListener {
             HANGUP = "HANGUP", MEDIA_FAILED = "MEDIA_FAILED", SIGNED_OUT = "SIGNED_OUT",
             RING_TIMEOUT = "RING_TIMEOUT", CONNECTION_LOST = "CONNECTION_LOST", REJECTED = "REJECTED",
             ALL_REJECTED = "ALL_REJECTED", SERVER_SHUTDOWN = "SERVER_SHUTDOWN", WRAP_UP_ENDED = "WRAP_UP_ENDED",
-            CALL_ENDED = "CALL_ENDED";
+            CALL_ENDED = "CALL_ENDED", STATE_UNAVAILABLE = "STATE_UNAVAILABLE", STATE_LOST = "STATE_LOST";
 
     private static final Logger log = LoggerFactory.getLogger(Dispatcher.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** How soon a timer that fell due while the state was away tries again. */
+    private static final Duration STATE_RETRY = Duration.ofSeconds(1);
 
     private final CallStore calls;
     private final CallQueue queue;
@@ -80,6 +85,17 @@ public final class Dispatcher implements SessionListener {
     private final Clock clock;
     private final CallListener callListener;
     private final CallQuality quality;
+    private final StateHealth health;
+    /**
+     * The connected call of each party this node has seen in one, so that SDP, ICE and device payloads between
+     * parties on this node still pass while the shared state is away (docs/cluster.md §9). At most one entry per
+     * identity of the directory.
+     */
+    private final Map<String, Call> connectedCalls = new HashMap<>();
+    /** Calls whose request failed part-way while the state was away: undone when it is back. */
+    private final Set<String> halfCreated = new LinkedHashSet<>();
+    /** Sessions that ended while the state was away, with the cause: closed in the state when it is back. */
+    private final Map<Session, String> closedWhileAway = new LinkedHashMap<>();
     private final Map<String, ScheduledFuture<?>> ringTimers = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> wrapUpTimers = new HashMap<>();
     private final Map<String, CallQueued> lastQueueUpdate = new HashMap<>();
@@ -115,7 +131,7 @@ public final class Dispatcher implements SessionListener {
 
     public Dispatcher(Stores stores, Directory directory, ServiceCatalogue catalogue, SignallingConfig config,
                       IceServerProvider iceServers, SignallingMetrics metrics, EventExecutor executor, Clock clock,
-                      CallListener callListener) {
+                      CallListener callListener, StateHealth health) {
         this.calls = stores.calls();
         this.queue = stores.queue();
         this.agents = stores.agents();
@@ -133,6 +149,7 @@ public final class Dispatcher implements SessionListener {
         this.clock = clock;
         this.callListener = callListener;
         this.quality = new CallQuality(metrics, clock);
+        this.health = health;
         iceServers.onRelayMoved(this::relayMoved);
     }
 
@@ -148,21 +165,46 @@ public final class Dispatcher implements SessionListener {
         if (draining) {
             throw new Rejection(ErrorCode.SERVER_DRAINING, "the server is shutting down and takes no new calls");
         }
+        if (!health.up()) { // don't even try: the station hears at once, and nothing is half-written
+            throw unavailable();
+        }
         ServiceItem item = catalogue.item(m.serviceItem()).orElseThrow(() -> new Rejection(
                 ErrorCode.UNKNOWN_SERVICE_ITEM, "no service item '" + m.serviceItem() + "' in the catalogue"));
+        undoHalfCreated();
         if (calls.activeCallOf(station.identityId()).isPresent()) {
             throw new Rejection(ErrorCode.ALREADY_IN_CALL, "this station already has a call queued or in progress");
         }
         long now = clock.millis();
         Call call = Call.queued(newCallId(), station.identityId(), item.code(), item.skillGroup(), m.priority(), now);
-        calls.put(call);
-        queue.enqueue(call.id(), call.skillGroup(), call.priority(), now);
-        record(call, "queued");
+        try {
+            calls.put(call);
+            queue.enqueue(call.id(), call.skillGroup(), call.priority(), now);
+            record(call, "queued");
+            sendQueueUpdate(station, call, m.id());
+        } catch (RuntimeException e) {
+            if (!health.unreachable(e)) {
+                throw e;
+            }
+            halfCreated.add(call.id()); // the station is told it failed: what reached Redis goes when it is back
+            log.warn("call request failed part-way call={} station={}: undone when the state is back", call.id(),
+                    call.stationId());
+            throw unavailable();
+        }
         log.info("call queued call={} station={} item={} group={} priority={}", call.id(), call.stationId(),
                 call.serviceItem(), call.skillGroup(), call.priority());
-        sendQueueUpdate(station, call, m.id());
-        dispatchCall(call);
+        try {
+            dispatchCall(call);
+        } catch (RuntimeException e) { // queued and answered: an agent that frees up will take it
+            if (!health.unreachable(e)) {
+                throw e;
+            }
+            log.info("call offer deferred call={}: the state is unavailable", call.id());
+        }
         queueChanged(call.skillGroup());
+    }
+
+    private static Rejection unavailable() {
+        return new Rejection(ErrorCode.STATE_UNAVAILABLE, StateHealth.UNAVAILABLE);
     }
 
     /** Station: cancel before an answer. */
@@ -190,6 +232,7 @@ public final class Dispatcher implements SessionListener {
         metrics.answered(call.skillGroup(), now - call.queuedAt(), now - call.offeredAt());
         log.info("call connected call={} station={} agent={} wait_ms={} answer_ms={}", call.id(), call.stationId(),
                 agent.identityId(), now - call.queuedAt(), now - call.offeredAt());
+        remember(connected);
         agent.send(connectedMessage(connected, Role.AGENT, m.id()));
         sessions.deliver(call.stationId(), connectedMessage(connected, Role.STATION, null));
         // the station's connection is down (here): the agent waits for it, as after a drop
@@ -211,7 +254,7 @@ public final class Dispatcher implements SessionListener {
     /** Agent: available (also ends wrap-up) or away. */
     public void setState(Session agent, ClientMessage.SetAgentState m) throws Rejection {
         AgentStatus status = agentStatus(agent.identityId());
-        if (status.state() == AgentState.OFFERED || status.state() == AgentState.BUSY) {
+        if ((status.state() == AgentState.OFFERED || status.state() == AgentState.BUSY) && heldByItsCall(status)) {
             throw new Rejection(ErrorCode.INVALID_STATE, "an agent that is " + wire(status.state())
                     + " cannot become " + wire(m.state()) + (status.state() == AgentState.OFFERED
                     ? ": accept or reject the offer first" : ": hang up first"));
@@ -223,6 +266,15 @@ public final class Dispatcher implements SessionListener {
         if (m.state() == AgentState.AVAILABLE) {
             dispatchAgent(agent.identityId());
         }
+    }
+
+    /**
+     * Whether an offered or busy agent's call still holds it. Not if the call is gone or is another agent's: a step
+     * cut short by a Redis outage left the agent's state behind (docs/cluster.md §9), and the agent may move on.
+     */
+    private boolean heldByItsCall(AgentStatus agent) {
+        return agent.callId() != null && calls.get(agent.callId())
+                .filter(c -> agent.agentId().equals(c.currentAgent())).isPresent();
     }
 
     // ---------------------------------------------------------------- either party
@@ -243,10 +295,7 @@ public final class Dispatcher implements SessionListener {
 
     /** Passes a message of a connected call (SDP, ICE, device payloads) to the other party. */
     public void relay(Session from, ClientMessage.InCall m, ServerMessage toPeer) throws Rejection {
-        Call call = partyCall(from, m.callId());
-        if (call.state() != CallState.CONNECTED) {
-            throw new Rejection(ErrorCode.INVALID_STATE, "the call is not connected yet");
-        }
+        Call call = connectedCall(from, m.callId());
         sessions.deliver(peerOf(from, call), toPeer);
         if (m.id() != null) {
             from.send(new ServerMessage.Ok(m.id()));
@@ -255,10 +304,7 @@ public final class Dispatcher implements SessionListener {
 
     /** A party's report of its connected call's media quality: into the operators' metrics, never to the peer. */
     public void callStats(Session from, ClientMessage.CallStats m) throws Rejection {
-        Call call = partyCall(from, m.callId());
-        if (call.state() != CallState.CONNECTED) {
-            throw new Rejection(ErrorCode.INVALID_STATE, "the call is not connected");
-        }
+        connectedCall(from, m.callId());
         quality.report(from.role(), m);
         if (m.id() != null) {
             from.send(new ServerMessage.Ok(m.id()));
@@ -298,6 +344,11 @@ public final class Dispatcher implements SessionListener {
 
     @Override
     public void onDetached(Session session) {
+        if (!health.up()) { // the agent's record stays as it is; the peer here still hears
+            tellPeerHere(session, callId -> new ServerMessage.PeerReconnecting(callId,
+                    config.session().resumeGrace().toMillis()));
+            return;
+        }
         calls.activeCallOf(session.identityId()).ifPresent(call -> {
             if (call.state() == CallState.CONNECTED) {
                 sessions.deliver(peerOf(session, call), new ServerMessage.PeerReconnecting(call.id(),
@@ -317,6 +368,10 @@ public final class Dispatcher implements SessionListener {
 
     @Override
     public void onResumed(Session session) {
+        if (!health.up()) { // a resume needs no Redis: the session is here, and so may be its peer
+            tellPeerHere(session, ServerMessage.PeerReconnected::new);
+            return;
+        }
         calls.activeCallOf(session.identityId()).ifPresent(call -> {
             if (call.state() == CallState.CONNECTED) {
                 sessions.deliver(peerOf(session, call), new ServerMessage.PeerReconnected(call.id()));
@@ -333,6 +388,11 @@ public final class Dispatcher implements SessionListener {
 
     @Override
     public void onClosed(Session session, String cause) {
+        if (!health.up()) { // its call ends, and its agent goes, when the state is back
+            closedWhileAway.put(session, cause);
+            return;
+        }
+        connectedCalls.remove(session.identityId());
         boolean lost = !SIGNED_OUT.equals(cause);
         calls.activeCallOf(session.identityId()).ifPresent(call -> {
             if (session.role() == Role.STATION) {
@@ -358,6 +418,97 @@ public final class Dispatcher implements SessionListener {
             agentsChanged();
         }
         sessionsChanged();
+    }
+
+    /** While the state is away: tells the peer of the session's connected call, if this node knows both. */
+    private void tellPeerHere(Session session, Function<String, ServerMessage> message) {
+        Call known = connectedCalls.get(session.identityId());
+        if (known != null) {
+            sessions.byIdentity(peerOf(session, known)).ifPresent(peer -> peer.send(message.apply(known.id())));
+        }
+    }
+
+    // ---------------------------------------------------------------- the shared state's return
+
+    /**
+     * The shared state answers again after an outage (called on the switchboard thread): requests that failed
+     * part-way are undone, what Redis lost of this node's agents and connected calls (a Redis restarted without its
+     * data) is written back from memory, and positions and gauges are brought up to date. If the state goes away
+     * again meanwhile, the next return does the rest.
+     */
+    public void stateReturned() {
+        try {
+            undoHalfCreated();
+            restoreAgents();
+            closeWhatClosedWhileAway();
+        } catch (RuntimeException e) {
+            if (!health.unreachable(e)) {
+                throw e;
+            }
+            return;
+        }
+        staleGauges = true;
+        refreshSoon();
+    }
+
+    /**
+     * Sessions that ended during the outage: their calls end now, as they would have then (the peer is told), unless
+     * the identity has signed in again meanwhile (on another node: its new session carries the call on).
+     */
+    private void closeWhatClosedWhileAway() {
+        for (Map.Entry<Session, String> closed : List.copyOf(closedWhileAway.entrySet())) {
+            if (sessions.locate(closed.getKey().identityId()).isEmpty()) {
+                onClosed(closed.getKey(), closed.getValue());
+            }
+            closedWhileAway.remove(closed.getKey());
+        }
+    }
+
+    /** A station told STATE_UNAVAILABLE has no call: whatever of it reached Redis goes. */
+    private void undoHalfCreated() {
+        for (String callId : List.copyOf(halfCreated)) {
+            calls.get(callId).filter(c -> c.state() != CallState.CONNECTED).ifPresentOrElse(this::undo,
+                    () -> queue.remove(callId));
+            halfCreated.remove(callId);
+            log.info("half-created call undone call={}", callId);
+        }
+    }
+
+    /**
+     * Ends a half-created call with cause STATE_UNAVAILABLE, in the log too. Quietly for the station, which was told
+     * its request failed; if another node offered the call meanwhile, its agent hears as after any end.
+     */
+    private void undo(Call call) {
+        if (call.state() != CallState.QUEUED) {
+            end(call, CallEvent.ABANDON, STATE_UNAVAILABLE, null, null);
+            return;
+        }
+        queue.remove(call.id());
+        calls.remove(call.id());
+        record(transitionUnchecked(() -> call.end(CallEvent.ABANDON, STATE_UNAVAILABLE, clock.millis())), "ended");
+    }
+
+    /**
+     * Agents signed in here whom Redis no longer knows (it came back without its data) are written back: busy in the
+     * connected call this node knows of (written back too), otherwise away, and told so.
+     */
+    private void restoreAgents() {
+        for (Session session : List.copyOf(sessions.all())) {
+            if (session.role() != Role.AGENT || agents.get(session.identityId()).isPresent()) {
+                continue;
+            }
+            Call call = connectedCalls.get(session.identityId());
+            AgentStatus status = newAgent(session.identityId());
+            if (call != null && calls.get(call.id()).isEmpty()) {
+                calls.put(call);
+                status = status.withState(AgentState.BUSY, call.id(), clock.millis());
+            }
+            agents.put(status);
+            session.send(new ServerMessage.AgentStateChanged(null, status.state(), STATE_LOST, null));
+            agentGroupsChanged(status);
+            log.warn("agent restored after the state was lost agent={} state={} call={}", status.agentId(),
+                    status.state(), status.callId());
+        }
     }
 
     // ---------------------------------------------------------------- drain
@@ -442,12 +593,8 @@ public final class Dispatcher implements SessionListener {
         }
         agentStateChanged(agent, ringing, null, null);
         record(offered, "offered");
-        ringTimers.put(call.id(), executor.schedule(() -> {
-            ringTimers.remove(call.id());
-            if (!otherNodes.ringTimeout(call.id(), agent.agentId(), now)) {
-                ringTimeout(call.id(), agent.agentId(), now);
-            }
-        }, config.routing().ringTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        ringTimers.put(call.id(), executor.schedule(() -> rangOut(call.id(), agent.agentId(), now),
+                config.routing().ringTimeout().toMillis(), TimeUnit.MILLISECONDS));
         Station station = directory.station(call.stationId()).orElseThrow();
         sessions.deliver(agent.agentId(), new ServerMessage.CallOffer(call.id(),
                 new ServerMessage.StationInfo(station.id(), station.name(), station.town(), station.village()),
@@ -456,6 +603,18 @@ public final class Dispatcher implements SessionListener {
         log.info("call offered call={} agent={} attempt={}", call.id(), agent.agentId(), offered.offers());
         queueChanged(call.skillGroup());
         return claim;
+    }
+
+    /** This node's ring timer of an offer fell due: its owner applies it (a timer due during an outage waits). */
+    private void rangOut(String callId, String agentId, long offeredAt) {
+        if (!health.up()) {
+            ringTimers.put(callId, whenStateIsBack(() -> rangOut(callId, agentId, offeredAt)));
+            return;
+        }
+        ringTimers.remove(callId);
+        if (!otherNodes.ringTimeout(callId, agentId, offeredAt)) {
+            ringTimeout(callId, agentId, offeredAt);
+        }
     }
 
     /**
@@ -513,6 +672,7 @@ public final class Dispatcher implements SessionListener {
             queue.enqueue(call.id(), call.skillGroup(), call.priority(), call.queuedAt());
             return;
         }
+        forget(call);
         cancel(ringTimers, call.id());
         queue.remove(call.id());
         lastQueueUpdate.remove(call.id());
@@ -564,15 +724,26 @@ public final class Dispatcher implements SessionListener {
         }
         setAgentState(agentId, call.id(), AgentState.WRAP_UP, null, CALL_ENDED);
         long began = clock.millis();
-        wrapUpTimers.put(agentId, executor.schedule(() -> {
-            wrapUpTimers.remove(agentId);
-            agents.get(agentId).filter(a -> a.state() == AgentState.WRAP_UP
-                    && a.stateSince() <= began).ifPresent(a -> { // not a later wrap-up (another node's call)
-                if (setAgentState(a, AgentState.AVAILABLE, null, null, WRAP_UP_ENDED)) {
-                    dispatchAgent(agentId);
-                }
-            });
-        }, wrapUp, TimeUnit.MILLISECONDS));
+        wrapUpTimers.put(agentId, executor.schedule(() -> wrapUpEnds(agentId, began), wrapUp, TimeUnit.MILLISECONDS));
+    }
+
+    private void wrapUpEnds(String agentId, long began) {
+        if (!health.up()) {
+            wrapUpTimers.put(agentId, whenStateIsBack(() -> wrapUpEnds(agentId, began)));
+            return;
+        }
+        wrapUpTimers.remove(agentId);
+        agents.get(agentId).filter(a -> a.state() == AgentState.WRAP_UP
+                && a.stateSince() <= began).ifPresent(a -> { // not a later wrap-up (another node's call)
+            if (setAgentState(a, AgentState.AVAILABLE, null, null, WRAP_UP_ENDED)) {
+                dispatchAgent(agentId);
+            }
+        });
+    }
+
+    /** A timer that fell due while the state was away tries again shortly: it decides on what the state says. */
+    private ScheduledFuture<?> whenStateIsBack(Runnable timer) {
+        return executor.schedule(timer, STATE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     // ---------------------------------------------------------------- queue updates and gauges
@@ -615,19 +786,36 @@ public final class Dispatcher implements SessionListener {
 
     private void refresh() {
         refreshPending = false;
+        if (!health.up()) { // what is stale stays so: brought up to date when the state is back
+            return;
+        }
         List<String> groups = List.copyOf(staleQueues);
         staleQueues.clear();
         List<String> elsewhere = List.copyOf(changedElsewhere);
         changedElsewhere.clear();
+        boolean gauges = staleGauges;
+        staleGauges = false;
+        try {
+            refresh(groups, elsewhere, gauges);
+        } catch (RuntimeException e) {
+            if (!health.unreachable(e)) {
+                throw e;
+            }
+            staleQueues.addAll(groups);
+            changedElsewhere.addAll(elsewhere);
+            staleGauges |= gauges;
+        }
+    }
+
+    private void refresh(List<String> groups, List<String> elsewhere, boolean gauges) {
         otherNodes.queuesChanged(groups);
         elsewhere.forEach(this::findWorkHere);
         groups.forEach(this::refreshQueue);
         elsewhere.stream().filter(g -> !groups.contains(g)).forEach(this::refreshQueue);
-        if (staleGauges || !groups.isEmpty()) {
+        if (gauges || !groups.isEmpty()) {
             metrics.callsInProgress(calls.count());
         }
-        if (staleGauges) {
-            staleGauges = false;
+        if (gauges) {
             refreshGauges();
         }
     }
@@ -736,7 +924,10 @@ public final class Dispatcher implements SessionListener {
                                     - clock.millis())));
                 }
             }
-            case CONNECTED -> session.send(connectedMessage(call, session.role(), null));
+            case CONNECTED -> {
+                remember(call);
+                session.send(connectedMessage(call, session.role(), null));
+            }
             default -> {
             }
         }
@@ -818,6 +1009,39 @@ public final class Dispatcher implements SessionListener {
 
     private AgentStatus agentStatus(String agentId) throws Rejection {
         return agents.get(agentId).orElseThrow(() -> new Rejection(ErrorCode.INTERNAL, "agent is not registered"));
+    }
+
+    /**
+     * The session's connected call {@code callId}: read from the state while it is up (and remembered here), taken
+     * from what this node remembers while it is away, so that parties on this node keep talking through an outage.
+     */
+    private Call connectedCall(Session session, String callId) throws Rejection {
+        if (!health.up()) {
+            Call known = connectedCalls.get(session.identityId());
+            if (known == null || !known.id().equals(callId)) {
+                throw unavailable();
+            }
+            return known;
+        }
+        Call call = partyCall(session, callId);
+        if (call.state() != CallState.CONNECTED) {
+            throw new Rejection(ErrorCode.INVALID_STATE, "the call is not connected yet");
+        }
+        remember(call);
+        return call;
+    }
+
+    private void remember(Call connected) {
+        connectedCalls.put(connected.stationId(), connected);
+        connectedCalls.put(connected.agentId(), connected);
+    }
+
+    private void forget(Call call) {
+        for (String party : new String[] {call.stationId(), call.currentAgent()}) {
+            if (party != null) {
+                connectedCalls.computeIfPresent(party, (p, known) -> known.id().equals(call.id()) ? null : known);
+            }
+        }
     }
 
     /** The live call {@code callId} if the session's identity is a party to it; NOT_IN_CALL otherwise. */

@@ -15,6 +15,7 @@ import io.doorstep.signalling.documents.DocumentDesk;
 import io.doorstep.signalling.media.RelayFleet;
 import io.doorstep.signalling.metrics.SignallingMetrics;
 import io.doorstep.signalling.routing.Dispatcher;
+import io.doorstep.signalling.routing.StateHealth;
 import io.doorstep.signalling.session.Session;
 import io.doorstep.signalling.session.SessionDirectory;
 import io.doorstep.signalling.session.SessionManager;
@@ -30,7 +31,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +61,7 @@ public final class Switchboard {
     private final DashboardFeed dashboard;
     private final RelayFleet relays;
     private final Map<Class<?>, Route> routes;
-    private final BooleanSupplier stateAvailable;
+    private final StateHealth health;
     private volatile boolean draining;
     private volatile Forwarding forwarding = Forwarding.NONE;
 
@@ -77,7 +77,7 @@ public final class Switchboard {
     public Switchboard(EventExecutor executor, SessionManager sessionManager, Dispatcher dispatcher,
                        DocumentDesk documents, SessionDirectory sessions, SignallingConfig config,
                        SignallingMetrics metrics, ProtocolCodec codec, Clock clock, DashboardFeed dashboard,
-                       RelayFleet relays, BooleanSupplier stateAvailable) {
+                       RelayFleet relays, StateHealth health) {
         this.executor = executor;
         this.sessionManager = sessionManager;
         this.dispatcher = dispatcher;
@@ -90,7 +90,7 @@ public final class Switchboard {
         this.dashboard = dashboard;
         this.relays = relays;
         this.routes = routes();
-        this.stateAvailable = stateAvailable;
+        this.health = health;
     }
 
     public boolean draining() {
@@ -102,9 +102,12 @@ public final class Switchboard {
         this.forwarding = forwarding;
     }
 
-    /** Whether the call-path state can be reached: always on a single box; in a cluster, while Redis answers. */
+    /**
+     * Whether the call-path state can be reached: always on a single box; in a cluster, while Redis answers and the
+     * node belongs to the cluster (its heartbeat renews its key).
+     */
     public boolean stateAvailable() {
-        return stateAvailable.getAsBoolean();
+        return health.up();
     }
 
     /** A verified hello: sign in or resume, on the switchboard thread. */
@@ -114,7 +117,19 @@ public final class Switchboard {
                 refuse(channel, hello.id(), ErrorCode.SERVER_DRAINING, "the server is shutting down");
                 return;
             }
-            sessionManager.hello(channel, principal, hello);
+            // a session that exists here resumes without Redis; a new one must be findable by the other nodes
+            if (!health.up() && !sessionManager.resumable(hello)) {
+                refuse(channel, hello.id(), ErrorCode.STATE_UNAVAILABLE, StateHealth.UNAVAILABLE);
+                return;
+            }
+            try {
+                sessionManager.hello(channel, principal, hello);
+            } catch (RuntimeException e) {
+                if (!health.unreachable(e)) {
+                    throw e;
+                }
+                refuse(channel, hello.id(), ErrorCode.STATE_UNAVAILABLE, StateHealth.UNAVAILABLE);
+            }
         });
     }
 
@@ -155,6 +170,10 @@ public final class Switchboard {
         } catch (Dispatcher.Rejection r) {
             reply(session, message.id(), r.code(), r.getMessage(), callIdOf(message));
         } catch (RuntimeException e) {
+            if (health.unreachable(e)) { // an outage, logged once where it is seen: not a fault of this message
+                reply(session, message.id(), ErrorCode.STATE_UNAVAILABLE, StateHealth.UNAVAILABLE, callIdOf(message));
+                return;
+            }
             log.error("failed to apply {} session={} identity={}", message.getClass().getSimpleName(),
                     session.id(), session.identityId(), e);
             reply(session, message.id(), ErrorCode.INTERNAL, "the server could not apply this message",
@@ -189,8 +208,21 @@ public final class Switchboard {
         executor.execute(() -> relays.report(load, clock.millis()));
     }
 
+    /**
+     * A connection closed. While the state is away the session still detaches and its grace period runs; what the
+     * dispatcher could not tell the state (the agent offline, the peer told) is left as it was.
+     */
     public void connectionClosed(Channel channel) {
-        executor.execute(() -> sessionManager.connectionClosed(channel));
+        executor.execute(() -> {
+            try {
+                sessionManager.connectionClosed(channel);
+            } catch (RuntimeException e) {
+                if (!health.unreachable(e)) {
+                    throw e;
+                }
+                log.info("connection closed while the state is unavailable channel={}", channel.id());
+            }
+        });
     }
 
     private void apply(Session s, ClientMessage message, int frameBytes) throws Dispatcher.Rejection {

@@ -98,4 +98,41 @@ class NodeLivenessTest {
         assertThat(second.heartbeat()).isTrue();
         assertThat(first.heartbeat()).as("the old run's token is no longer the key's").isFalse();
     }
+
+    @Test
+    void aNodeWhoseKeyLapsedWhileRedisWasAwayJoinsAgainUnlessReclaimed() {
+        RedisKeys keys = REDIS.newKeys();
+        RedisCommands<String, String> redis = REDIS.commands();
+        NodeRegistry a = node(REDIS.newConnection(), keys, "a");
+        NodeRegistry b = node(REDIS.newConnection(), keys, "b");
+        a.register();
+        b.register();
+
+        redis.del(keys.node("a")); // Redis was away longer than the timeout: a's key expired, nobody reclaimed it yet
+        assertThat(b.deadNodes()).containsExactly("a");
+        assertThat(a.heartbeat()).as("a joins again").isTrue();
+        assertThat(redis.exists(keys.node("a"))).isOne();
+        assertThat(b.deadNodes()).isEmpty();
+        assertThat(b.reclaim("a")).as("a live node is not reclaimed").isEmpty();
+
+        redis.del(keys.node("a"));
+        assertThat(b.reclaim("a")).as("a survivor came first this time").isPresent();
+        assertThat(a.heartbeat()).as("a reclaimed node stays taken for dead").isFalse();
+        assertThat(redis.exists(keys.node("a"))).isZero();
+    }
+
+    @Test
+    void aNodeWhoseRedisCameBackWithoutItsDataJoinsAgain() {
+        RedisKeys keys = REDIS.newKeys();
+        RedisCommands<String, String> redis = REDIS.commands();
+        NodeRegistry a = node(REDIS.newConnection(), keys, "a");
+        a.register();
+
+        redis.del(keys.node("a"), keys.nodes(), keys.joined()); // as a Redis restarted without persistence
+        assertThat(a.heartbeat()).isTrue();
+        assertThat(redis.exists(keys.node("a"))).isOne();
+        assertThat(redis.zscore(keys.nodes(), "a")).isNotNull();
+        a.leave();
+        assertThat(redis.sismember(keys.joined(), "a")).as("a node that left is forgotten").isFalse();
+    }
 }

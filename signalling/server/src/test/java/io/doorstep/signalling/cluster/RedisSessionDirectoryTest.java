@@ -56,7 +56,7 @@ class RedisSessionDirectoryTest extends SessionDirectoryContract {
         Session station = session("s-1", "st-1", Role.STATION);
         a.put(station);
         BlockingQueue<String> heard = new LinkedBlockingQueue<>();
-        try (SessionChannel channel = SessionChannel.subscribe(REDIS.client(), keys, "a", new ProtocolCodec(),
+        try (SessionChannel channel = SessionChannel.subscribe(REDIS.client().connectPubSub(), keys, "a", new ProtocolCodec(),
                 new SessionChannel.Receiver() {
                     @Override
                     public void message(String identity, ServerMessage message) {

@@ -234,6 +234,38 @@ class SignallingConfigTest {
     }
 
     @Test
+    void aRedisClusterIsNamedByItsSeedNodes() {
+        SignallingConfig.Cluster standalone = SignallingConfig.load(null, Map.of()).cluster();
+        assertThat(standalone.redisTopology()).isEqualTo("standalone");
+        assertThat(standalone.redisCluster()).isFalse();
+        for (String uri : List.of("redis://10.0.0.1:7000", "redis://10.0.0.1:7000,10.0.0.2:7001,10.0.0.3",
+                "rediss://:pw@redis-1.example:6380,redis-2.example:6380")) {
+            SignallingConfig.Cluster cluster = SignallingConfig.load(null, Map.of("DOORSTEP_CLUSTER_STATE", "redis",
+                    "DOORSTEP_CLUSTER_REDIS_TOPOLOGY", "cluster", "DOORSTEP_CLUSTER_REDIS_URI", uri)).cluster();
+            assertThat(cluster.redisCluster()).as(uri).isTrue();
+            assertThat(cluster.toString()).contains("redisTopology=cluster").doesNotContain(uri);
+        }
+    }
+
+    @Test
+    void aBadRedisClusterAddressIsRefusedClearly() {
+        Map<String, String> cases = Map.of(
+                "redis-sentinel://s1:26379/0#doorstep", "cluster.redis-uri: with cluster.redis-topology: cluster,"
+                        + " must be a redis:// or rediss:// URI",
+                "10.0.0.1:7000", "cluster.redis-uri: with cluster.redis-topology: cluster",
+                "redis://10.0.0.1:7000,h:notaport", "cluster.redis-uri: not a valid Redis Cluster URI",
+                "redis://10.0.0.1:99999", "cluster.redis-uri: not a valid Redis Cluster URI",
+                "redis://a b:7000", "cluster.redis-uri: not a valid Redis Cluster URI");
+        cases.forEach((uri, error) -> assertThatThrownBy(() -> SignallingConfig.load(null, Map.of(
+                "DOORSTEP_CLUSTER_STATE", "redis", "DOORSTEP_CLUSTER_REDIS_TOPOLOGY", "cluster",
+                "DOORSTEP_CLUSTER_REDIS_URI", uri))).as(uri).isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith(error));
+        assertThatThrownBy(() -> SignallingConfig.load(null, Map.of("DOORSTEP_CLUSTER_REDIS_TOPOLOGY", "sharded")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageStartingWith("cluster.redis-topology: must be standalone or cluster");
+    }
+
+    @Test
     void invalidClusterValuesAreNamed() {
         String redis = "DOORSTEP_CLUSTER_STATE", uri = "DOORSTEP_CLUSTER_REDIS_URI";
         List<Map.Entry<Map<String, String>, String>> cases = List.of(
