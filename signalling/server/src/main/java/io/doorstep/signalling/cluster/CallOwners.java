@@ -9,6 +9,7 @@ import io.doorstep.signalling.server.Switchboard;
 import io.doorstep.signalling.session.Session;
 import io.doorstep.signalling.session.SessionDirectory;
 import io.doorstep.signalling.session.SessionListener;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
 import java.time.Instant;
 import java.util.Collection;
@@ -101,13 +102,23 @@ public final class CallOwners implements Switchboard.Forwarding, OtherNodes {
         };
     }
 
+    /**
+     * While Redis is away no owner can be looked up or told: the event is applied here, by a dispatcher that rides
+     * out the outage (docs/cluster.md §9) and settles with the state when Redis returns.
+     */
     private boolean forward(Session session, OwnerEvent.Kind kind, String argument) {
-        String callId = redis.hget(keys.parties(), session.identityId());
-        if (callId == null) {
+        try {
+            String callId = redis.hget(keys.parties(), session.identityId());
+            if (callId == null) {
+                return false;
+            }
+            return send(redis.hget(keys.call(callId), "node"), new OwnerEvent(session.identityId(), session.role(),
+                    session.id(), kind, argument, null));
+        } catch (RedisException e) {
+            log.debug("call owner not reachable identity={} event={}: applied here ({})", session.identityId(), kind,
+                    e.toString());
             return false;
         }
-        return send(redis.hget(keys.call(callId), "node"), new OwnerEvent(session.identityId(), session.role(),
-                session.id(), kind, argument, null));
     }
 
     /** Publishes the event for {@code owner}; false if that is this node, nobody, or a node no longer listening. */

@@ -59,28 +59,32 @@ class RelaysAcrossNodesTest {
             awaitRelays(b, 2);
 
             try (WsClient st1 = a.signIn("st-test-01", Role.STATION); WsClient ag1 = a.availableAgent("ag-mi-01")) {
-                String call1 = TestServer.connectedCall(st1, ag1, "MI-001"); // accepted on a: relay-a (tie, by id)
+                // the station's node owns the call and picks its relay: a, relay-a (a tie, by id)
+                String call1 = TestServer.connectedCall(st1, ag1, "MI-001");
                 try (WsClient st2 = b.signIn("st-test-02", Role.STATION);
                      WsClient ag2 = a.availableAgent("ag-mi-02")) {
-                    String call2 = TestServer.connectedCall(st2, ag2, "MI-001"); // on a: relay-b, a has one call
+                    // owned by b, which has sent none yet: relay-a
+                    String call2 = TestServer.connectedCall(st2, ag2, "MI-001");
                     try (WsClient st3 = b.signIn("st-test-03", Role.STATION);
                          WsClient ag3 = b.availableAgent("ag-multi")) {
-                        String call3 = TestServer.connectedCall(st3, ag3, "MI-001"); // on b: relay-a
+                        // owned by b: relay-b, b has one call
+                        String call3 = TestServer.connectedCall(st3, ag3, "MI-001");
                         try (WsClient st4 = a.signIn("st-test-04", Role.STATION);
                              WsClient ag4 = b.availableAgent("ag-pe-01")) {
-                            String call4 = TestServer.connectedCall(st4, ag4, "PE-001"); // on b: relay-b
+                            // owned by a: relay-b, a has one call
+                            String call4 = TestServer.connectedCall(st4, ag4, "PE-001");
                             assertThat(List.of(call1, call2, call3, call4)).extracting(c -> relayOf(keys, c))
-                                    .containsExactly("relay-a", "relay-b", "relay-a", "relay-b");
-                            assertThat(List.of(call2, call4)).as("relay-b's calls are owned by both nodes")
+                                    .containsExactly("relay-a", "relay-a", "relay-b", "relay-b");
+                            assertThat(List.of(call3, call4)).as("relay-b's calls are owned by both nodes")
                                     .extracting(c -> REDIS.commands().hget(keys.call(c), "node"))
                                     .containsExactly("b", "a");
 
                             relayB.shutdownNow(); // relay-b stops reporting: gone after 900 ms
-                            for (WsClient party : List.of(st2, ag2, st4, ag4)) {
+                            for (WsClient party : List.of(st3, ag3, st4, ag4)) {
                                 ServerMessage.CallRelayMoved moved = party.await(ServerMessage.CallRelayMoved.class);
                                 assertThat(turnUrls(moved.iceServers())).containsExactly(URL_A);
                             }
-                            assertThat(List.of(call2, call4)).extracting(c -> relayOf(keys, c))
+                            assertThat(List.of(call3, call4)).extracting(c -> relayOf(keys, c))
                                     .containsOnly("relay-a");
                             for (WsClient party : List.of(st1, ag1, st2, ag2, st3, ag3, st4, ag4)) {
                                 assertThat(party.drain(Duration.ofMillis(600)))
