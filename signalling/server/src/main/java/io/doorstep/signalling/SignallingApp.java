@@ -121,11 +121,13 @@ public final class SignallingApp implements AutoCloseable {
         SessionDirectory sessions = stores.sessions();
         SessionManager sessionManager = new SessionManager(sessions, dispatcher, config, codec, switchboardThread,
                 clock);
-        if (cluster != null) {
-            cluster.onTakeOver(sessionManager::replacedElsewhere);
-        }
         this.switchboard = new Switchboard(switchboardThread, sessionManager, dispatcher, documents, sessions, config,
                 metrics, codec, clock, dashboard, relays, cluster != null ? cluster::alive : () -> true);
+        if (cluster != null) {
+            cluster.onTakeOver(sessionManager::replacedElsewhere);
+            cluster.onTakenForDead(switchboard::standDown);
+            cluster.onReclaim(r -> dispatcher.reclaimed(r.deadNode(), r.callIds(), r.identities()));
+        }
         this.server = new SignallingServer(config, Tls.serverContext(config.server().tls()), codec, tokens,
                 switchboard, prometheus, catalogue, metrics, new EventSignature(documentSecret, clock));
     }
@@ -199,5 +201,24 @@ public final class SignallingApp implements AutoCloseable {
             log.error("closing the call log failed", e);
         }
         log.info("signalling stopped");
+    }
+
+    /**
+     * Stops as a killed process would, for tests: no drain and no leave; its Redis connections and then its sockets
+     * just close, and nothing it still had queued touches the shared state.
+     */
+    void crash() {
+        if (cluster != null) {
+            cluster.halt();
+        }
+        // tasks still queued fail on the closed connections, as they would die with a killed process
+        switchboardThread.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly();
+        server.stop();
+        try {
+            callLog.close();
+        } catch (IOException e) {
+            log.error("closing the call log failed", e);
+        }
+        log.info("signalling crashed (test)");
     }
 }

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -43,12 +44,17 @@ public final class RedisCluster implements AutoCloseable {
     private final CallLogArchiver archiver;
     private final RedisSessionDirectory sessions;
     private final SessionChannel channel;
+    private final Executor switchboard;
     private volatile boolean alive = true;
+    private volatile boolean takenForDead;
     private volatile BiConsumer<String, String> takeOvers = (identity, sessionId) -> { };
+    private volatile Consumer<NodeRegistry.Reclaimed> reclaims; // null until the switchboard can carry them on
+    private volatile Runnable standDown = () -> { };
 
     private RedisCluster(RedisClient client, SignallingConfig.Cluster config, JsonLinesCallLog archive,
                          Executor switchboard, Clock clock) {
         this.client = client;
+        this.switchboard = switchboard;
         // While Redis is away, fail commands at once rather than queueing them behind a switchboard that waits.
         client.setOptions(ClientOptions.builder()
                 .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS).build());
@@ -57,7 +63,6 @@ public final class RedisCluster implements AutoCloseable {
         this.keys = new RedisKeys(config.keyPrefix());
         this.nodeId = config.nodeIdOrHostName();
         this.nodes = new NodeRegistry(background.sync(), keys, nodeId, config.nodeTimeout(), clock);
-        nodes.register();
         this.sessions = new RedisSessionDirectory(state.sync(), keys, nodeId);
         this.channel = SessionChannel.subscribe(client, keys, nodeId, new ProtocolCodec(),
                 new SessionChannel.Receiver() {
@@ -71,6 +76,8 @@ public final class RedisCluster implements AutoCloseable {
                         switchboard.execute(() -> takeOvers.accept(identity, sessionId));
                     }
                 });
+        // Registered only now, with the heartbeat starting at once: a slow start must not outlast the key's TTL.
+        nodes.register();
         this.archiver = config.archiveCallLog()
                 ? new CallLogArchiver(background.sync(), keys, nodeId, archive, config.nodeTimeout()) : null;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("cluster"));
@@ -113,6 +120,25 @@ public final class RedisCluster implements AutoCloseable {
         this.takeOvers = handler;
     }
 
+    /**
+     * Who carries on what this node reclaims from a dead node (docs/cluster.md §7); called on the switchboard
+     * thread, once per dead node, on the one node that won it.
+     */
+    public void onReclaim(Consumer<NodeRegistry.Reclaimed> handler) {
+        this.reclaims = handler;
+    }
+
+    /**
+     * Who stops this node's serving once it learns it was taken for dead (the others have reclaimed its calls);
+     * called on the switchboard thread, once.
+     */
+    public void onTakenForDead(Runnable handler) {
+        this.standDown = handler;
+        if (takenForDead) { // before there was anyone to tell
+            switchboard.execute(handler);
+        }
+    }
+
     /** False once a heartbeat failed (Redis unreachable) or found this node taken for dead. */
     public boolean alive() {
         return alive;
@@ -129,15 +155,37 @@ public final class RedisCluster implements AutoCloseable {
     private void heartbeat() {
         try {
             boolean ok = nodes.heartbeat();
-            if (!ok && alive) {
-                log.error("cluster node taken for dead node={}: its heartbeat key lapsed", nodeId);
+            if (!ok && !takenForDead) {
+                takenForDead = true;
+                log.error("cluster node taken for dead node={}: its heartbeat key lapsed; it stops serving", nodeId);
+                switchboard.execute(standDown);
             }
             alive = ok;
+            if (ok && reclaims != null) {
+                reclaimDeadNodes();
+            }
         } catch (RuntimeException e) {
             if (alive) {
                 log.error("cluster heartbeat failed node={}: {}", nodeId, e.toString());
             }
             alive = false;
+        }
+    }
+
+    /** Each dead node is reclaimed by exactly one survivor; this node carries on what it wins. */
+    private void reclaimDeadNodes() {
+        for (String dead : nodes.deadNodes()) {
+            nodes.reclaim(dead).ifPresent(r -> {
+                log.warn("cluster node dead node={} reclaimed_by={} calls={} sessions={}", dead, nodeId,
+                        r.callIds().size(), r.identities().size());
+                switchboard.execute(() -> {
+                    try {
+                        reclaims.accept(r);
+                    } catch (RuntimeException e) {
+                        log.error("carrying on the calls of dead node={} failed", dead, e);
+                    }
+                });
+            });
         }
     }
 
@@ -164,10 +212,28 @@ public final class RedisCluster implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("leaving the cluster failed node={}: {}", nodeId, e.toString());
         }
+        disconnect();
+        log.info("cluster node left node={}", nodeId);
+    }
+
+    /**
+     * Stops as a killed process would, for tests: no archiving, no leave, the connections just close; the other
+     * nodes see this one dead only when its key expires.
+     */
+    public void halt() {
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(2, TimeUnit.SECONDS); // a heartbeat under way may not renew the key after this
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        disconnect();
+    }
+
+    private void disconnect() {
         channel.close();
         state.close();
         background.close();
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        log.info("cluster node left node={}", nodeId);
     }
 }

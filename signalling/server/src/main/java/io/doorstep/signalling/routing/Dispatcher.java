@@ -27,6 +27,7 @@ import io.doorstep.signalling.quality.CallQuality;
 import io.doorstep.signalling.session.Session;
 import io.doorstep.signalling.session.SessionDirectory;
 import io.doorstep.signalling.session.SessionListener;
+import io.doorstep.signalling.session.SessionManager;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,6 +36,7 @@ import java.time.Clock;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +83,7 @@ public final class Dispatcher implements SessionListener {
     private final CallQuality quality;
     private final Map<String, ScheduledFuture<?>> ringTimers = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> wrapUpTimers = new HashMap<>();
+    private final Map<String, ScheduledFuture<?>> lostPartyTimers = new HashMap<>();
     private final Map<String, CallQueued> lastQueueUpdate = new HashMap<>();
     private final Set<String> staleQueues = new LinkedHashSet<>();
     private boolean staleGauges;
@@ -281,19 +284,28 @@ public final class Dispatcher implements SessionListener {
 
     /** The identity of the other party of the session's call. */
     private static String peerOf(Session session, Call call) {
-        return session.role() == Role.STATION ? call.agentId() : call.stationId();
+        return peerOf(session.role(), call);
+    }
+
+    private static String peerOf(Role role, Call call) {
+        return role == Role.STATION ? call.agentId() : call.stationId();
     }
 
     @Override
     public void onDetached(Session session) {
-        calls.activeCallOf(session.identityId()).ifPresent(call -> {
+        partyDetached(session.identityId(), session.role());
+    }
+
+    /** A party's connection is gone, and it may come back within the resume grace. */
+    private void partyDetached(String identityId, Role role) {
+        calls.activeCallOf(identityId).ifPresent(call -> {
             if (call.state() == CallState.CONNECTED) {
-                sessions.deliver(peerOf(session, call), new ServerMessage.PeerReconnecting(call.id(),
+                sessions.deliver(peerOf(role, call), new ServerMessage.PeerReconnecting(call.id(),
                         config.session().resumeGrace().toMillis()));
             }
         });
-        if (session.role() == Role.AGENT) {
-            agents.get(session.identityId()).ifPresent(a -> {
+        if (role == Role.AGENT) {
+            agents.get(identityId).ifPresent(a -> {
                 agents.put(a.withOnline(false));
                 if (a.state() == AgentState.OFFERED) {
                     calls.get(a.callId()).ifPresent(call ->
@@ -323,9 +335,15 @@ public final class Dispatcher implements SessionListener {
 
     @Override
     public void onClosed(Session session, String cause) {
+        partyGone(session.identityId(), session.role(), cause);
+        sessionsChanged();
+    }
+
+    /** A party's session ended for good: its call ends (or its offer goes to the next agent); an agent leaves. */
+    private void partyGone(String identityId, Role role, String cause) {
         boolean lost = !SIGNED_OUT.equals(cause);
-        calls.activeCallOf(session.identityId()).ifPresent(call -> {
-            if (session.role() == Role.STATION) {
+        calls.activeCallOf(identityId).ifPresent(call -> {
+            if (role == Role.STATION) {
                 if (call.state() == CallState.CONNECTED) {
                     end(call, lost ? CallEvent.FAIL : CallEvent.HANGUP, lost ? STATION_LOST : SIGNED_OUT,
                             lost ? null : Role.STATION, null);
@@ -339,15 +357,14 @@ public final class Dispatcher implements SessionListener {
                 unanswered(call, CallEvent.OFFER_LOST, AgentState.AWAY, lost ? CONNECTION_LOST : SIGNED_OUT);
             }
         });
-        if (session.role() == Role.AGENT) {
-            cancel(wrapUpTimers, session.identityId());
-            agents.get(session.identityId()).ifPresent(a -> {
+        if (role == Role.AGENT) {
+            cancel(wrapUpTimers, identityId);
+            agents.get(identityId).ifPresent(a -> {
                 agents.remove(a.agentId());
                 agentGroupsChanged(a);
             });
             agentsChanged();
         }
-        sessionsChanged();
     }
 
     // ---------------------------------------------------------------- drain
@@ -357,10 +374,15 @@ public final class Dispatcher implements SessionListener {
         draining = true;
     }
 
-    /** Ends every call of this node still live (the drain deadline passed). */
+    /**
+     * Ends every live call with a party on this node (the drain deadline passed). In a cluster, a call this node
+     * owns whose parties are all on other nodes goes on: the node that reclaims it when this one leaves carries it
+     * (docs/cluster.md §7).
+     */
     public void failAllCalls(String cause) {
-        List<Call> live = List.copyOf(calls.owned());
-        live.forEach(call -> end(call, CallEvent.FAIL, cause, null, null));
+        Map<String, Call> here = new LinkedHashMap<>();
+        sessions.all().forEach(s -> calls.activeCallOf(s.identityId()).ifPresent(c -> here.putIfAbsent(c.id(), c)));
+        here.values().forEach(call -> end(call, CallEvent.FAIL, cause, null, null));
     }
 
     public boolean draining() {
@@ -372,12 +394,78 @@ public final class Dispatcher implements SessionListener {
         return quality.latest(callId);
     }
 
+    /** Whether a live call has a party on this node: what a drain waits for. */
     public boolean hasCalls() {
-        return !calls.owned().isEmpty();
+        return sessions.all().stream().anyMatch(s -> hasActiveCall(s.identityId()));
     }
 
     public boolean hasActiveCall(String identityId) {
         return calls.activeCallOf(identityId).isPresent();
+    }
+
+    // ---------------------------------------------------------------- a dead node's calls (cluster)
+
+    /**
+     * This node reclaimed a dead node (docs/cluster.md §7): {@code callIds} were its calls, {@code identities} the
+     * parties whose sessions it held. A party of these that is connected nowhere now is handled as if its connection
+     * had just dropped here, and if it is back nowhere when the resume grace ends, as if its session's grace had
+     * expired. Queued calls are offered at once; a ringing call is timed here, since its ring timer may have died.
+     */
+    public void reclaimed(String deadNode, List<String> callIds, List<String> identities) {
+        Set<String> parties = new LinkedHashSet<>(identities);
+        calls.getAll(callIds).values().forEach(call -> {
+            parties.add(call.stationId());
+            if (call.currentAgent() != null) {
+                parties.add(call.currentAgent());
+            }
+        });
+        List<String> lost = parties.stream().filter(p -> sessions.locate(p).isEmpty()).toList();
+        lost.forEach(this::partyLost);
+        calls.getAll(callIds).values().forEach(this::carryOn);
+        log.info("node reclaimed node={} calls={} parties_away={}", deadNode, callIds.size(), lost.size());
+    }
+
+    /** A party whose session died with its node: away until it signs in again (anywhere) or the grace ends. */
+    private void partyLost(String identityId) {
+        Role role = directory.roleOf(identityId).orElse(Role.OPERATOR);
+        if (role == Role.OPERATOR) {
+            return;
+        }
+        partyDetached(identityId, role);
+        agents.get(identityId).filter(a -> a.state() == AgentState.WRAP_UP).ifPresent(a ->
+                endWrapUpIn(identityId, Math.max(0, wrapUpEnd(a) - clock.millis())));
+        long grace = config.session().resumeGrace().toMillis();
+        cancel(lostPartyTimers, identityId);
+        lostPartyTimers.put(identityId, executor.schedule(() -> {
+            lostPartyTimers.remove(identityId);
+            if (sessions.locate(identityId).isEmpty()) {
+                log.info("party not back after its node died identity={} cause={}", identityId,
+                        SessionManager.GRACE_EXPIRED);
+                partyGone(identityId, role, SessionManager.GRACE_EXPIRED);
+            }
+        }, grace, TimeUnit.MILLISECONDS));
+    }
+
+    /** A reclaimed call goes on here: a queued one is offered now, a ringing one rings out under this node's timer. */
+    private void carryOn(Call call) {
+        if (call.state() == CallState.QUEUED) {
+            dispatchCall(call);
+            queueChanged(call.skillGroup());
+        } else if (call.state() == CallState.OFFERED && !ringTimers.containsKey(call.id())) {
+            ringFor(call.id(), call.offeredTo(),
+                    Math.max(0, call.offeredAt() + config.routing().ringTimeout().toMillis() - clock.millis()));
+        }
+    }
+
+    /**
+     * This node was taken for dead: other nodes own its calls now. It takes no more calls and drops its timers, so
+     * that nothing here changes those calls again.
+     */
+    public void standDown() {
+        draining = true;
+        for (Map<String, ScheduledFuture<?>> timers : List.of(ringTimers, wrapUpTimers, lostPartyTimers)) {
+            List.copyOf(timers.keySet()).forEach(key -> cancel(timers, key));
+        }
     }
 
     // ---------------------------------------------------------------- routing core
@@ -420,8 +508,7 @@ public final class Dispatcher implements SessionListener {
         }
         agentStateChanged(agent, ringing, null, null);
         record(offered, "offered");
-        ringTimers.put(call.id(), executor.schedule(() -> ringTimeout(call.id(), agent.agentId()),
-                config.routing().ringTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        ringFor(call.id(), agent.agentId(), config.routing().ringTimeout().toMillis());
         Station station = directory.station(call.stationId()).orElseThrow();
         sessions.deliver(agent.agentId(), new ServerMessage.CallOffer(call.id(),
                 new ServerMessage.StationInfo(station.id(), station.name(), station.town(), station.village()),
@@ -429,6 +516,11 @@ public final class Dispatcher implements SessionListener {
                 config.routing().ringTimeout().toMillis()));
         log.info("call offered call={} agent={} attempt={}", call.id(), agent.agentId(), offered.offers());
         queueChanged(call.skillGroup());
+    }
+
+    /** The offer of the call to the agent is withdrawn if still unanswered in {@code millis}. */
+    private void ringFor(String callId, String agentId, long millis) {
+        ringTimers.put(callId, executor.schedule(() -> ringTimeout(callId, agentId), millis, TimeUnit.MILLISECONDS));
     }
 
     private void ringTimeout(String callId, String agentId) {
@@ -515,13 +607,19 @@ public final class Dispatcher implements SessionListener {
             return;
         }
         setAgentState(agentId, AgentState.WRAP_UP, null, null, CALL_ENDED);
+        endWrapUpIn(agentId, wrapUp);
+    }
+
+    /** The agent's wrap-up ends in {@code millis}, if it is still in wrap-up then. */
+    private void endWrapUpIn(String agentId, long millis) {
+        cancel(wrapUpTimers, agentId);
         wrapUpTimers.put(agentId, executor.schedule(() -> {
             wrapUpTimers.remove(agentId);
             agents.get(agentId).filter(a -> a.state() == AgentState.WRAP_UP).ifPresent(a -> {
                 setAgentState(agentId, AgentState.AVAILABLE, null, null, WRAP_UP_ENDED);
                 dispatchAgent(agentId);
             });
-        }, wrapUp, TimeUnit.MILLISECONDS));
+        }, millis, TimeUnit.MILLISECONDS));
     }
 
     // ---------------------------------------------------------------- queue updates and gauges
