@@ -130,14 +130,14 @@ public final class SignallingApp implements AutoCloseable {
         CallOwners owners = cluster != null ? cluster.callOwners() : null;
         SessionManager sessionManager = new SessionManager(sessions, owners != null ? owners.inFrontOf(dispatcher)
                 : dispatcher, config, codec, switchboardThread, clock);
+        this.switchboard = new Switchboard(switchboardThread, sessionManager, dispatcher, documents, sessions, config,
+                metrics, codec, clock, dashboard, relays, health);
         if (cluster != null) {
             cluster.onTakeOver(sessionManager::replacedElsewhere);
             cluster.onReturn(dispatcher::stateReturned);
             metrics.clusterRedisUp(cluster::redisUp);
-        }
-        this.switchboard = new Switchboard(switchboardThread, sessionManager, dispatcher, documents, sessions, config,
-                metrics, codec, clock, dashboard, relays, health);
-        if (owners != null) {
+            cluster.onTakenForDead(switchboard::standDown);
+            cluster.onReclaim(r -> dispatcher.reclaimed(r.deadNode(), r.callIds(), r.identities()));
             switchboard.forwarding(owners);
             dispatcher.otherNodes(owners);
             cluster.onCallEvents(e -> CallOwners.apply(e, switchboard, dispatcher, sessions),
@@ -216,5 +216,24 @@ public final class SignallingApp implements AutoCloseable {
             log.error("closing the call log failed", e);
         }
         log.info("signalling stopped");
+    }
+
+    /**
+     * Stops as a killed process would, for tests: no drain and no leave; its Redis connections and then its sockets
+     * just close, and nothing it still had queued touches the shared state.
+     */
+    void crash() {
+        if (cluster != null) {
+            cluster.halt();
+        }
+        // tasks still queued fail on the closed connections, as they would die with a killed process
+        switchboardThread.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly();
+        server.stop();
+        try {
+            callLog.close();
+        } catch (IOException e) {
+            log.error("closing the call log failed", e);
+        }
+        log.info("signalling crashed (test)");
     }
 }

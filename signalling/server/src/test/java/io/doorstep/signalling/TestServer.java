@@ -30,6 +30,7 @@ public final class TestServer implements AutoCloseable {
     private final SignallingApp app;
     private final InetSocketAddress address;
     private final Path dataDir;
+    private boolean crashed;
 
     private TestServer(Map<String, String> overrides) throws Exception {
         dataDir = Files.createTempDirectory("doorstep-test");
@@ -141,8 +142,16 @@ public final class TestServer implements AutoCloseable {
         return dataDir;
     }
 
+    /** Kills the server as a crash would: no drain, no leave, its connections just close. */
+    public void crash() {
+        crashed = true;
+        app.crash();
+    }
+
     @Override
     public void close() {
-        app.close();
+        if (!crashed) {
+            app.close();
+        }
     }
 }

@@ -38,16 +38,23 @@ public final class RedisCluster implements AutoCloseable {
     private final String nodeId;
     private final NodeRegistry nodes;
     private final RedisHealth health;
+    private final Clock clock;
+    private final Duration nodeTimeout;
+    /** No dead node is reclaimed before this time (ms): set when Redis returns after an outage. */
+    private volatile long reclaimAfter;
     private final ScheduledExecutorService scheduler;
     private final CallLogArchiver archiver;
     private final RedisSessionDirectory sessions;
     private final SessionChannel channel;
     private final Executor switchboard;
     private volatile boolean alive = true;
+    private volatile boolean takenForDead;
     private volatile BiConsumer<String, String> takeOvers = (identity, sessionId) -> { };
     private volatile Consumer<OwnerEvent> ownerEvents = event -> { };
     private volatile Consumer<String> queueChanges = group -> { };
     private volatile Runnable afterReturn = () -> { };
+    private volatile Consumer<NodeRegistry.Reclaimed> reclaims; // null until the switchboard can carry them on
+    private volatile Runnable standDown = () -> { };
 
     private RedisCluster(RedisConnections connections, SignallingConfig.Cluster config, JsonLinesCallLog archive,
                          Executor switchboard, Clock clock) {
@@ -58,8 +65,9 @@ public final class RedisCluster implements AutoCloseable {
         this.keys = new RedisKeys(config.keyPrefix());
         this.nodeId = config.nodeIdOrHostName();
         this.health = new RedisHealth(nodeId, clock);
+        this.clock = clock;
+        this.nodeTimeout = config.nodeTimeout();
         this.nodes = new NodeRegistry(background, keys, nodeId, config.nodeTimeout(), clock);
-        nodes.register();
         this.sessions = new RedisSessionDirectory(state, keys, nodeId);
         this.channel = SessionChannel.subscribe(connections.pubSub(), keys, nodeId, new ProtocolCodec(),
                 new SessionChannel.Receiver() {
@@ -83,6 +91,8 @@ public final class RedisCluster implements AutoCloseable {
                         switchboard.execute(() -> queueChanges.accept(skillGroup));
                     }
                 });
+        // Registered only now, with the heartbeat starting at once: a slow start must not outlast the key's TTL.
+        nodes.register();
         this.archiver = config.archiveCallLog()
                 ? new CallLogArchiver(background, keys, nodeId, archive, config.nodeTimeout()) : null;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(new DefaultThreadFactory("cluster"));
@@ -146,6 +156,25 @@ public final class RedisCluster implements AutoCloseable {
         this.afterReturn = handler;
     }
 
+    /**
+     * Who carries on what this node reclaims from a dead node (docs/cluster.md §7); called on the switchboard
+     * thread, once per dead node, on the one node that won it.
+     */
+    public void onReclaim(Consumer<NodeRegistry.Reclaimed> handler) {
+        this.reclaims = handler;
+    }
+
+    /**
+     * Who stops this node's serving once it learns it was taken for dead (the others have reclaimed its calls);
+     * called on the switchboard thread, once.
+     */
+    public void onTakenForDead(Runnable handler) {
+        this.standDown = handler;
+        if (takenForDead) { // before there was anyone to tell
+            switchboard.execute(handler);
+        }
+    }
+
     /** False once a heartbeat failed (Redis unreachable) or found this node taken for dead. */
     public boolean alive() {
         return alive;
@@ -199,13 +228,23 @@ public final class RedisCluster implements AutoCloseable {
     private void heartbeat() {
         try {
             boolean ok = nodes.heartbeat();
-            if (!ok && alive) {
-                log.error("cluster node taken for dead node={}: its heartbeat key lapsed", nodeId);
+            if (!ok && !takenForDead) {
+                takenForDead = true;
+                log.error("cluster node taken for dead node={}: its heartbeat key lapsed; it stops serving", nodeId);
+                switchboard.execute(standDown);
             }
             alive = ok;
             // back only once every connection is (the switchboard's may still be reconnecting)
-            if (connections.connected() && health.answered() && ok) {
+            boolean returned = connections.connected() && health.answered();
+            if (returned) {
+                // every node was cut off alike: each gets a node timeout to beat again before it is taken for dead
+                reclaimAfter = clock.millis() + nodeTimeout.toMillis();
+            }
+            if (returned && ok) {
                 switchboard.execute(this::restoreAfterReturn);
+            }
+            if (ok && reclaims != null && clock.millis() >= reclaimAfter) {
+                reclaimDeadNodes();
             }
         } catch (RuntimeException e) {
             if (!health.failed(e) && alive) {
@@ -230,6 +269,23 @@ public final class RedisCluster implements AutoCloseable {
             return;
         }
         afterReturn.run();
+    }
+
+    /** Each dead node is reclaimed by exactly one survivor; this node carries on what it wins. */
+    private void reclaimDeadNodes() {
+        for (String dead : nodes.deadNodes()) {
+            nodes.reclaim(dead).ifPresent(r -> {
+                log.warn("cluster node dead node={} reclaimed_by={} calls={} sessions={}", dead, nodeId,
+                        r.callIds().size(), r.identities().size());
+                switchboard.execute(() -> {
+                    try {
+                        reclaims.accept(r);
+                    } catch (RuntimeException e) {
+                        log.error("carrying on the calls of dead node={} failed", dead, e);
+                    }
+                });
+            });
+        }
     }
 
     /** Archives what is new; while Redis is away it waits for the heartbeat to see it back (the outage is logged). */
@@ -263,8 +319,26 @@ public final class RedisCluster implements AutoCloseable {
         } catch (RuntimeException e) {
             log.warn("leaving the cluster failed node={}: {}", nodeId, e.toString());
         }
+        disconnect();
+        log.info("cluster node left node={}", nodeId);
+    }
+
+    /**
+     * Stops as a killed process would, for tests: no archiving, no leave, the connections just close; the other
+     * nodes see this one dead only when its key expires.
+     */
+    public void halt() {
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(2, TimeUnit.SECONDS); // a heartbeat under way may not renew the key after this
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        disconnect();
+    }
+
+    private void disconnect() {
         channel.close();
         connections.close();
-        log.info("cluster node left node={}", nodeId);
     }
 }

@@ -27,6 +27,7 @@ import io.doorstep.signalling.quality.CallQuality;
 import io.doorstep.signalling.session.Session;
 import io.doorstep.signalling.session.SessionDirectory;
 import io.doorstep.signalling.session.SessionListener;
+import io.doorstep.signalling.session.SessionManager;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -98,6 +99,7 @@ public final class Dispatcher implements SessionListener {
     private final Map<Session, String> closedWhileAway = new LinkedHashMap<>();
     private final Map<String, ScheduledFuture<?>> ringTimers = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> wrapUpTimers = new HashMap<>();
+    private final Map<String, ScheduledFuture<?>> lostPartyTimers = new HashMap<>();
     private final Map<String, CallQueued> lastQueueUpdate = new HashMap<>();
     private final Set<String> staleQueues = new LinkedHashSet<>();
     private boolean staleGauges;
@@ -339,7 +341,11 @@ public final class Dispatcher implements SessionListener {
 
     /** The identity of the other party of the session's call. */
     private static String peerOf(Session session, Call call) {
-        return session.role() == Role.STATION ? call.agentId() : call.stationId();
+        return peerOf(session.role(), call);
+    }
+
+    private static String peerOf(Role role, Call call) {
+        return role == Role.STATION ? call.agentId() : call.stationId();
     }
 
     @Override
@@ -349,14 +355,19 @@ public final class Dispatcher implements SessionListener {
                     config.session().resumeGrace().toMillis()));
             return;
         }
-        calls.activeCallOf(session.identityId()).ifPresent(call -> {
+        partyDetached(session.identityId(), session.role());
+    }
+
+    /** A party's connection is gone, and it may come back within the resume grace. */
+    private void partyDetached(String identityId, Role role) {
+        calls.activeCallOf(identityId).ifPresent(call -> {
             if (call.state() == CallState.CONNECTED) {
-                sessions.deliver(peerOf(session, call), new ServerMessage.PeerReconnecting(call.id(),
+                sessions.deliver(peerOf(role, call), new ServerMessage.PeerReconnecting(call.id(),
                         config.session().resumeGrace().toMillis()));
             }
         });
-        if (session.role() == Role.AGENT) {
-            agents.setOnline(session.identityId(), false).ifPresent(a -> {
+        if (role == Role.AGENT) {
+            agents.setOnline(identityId, false).ifPresent(a -> {
                 if (a.state() == AgentState.OFFERED) {
                     calls.get(a.callId()).ifPresent(call ->
                             unanswered(call, CallEvent.OFFER_LOST, AgentState.AVAILABLE, CONNECTION_LOST));
@@ -393,9 +404,15 @@ public final class Dispatcher implements SessionListener {
             return;
         }
         connectedCalls.remove(session.identityId());
+        partyGone(session.identityId(), session.role(), cause);
+        sessionsChanged();
+    }
+
+    /** A party's session ended for good: its call ends (or its offer goes to the next agent); an agent leaves. */
+    private void partyGone(String identityId, Role role, String cause) {
         boolean lost = !SIGNED_OUT.equals(cause);
-        calls.activeCallOf(session.identityId()).ifPresent(call -> {
-            if (session.role() == Role.STATION) {
+        calls.activeCallOf(identityId).ifPresent(call -> {
+            if (role == Role.STATION) {
                 if (call.state() == CallState.CONNECTED) {
                     end(call, lost ? CallEvent.FAIL : CallEvent.HANGUP, lost ? STATION_LOST : SIGNED_OUT,
                             lost ? null : Role.STATION, null);
@@ -409,15 +426,14 @@ public final class Dispatcher implements SessionListener {
                 unanswered(call, CallEvent.OFFER_LOST, AgentState.AWAY, lost ? CONNECTION_LOST : SIGNED_OUT);
             }
         });
-        if (session.role() == Role.AGENT) {
-            cancel(wrapUpTimers, session.identityId());
-            agents.get(session.identityId()).ifPresent(a -> {
+        if (role == Role.AGENT) {
+            cancel(wrapUpTimers, identityId);
+            agents.get(identityId).ifPresent(a -> {
                 agents.remove(a.agentId());
                 agentGroupsChanged(a);
             });
             agentsChanged();
         }
-        sessionsChanged();
     }
 
     /** While the state is away: tells the peer of the session's connected call, if this node knows both. */
@@ -518,10 +534,15 @@ public final class Dispatcher implements SessionListener {
         draining = true;
     }
 
-    /** Ends every call of this node still live (the drain deadline passed). */
+    /**
+     * Ends every live call with a party on this node (the drain deadline passed). In a cluster, a call this node
+     * owns whose parties are all on other nodes goes on: the node that reclaims it when this one leaves carries it
+     * (docs/cluster.md §7).
+     */
     public void failAllCalls(String cause) {
-        List<Call> live = List.copyOf(calls.owned());
-        live.forEach(call -> end(call, CallEvent.FAIL, cause, null, null));
+        Map<String, Call> here = new LinkedHashMap<>();
+        sessions.all().forEach(s -> calls.activeCallOf(s.identityId()).ifPresent(c -> here.putIfAbsent(c.id(), c)));
+        here.values().forEach(call -> end(call, CallEvent.FAIL, cause, null, null));
     }
 
     public boolean draining() {
@@ -533,12 +554,78 @@ public final class Dispatcher implements SessionListener {
         return quality.latest(callId);
     }
 
+    /** Whether a live call has a party on this node: what a drain waits for. */
     public boolean hasCalls() {
-        return !calls.owned().isEmpty();
+        return sessions.all().stream().anyMatch(s -> hasActiveCall(s.identityId()));
     }
 
     public boolean hasActiveCall(String identityId) {
         return calls.activeCallOf(identityId).isPresent();
+    }
+
+    // ---------------------------------------------------------------- a dead node's calls (cluster)
+
+    /**
+     * This node reclaimed a dead node (docs/cluster.md §7): {@code callIds} were its calls, {@code identities} the
+     * parties whose sessions it held. A party of these that is connected nowhere now is handled as if its connection
+     * had just dropped here, and if it is back nowhere when the resume grace ends, as if its session's grace had
+     * expired. Queued calls are offered at once; a ringing call is timed here, since its ring timer may have died.
+     */
+    public void reclaimed(String deadNode, List<String> callIds, List<String> identities) {
+        Set<String> parties = new LinkedHashSet<>(identities);
+        calls.getAll(callIds).values().forEach(call -> {
+            parties.add(call.stationId());
+            if (call.currentAgent() != null) {
+                parties.add(call.currentAgent());
+            }
+        });
+        List<String> lost = parties.stream().filter(p -> sessions.locate(p).isEmpty()).toList();
+        lost.forEach(this::partyLost);
+        calls.getAll(callIds).values().forEach(this::carryOn);
+        log.info("node reclaimed node={} calls={} parties_away={}", deadNode, callIds.size(), lost.size());
+    }
+
+    /** A party whose session died with its node: away until it signs in again (anywhere) or the grace ends. */
+    private void partyLost(String identityId) {
+        Role role = directory.roleOf(identityId).orElse(Role.OPERATOR);
+        if (role == Role.OPERATOR) {
+            return;
+        }
+        partyDetached(identityId, role);
+        agents.get(identityId).filter(a -> a.state() == AgentState.WRAP_UP).ifPresent(a ->
+                endWrapUpIn(identityId, a.stateSince(), Math.max(0, wrapUpEnd(a) - clock.millis())));
+        long grace = config.session().resumeGrace().toMillis();
+        cancel(lostPartyTimers, identityId);
+        lostPartyTimers.put(identityId, executor.schedule(() -> {
+            lostPartyTimers.remove(identityId);
+            if (sessions.locate(identityId).isEmpty()) {
+                log.info("party not back after its node died identity={} cause={}", identityId,
+                        SessionManager.GRACE_EXPIRED);
+                partyGone(identityId, role, SessionManager.GRACE_EXPIRED);
+            }
+        }, grace, TimeUnit.MILLISECONDS));
+    }
+
+    /** A reclaimed call goes on here: a queued one is offered now, a ringing one rings out under this node's timer. */
+    private void carryOn(Call call) {
+        if (call.state() == CallState.QUEUED) {
+            dispatchCall(call);
+            queueChanged(call.skillGroup());
+        } else if (call.state() == CallState.OFFERED && !ringTimers.containsKey(call.id())) {
+            ringFor(call.id(), call.offeredTo(), call.offeredAt(),
+                    Math.max(0, call.offeredAt() + config.routing().ringTimeout().toMillis() - clock.millis()));
+        }
+    }
+
+    /**
+     * This node was taken for dead: other nodes own its calls now. It takes no more calls and drops its timers, so
+     * that nothing here changes those calls again.
+     */
+    public void standDown() {
+        draining = true;
+        for (Map<String, ScheduledFuture<?>> timers : List.of(ringTimers, wrapUpTimers, lostPartyTimers)) {
+            List.copyOf(timers.keySet()).forEach(key -> cancel(timers, key));
+        }
     }
 
     // ---------------------------------------------------------------- routing core
@@ -593,8 +680,7 @@ public final class Dispatcher implements SessionListener {
         }
         agentStateChanged(agent, ringing, null, null);
         record(offered, "offered");
-        ringTimers.put(call.id(), executor.schedule(() -> rangOut(call.id(), agent.agentId(), now),
-                config.routing().ringTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        ringFor(call.id(), agent.agentId(), now, config.routing().ringTimeout().toMillis());
         Station station = directory.station(call.stationId()).orElseThrow();
         sessions.deliver(agent.agentId(), new ServerMessage.CallOffer(call.id(),
                 new ServerMessage.StationInfo(station.id(), station.name(), station.town(), station.village()),
@@ -603,6 +689,12 @@ public final class Dispatcher implements SessionListener {
         log.info("call offered call={} agent={} attempt={}", call.id(), agent.agentId(), offered.offers());
         queueChanged(call.skillGroup());
         return claim;
+    }
+
+    /** The offer of the call made to the agent at {@code offeredAt} is withdrawn if unanswered in {@code millis}. */
+    private void ringFor(String callId, String agentId, long offeredAt, long millis) {
+        ringTimers.put(callId, executor.schedule(() -> rangOut(callId, agentId, offeredAt), millis,
+                TimeUnit.MILLISECONDS));
     }
 
     /** This node's ring timer of an offer fell due: its owner applies it (a timer due during an outage waits). */
@@ -723,8 +815,13 @@ public final class Dispatcher implements SessionListener {
             return;
         }
         setAgentState(agentId, call.id(), AgentState.WRAP_UP, null, CALL_ENDED);
-        long began = clock.millis();
-        wrapUpTimers.put(agentId, executor.schedule(() -> wrapUpEnds(agentId, began), wrapUp, TimeUnit.MILLISECONDS));
+        endWrapUpIn(agentId, clock.millis(), wrapUp);
+    }
+
+    /** The agent's wrap-up that began at {@code began} ends in {@code millis}, if it is still in that one then. */
+    private void endWrapUpIn(String agentId, long began, long millis) {
+        cancel(wrapUpTimers, agentId);
+        wrapUpTimers.put(agentId, executor.schedule(() -> wrapUpEnds(agentId, began), millis, TimeUnit.MILLISECONDS));
     }
 
     private void wrapUpEnds(String agentId, long began) {

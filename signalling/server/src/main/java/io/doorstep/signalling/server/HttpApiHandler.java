@@ -72,7 +72,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
                 return;
             }
             switch (path) {
-                case "/health" -> respondJson(ctx, req, HttpResponseStatus.OK, Map.of("status", "up"));
+                case "/health" -> health(ctx, req);
                 case "/ready" -> ready(ctx, req);
                 case "/metrics" -> metrics(ctx, req);
                 case "/api/snapshot" -> snapshot(ctx, req);
@@ -112,6 +112,13 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         } catch (IllegalArgumentException e) {
             return false;
         }
+    }
+
+    /** Up while the process serves; down once the cluster took this node for dead, so that it is restarted. */
+    private void health(ChannelHandlerContext ctx, FullHttpRequest req) {
+        boolean down = switchboard.stoodDown();
+        respondJson(ctx, req, down ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.OK,
+                Map.of("status", down ? "taken-for-dead" : "up"));
     }
 
     private void ready(ChannelHandlerContext ctx, FullHttpRequest req) {

@@ -73,6 +73,7 @@ public final class Switchboard {
         /** True if {@code message} was sent to the owner of the call it is about, to be applied there. */
         boolean toOwner(Session from, ClientMessage message);
     }
+    private volatile boolean stoodDown;
 
     public Switchboard(EventExecutor executor, SessionManager sessionManager, Dispatcher dispatcher,
                        DocumentDesk documents, SessionDirectory sessions, SignallingConfig config,
@@ -102,6 +103,11 @@ public final class Switchboard {
         this.forwarding = forwarding;
     }
 
+    /** True once this node learnt it was taken for dead (cluster): it serves no more and wants a restart. */
+    public boolean stoodDown() {
+        return stoodDown;
+    }
+
     /**
      * Whether the call-path state can be reached: always on a single box; in a cluster, while Redis answers and the
      * node belongs to the cluster (its heartbeat renews its key).
@@ -113,7 +119,7 @@ public final class Switchboard {
     /** A verified hello: sign in or resume, on the switchboard thread. */
     public void hello(Channel channel, Principal principal, ClientMessage.Hello hello) {
         executor.execute(() -> {
-            if (draining && !sessionManager.resumable(hello)) {
+            if (stoodDown || draining && !sessionManager.resumable(hello)) {
                 refuse(channel, hello.id(), ErrorCode.SERVER_DRAINING, "the server is shutting down");
                 return;
             }
@@ -364,6 +370,22 @@ public final class Switchboard {
                 sessionManager.end(s, "SERVER_SHUTDOWN", WebSocketCloseStatus.SERVICE_RESTART);
             }
         }
+    }
+
+    /**
+     * This node was taken for dead (cluster, docs/cluster.md §7): the others have reclaimed its calls. It stops
+     * serving: no new sessions or calls, no timers of its own, and every session is told to reconnect (to another
+     * node) and closed without ending its call, which goes on where it was reclaimed. Runs on the switchboard thread.
+     */
+    public void standDown() {
+        if (stoodDown) {
+            return;
+        }
+        stoodDown = true;
+        dispatcher.standDown();
+        sessionManager.dropAll(new ServerMessage.ServerShutdown(ServerMessage.ServerShutdown.RECONNECT, 0, 0),
+                "SERVER_SHUTDOWN");
+        log.warn("stood down: taken for dead by the cluster, sessions closed");
     }
 
     /** Runs a read of the live state on the switchboard thread. */

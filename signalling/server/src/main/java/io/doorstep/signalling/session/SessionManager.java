@@ -14,6 +14,7 @@ import io.netty.util.concurrent.EventExecutor;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -178,6 +179,22 @@ public final class SessionManager {
         log.info("session detached session={} identity={} grace_ms={}", session.id(), session.identityId(),
                 config.resumeGrace().toMillis());
         listener.onDetached(session);
+    }
+
+    /**
+     * Sends every session {@code goodbye} and closes it with 1012 {@code cause}, without ending it here: its calls
+     * and its agent's state are no longer this node's to change (it was taken for dead), so no store is written and
+     * the client signs in afresh on another node.
+     */
+    public void dropAll(ServerMessage goodbye, String cause) {
+        for (Session session : List.copyOf(sessions.all())) {
+            session.send(goodbye);
+            if (session.channel() != null) {
+                session.channel().attr(SESSION).set(null);
+            }
+            session.close(WebSocketCloseStatus.SERVICE_RESTART, cause);
+            log.info("session dropped session={} identity={} cause={}", session.id(), session.identityId(), cause);
+        }
     }
 
     /** Ends a session for good. */
