@@ -218,17 +218,25 @@ public final class SignallingApp implements AutoCloseable {
         log.info("signalling stopped");
     }
 
+    /** Holds the node's cluster heartbeat back for {@code pause}, as a long pause would (tests). */
+    void stallHeartbeat(Duration pause) {
+        cluster.stallHeartbeat(pause);
+    }
+
     /**
-     * Stops as a killed process would, for tests: no drain and no leave; its Redis connections and then its sockets
-     * just close, and nothing it still had queued touches the shared state.
+     * Stops as a killed process would, for tests: no drain and no leave; its heartbeat stops, its sockets and then its
+     * Redis connections just close, and nothing it still had queued touches the shared state.
      */
     void crash() {
         if (cluster != null) {
-            cluster.halt();
+            cluster.stopHeartbeat();
         }
-        // tasks still queued fail on the closed connections, as they would die with a killed process
+        // tasks still queued die with the switchboard, as they would with a killed process
         switchboardThread.shutdownGracefully(0, 0, TimeUnit.SECONDS).awaitUninterruptibly();
         server.stop();
+        if (cluster != null) {
+            cluster.halt();
+        }
         try {
             callLog.close();
         } catch (IOException e) {

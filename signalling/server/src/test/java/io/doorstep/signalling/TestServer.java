@@ -142,6 +142,11 @@ public final class TestServer implements AutoCloseable {
         return dataDir;
     }
 
+    /** Holds the node's cluster heartbeat back for {@code pause}, as a long GC pause or a partition would. */
+    public void stallHeartbeat(Duration pause) {
+        app.stallHeartbeat(pause);
+    }
+
     /** Kills the server as a crash would: no drain, no leave, its connections just close. */
     public void crash() {
         crashed = true;

@@ -324,17 +324,36 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     /**
+     * Holds this node's heartbeat back for {@code pause}, as a long GC pause or a partition would, for tests: the
+     * others may take it for dead meanwhile, and it learns so at its next heartbeat.
+     */
+    public void stallHeartbeat(Duration pause) {
+        scheduler.execute(() -> {
+            try {
+                Thread.sleep(pause.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+    }
+
+    /**
      * Stops as a killed process would, for tests: no archiving, no leave, the connections just close; the other
      * nodes see this one dead only when its key expires.
      */
     public void halt() {
+        stopHeartbeat();
+        disconnect();
+    }
+
+    /** Stops the heartbeat (and the archiver) for good, for tests: from now on this node's key just lapses. */
+    public void stopHeartbeat() {
         scheduler.shutdownNow();
         try {
             scheduler.awaitTermination(2, TimeUnit.SECONDS); // a heartbeat under way may not renew the key after this
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        disconnect();
     }
 
     private void disconnect() {

@@ -157,7 +157,8 @@ class NodeFailureTest {
              WsClient station = a.signIn("st-test-01", Role.STATION)) {
             String callId = TestServer.connectedCall(station, agent, "MI-001");
 
-            REDIS.commands().del(keys.node("a")); // a's key lapsed (a long pause, a partition): b reclaims a
+            // a long pause (or a partition) outlasts a's key: b reclaims a before a beats again
+            a.stallHeartbeat(NODE_TIMEOUT.plusSeconds(1));
             for (WsClient party : List.of(station, agent)) {
                 ServerMessage.ServerShutdown bye = party.await(ServerMessage.ServerShutdown.class);
                 assertThat(bye.action()).isEqualTo(ServerMessage.ServerShutdown.RECONNECT);
