@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -62,7 +63,15 @@ public final class RedisAgentRegistry implements AgentRegistry {
 
     @Override
     public List<AgentStatus> available(String skillGroup) {
-        return read("available", skillGroup);
+        return read("available", skillGroup, "0", "-1");
+    }
+
+    /** One round trip, reading only the page's agents. */
+    @Override
+    public List<AgentStatus> available(String skillGroup, int offset, int limit) {
+        Objects.checkFromIndexSize(offset, limit, Integer.MAX_VALUE);
+        return limit == 0 ? List.of()
+                : read("available", skillGroup, Integer.toString(offset), Integer.toString(offset + limit - 1));
     }
 
     @Override
@@ -93,8 +102,8 @@ public final class RedisAgentRegistry implements AgentRegistry {
         return byState;
     }
 
-    private List<AgentStatus> read(String mode, String arg) {
-        List<List<Object>> rows = scripts.run(Name.AGENT_READ, ScriptOutputType.MULTI, mode, arg);
+    private List<AgentStatus> read(String... args) {
+        List<List<Object>> rows = scripts.run(Name.AGENT_READ, ScriptOutputType.MULTI, args);
         return rows.stream().map(Codec::agent).toList();
     }
 }

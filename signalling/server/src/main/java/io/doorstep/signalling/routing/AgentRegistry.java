@@ -38,6 +38,12 @@ public interface AgentRegistry {
     /** Routable agents with the skill, longest idle first. */
     List<AgentStatus> available(String skillGroup);
 
+    /**
+     * At most {@code limit} of {@link #available(String)} from {@code offset} on, in the same order: choosing an agent
+     * reads a page, not the whole group (in Redis a read per agent).
+     */
+    List<AgentStatus> available(String skillGroup, int offset, int limit);
+
     /** Counts for a skill group, without copying it: read on every queue update. */
     Staffing staffing(String skillGroup);
 

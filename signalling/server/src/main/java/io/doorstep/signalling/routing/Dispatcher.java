@@ -945,8 +945,17 @@ public final class Dispatcher implements SessionListener {
         }
     }
 
-    /** This node's routable agents of the group look for a call: one may have been queued on another node. */
+    /**
+     * This node's routable agents of the group look for a call: one may have been queued on another node. Only while
+     * a call of the group waits: most changes heard are offers and answers, and reading every available agent of the
+     * group for each (in Redis a read per agent) was most of a call's cost to Redis.
+     */
     private void findWorkHere(String skillGroup) {
+        List<QueueEntry> entries = queue.entries(skillGroup);
+        if (entries.isEmpty() || calls.getAll(callIds(entries)).values().stream()
+                .noneMatch(c -> c.state() == CallState.QUEUED)) {
+            return;
+        }
         agents.available(skillGroup).stream().map(AgentStatus::agentId)
                 .filter(id -> sessions.byIdentity(id).isPresent())
                 .forEach(this::dispatchAgent);

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeSet;
 
@@ -50,6 +51,13 @@ public final class InMemoryAgentRegistry implements AgentRegistry {
     public List<AgentStatus> available(String skillGroup) {
         TreeSet<AgentStatus> set = routable.get(skillGroup);
         return set == null ? List.of() : List.copyOf(set);
+    }
+
+    @Override
+    public List<AgentStatus> available(String skillGroup, int offset, int limit) {
+        Objects.checkFromIndexSize(offset, limit, Integer.MAX_VALUE);
+        TreeSet<AgentStatus> set = routable.get(skillGroup);
+        return set == null ? List.of() : set.stream().skip(offset).limit(limit).toList();
     }
 
     @Override

@@ -1,6 +1,7 @@
 package io.doorstep.signalling.routing;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.doorstep.protocol.AgentState;
 import java.util.List;
@@ -30,6 +31,10 @@ public abstract class AgentRegistryContract {
         return registry.available(group).stream().map(AgentStatus::agentId).toList();
     }
 
+    private List<String> page(String group, int offset, int limit) {
+        return registry.available(group, offset, limit).stream().map(AgentStatus::agentId).toList();
+    }
+
     @Test
     void longestIdleFirst() {
         put(away("b", 0, "g").withState(AgentState.AVAILABLE, null, 300));
@@ -37,6 +42,45 @@ public abstract class AgentRegistryContract {
         put(away("c", 0, "g").withState(AgentState.AVAILABLE, null, 200));
         put(away("d", 0, "g").withState(AgentState.AVAILABLE, null, 200));
         assertThat(available("g")).containsExactly("a", "c", "d", "b");
+    }
+
+    @Test
+    void pagesFollowTheSameOrderAndStopAtTheEnd() {
+        put(away("b", 0, "g").withState(AgentState.AVAILABLE, null, 300));
+        put(away("a", 0, "g").withState(AgentState.AVAILABLE, null, 100));
+        put(away("c", 0, "g").withState(AgentState.AVAILABLE, null, 200));
+        put(away("d", 0, "g").withState(AgentState.AVAILABLE, null, 200));
+        put(away("e", 0, "h").withState(AgentState.AVAILABLE, null, 50));
+        assertThat(page("g", 0, 2)).containsExactly("a", "c");
+        assertThat(page("g", 2, 2)).as("ties by agent id, across pages").containsExactly("d", "b");
+        assertThat(page("g", 3, 8)).as("a short last page").containsExactly("b");
+        assertThat(page("g", 4, 8)).isEmpty();
+        assertThat(page("g", 0, 0)).isEmpty();
+        assertThat(page("g", 0, 100)).isEqualTo(available("g"));
+        assertThat(page("other", 0, 8)).isEmpty();
+    }
+
+    @Test
+    void aPageOutsideTheBoundsIsRefused() {
+        assertThatThrownBy(() -> registry.available("g", -1, 8)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> registry.available("g", 0, -1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> registry.available("g", Integer.MAX_VALUE, 2))
+                .isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
+    void theLongestIdleSelectorReadsOnPastAPageOfIneligibleAgents() {
+        for (int i = 0; i < 20; i++) {
+            put(away("a" + (char) ('a' + i), 0, "g").withState(AgentState.AVAILABLE, null, 100 + i));
+        }
+        AgentSelector selector = AgentSelector.longestIdle();
+        assertThat(selector.select("g", registry, a -> true)).map(AgentStatus::agentId).contains("aa");
+        assertThat(selector.select("g", registry, a -> a.idleSince() >= 117)).map(AgentStatus::agentId)
+                .as("on the third page").contains("ar");
+        assertThat(selector.select("g", registry, a -> a.idleSince() >= 108)).map(AgentStatus::agentId)
+                .as("first of the second page").contains("ai");
+        assertThat(selector.select("g", registry, a -> false)).isEmpty();
+        assertThat(selector.select("other", registry, a -> true)).isEmpty();
     }
 
     @Test
