@@ -58,6 +58,8 @@ class RedisOutageTest {
              WsClient otherStation = a.signIn("st-test-02", Role.STATION)) {
             String callId = TestServer.connectedCall(dropped, agent, "MI-001");
             assertThat(redisUp(a)).isEqualTo(1);
+            // records still in the stream when an unpersisted Redis dies are lost with it (docs/cluster.md §6)
+            await().atMost(RECOVERY).until(() -> a.callLog(callId).size() + b.callLog(callId).size() == 3);
 
             redis.kill();
             await().atMost(RECOVERY).until(() -> ready(a) == 503 && ready(b) == 503);
