@@ -38,7 +38,8 @@ class RelayMoveTest {
                 DoorstepSystem.connectedCall(station, agent, a);
                 await().atMost(Duration.ofSeconds(30)).until(() -> CallEndToEndTest.flowing(station.stats())
                         && CallEndToEndTest.flowing(agent.stats()));
-                assertThat(opened(first)).as("both parties allocated on relay-a").isEqualTo(2);
+                // each party allocates once per TURN URL it is given (UDP and TCP) that answers it
+                assertThat(opened(first)).as("both parties allocated on relay-a").isBetween(2.0, 4.0);
                 assertThat(opened(second)).isZero();
 
                 first.close(); // it tells the signalling server it is leaving
