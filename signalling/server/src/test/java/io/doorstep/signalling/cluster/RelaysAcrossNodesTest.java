@@ -125,7 +125,7 @@ class RelaysAcrossNodesTest {
     }
 
     /** Waits until the node's dashboard (its copy of the fleet) shows {@code count} relays. */
-    private static void awaitRelays(TestServer node, int count) {
+    static void awaitRelays(TestServer node, int count) {
         try (WsClient operator = node.signIn("op-test-01", Role.OPERATOR)) {
             operator.send(new ClientMessage.DashboardSubscribe("d1"));
             operator.await(ServerMessage.DashboardUpdate.class,
