@@ -19,6 +19,11 @@ import java.util.Optional;
 public final class RedisCallDocuments implements CallDocuments {
     /** How long an applied event id is remembered: the relay retries a post for well under a minute. */
     static final Duration EVENT_MEMORY = Duration.ofMinutes(10);
+    /**
+     * How long a call's documents and print jobs stay after their last write if nobody forgets them: a call ends
+     * within its TURN credentials' 4 hours, and a dead node's call may end where nobody runs {@link #forget}.
+     */
+    static final Duration GUARD = Duration.ofHours(24);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final RedisClusterCommands<String, String> redis;
@@ -41,7 +46,7 @@ public final class RedisCallDocuments implements CallDocuments {
 
     @Override
     public void put(String callId, Known document) {
-        redis.hset(keys.documents(callId), document.documentId(), write(document));
+        keep(keys.documents(callId), document.documentId(), write(document));
     }
 
     @Override
@@ -61,7 +66,7 @@ public final class RedisCallDocuments implements CallDocuments {
 
     @Override
     public void putJob(String callId, String jobId, PrintJob job) {
-        redis.hset(keys.printJobs(callId), jobId, write(job));
+        keep(keys.printJobs(callId), jobId, write(job));
     }
 
     @Override
@@ -73,6 +78,11 @@ public final class RedisCallDocuments implements CallDocuments {
     @Override
     public void forget(String callId) {
         redis.del(keys.documents(callId), keys.printJobs(callId));
+    }
+
+    private void keep(String key, String field, String value) {
+        redis.hset(key, field, value);
+        redis.pexpire(key, GUARD.toMillis());
     }
 
     private static String write(Object value) {
