@@ -212,7 +212,15 @@ public final class WsClient implements AutoCloseable {
 
     /** The WebSocket close code once the server closed the connection. */
     public int awaitClose() {
-        return closed.orTimeout(5, TimeUnit.SECONDS).join();
+        return awaitClose(WAIT);
+    }
+
+    /**
+     * The close code once the connection closed, waiting up to {@code timeout}: a crashed server's sockets close
+     * with its event loops, which a loaded machine may take seconds to get to.
+     */
+    public int awaitClose(Duration timeout) {
+        return closed.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS).join();
     }
 
     public boolean isClosed() {
