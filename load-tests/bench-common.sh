@@ -38,3 +38,19 @@ wait_for_quiet() {
     done
     log "machine busy before the $1: $busy cores (of $(nproc))"
 }
+
+# Builds the signalling server and the generator and copies their jars to $1/server.jar and $1/bench.jar at once,
+# since other work in this tree may rebuild or clean target/ meanwhile; retried, for the same reason.
+build_signalling_bench_jars() {
+    mkdir -p "$1"
+    local attempt
+    for attempt in 1 2 3; do
+        if timeout 900 ./mvnw -q -B -pl load-tests -am install -DskipTests \
+            && cp signalling/server/target/doorstep-signalling.jar "$1/server.jar" \
+            && cp load-tests/target/doorstep-signalling-bench.jar "$1/bench.jar"; then
+            return 0
+        fi
+        [ "$attempt" -lt 3 ] || return 1
+        sleep 20
+    done
+}

@@ -65,17 +65,7 @@ fi
 source load-tests/bench-common.sh
 take_bench_lock
 
-# Only what the benchmark runs, copied out of target/ at once since other work in this tree may rebuild it; retried.
-mkdir -p "$OUT"
-for attempt in 1 2 3; do
-    if timeout 900 ./mvnw -q -B -pl load-tests -am install -DskipTests \
-        && cp signalling/server/target/doorstep-signalling.jar "$OUT/server.jar" \
-        && cp load-tests/target/doorstep-signalling-bench.jar "$OUT/bench.jar"; then
-        break
-    fi
-    [ "$attempt" -lt 3 ] || exit 1
-    sleep 20
-done
+build_signalling_bench_jars "$OUT" || exit 1
 
 DOORSTEP_AUTH_HS256_SECRET=$(head -c 48 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
 export DOORSTEP_AUTH_HS256_SECRET

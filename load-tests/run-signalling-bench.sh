@@ -33,18 +33,7 @@ ulimit -n "$(ulimit -Hn)"
 source load-tests/bench-common.sh
 take_bench_lock
 
-# Only what the benchmark runs: the server and the generator (and what they depend on), copied out of target/ at
-# once since other work in this tree may rebuild or clean it meanwhile. Retried, for the same reason.
-mkdir -p "$OUT"
-for attempt in 1 2 3; do
-    if timeout 900 ./mvnw -q -B -pl load-tests -am install -DskipTests \
-        && cp signalling/server/target/doorstep-signalling.jar "$OUT/server.jar" \
-        && cp load-tests/target/doorstep-signalling-bench.jar "$OUT/bench.jar"; then
-        break
-    fi
-    [ "$attempt" -lt 3 ] || exit 1
-    sleep 20
-done
+build_signalling_bench_jars "$OUT" || exit 1
 
 # The generator must not pause in the middle of a measurement (a 40 ms young collection would be charged to the
 # server): a fixed heap with a young generation large enough that it rarely collects.
