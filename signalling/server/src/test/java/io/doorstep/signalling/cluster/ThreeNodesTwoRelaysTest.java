@@ -30,8 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
 class ThreeNodesTwoRelaysTest {
     @RegisterExtension
     static final RedisExtension REDIS = new RedisExtension();
-    /** How long a crashed node's clients may take to see their connections close on a loaded machine. */
-    private static final Duration CRASH_CLOSE = Duration.ofSeconds(15);
     private static final String SECRET = "three-nodes-two-relays-document-secret-0123456789";
 
     @TempDir
@@ -74,8 +72,6 @@ class ThreeNodesTwoRelaysTest {
 
             // node a dies: station1 and agent2 sign in on the others and get their calls back, on the same relays
             a.crash();
-            station1.awaitClose(CRASH_CLOSE);
-            agent2.awaitClose(CRASH_CLOSE);
             WsClient station1Back = c.signIn("st-test-01", Role.STATION);
             WsClient agent2Back = b.signIn("ag-mi-02", Role.AGENT);
             ServerMessage.CallConnected back1 = station1Back.await(ServerMessage.CallConnected.class);
