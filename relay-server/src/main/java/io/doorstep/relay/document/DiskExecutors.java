@@ -1,32 +1,36 @@
 package io.doorstep.relay.document;
 
+import java.io.IOException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The threads that touch the disk and hash: a fixed set of single-thread executors, each document hashed onto one.
  * Everything done to a document (its writes, reads, completion, deletion) is thus serial, in submission order,
- * without locks, and never on an event loop.
+ * without locks, and never on an event loop. One more thread only waits for the disk: {@link #writeBack}.
  */
 final class DiskExecutors implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(DiskExecutors.class);
     private final ExecutorService[] executors;
+    private final ExecutorService writeBack = daemon("doorstep-documents-writeback");
 
     DiskExecutors(int threads) {
         executors = new ExecutorService[threads];
-        AtomicInteger n = new AtomicInteger();
         for (int i = 0; i < threads; i++) {
-            executors[i] = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "doorstep-documents-io-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-            });
+            executors[i] = daemon("doorstep-documents-io-" + (i + 1));
         }
+    }
+
+    private static ExecutorService daemon(String name) {
+        return Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     /** The executor that owns {@code id}. */
@@ -41,6 +45,32 @@ final class DiskExecutors implements AutoCloseable {
         };
     }
 
+    /**
+     * Runs {@code flush} (an fsync) on the write-back thread, off the document's own: the disk writes back what a
+     * long body has written so far while the document's thread goes on hashing and writing the rest, so the fsync
+     * that ends the body waits only for its last stretch. Not ordered with the document's tasks; a failure is logged
+     * at debug only, as the fsync that ends the body is what reports (and decides) durability.
+     */
+    void writeBack(Flush flush) {
+        try {
+            writeBack.execute(() -> {
+                try {
+                    flush.run();
+                } catch (IOException e) {
+                    log.debug("early write-back failed: {}", e.toString());
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            log.debug("relay stopping: write-back dropped");
+        }
+    }
+
+    /** An fsync that may fail. */
+    @FunctionalInterface
+    interface Flush {
+        void run() throws IOException;
+    }
+
     private static void guarded(Runnable task) {
         try {
             task.run();
@@ -51,6 +81,7 @@ final class DiskExecutors implements AutoCloseable {
 
     @Override
     public void close() {
+        writeBack.shutdown();
         for (ExecutorService e : executors) {
             e.shutdown();
         }

@@ -24,6 +24,7 @@ final class DocumentMetrics implements DocumentListener {
     private final Counter bytesOut;
     private final Counter reads;
     private final Timer forward;
+    private final Timer writeBack;
     private final Map<String, Counter> requests = new ConcurrentHashMap<>();
 
     DocumentMetrics(MeterRegistry registry, Supplier<Number> activeUploads) {
@@ -44,6 +45,11 @@ final class DocumentMetrics implements DocumentListener {
                 .serviceLevelObjectives(Duration.ofMillis(1), Duration.ofMillis(2), Duration.ofMillis(5),
                         Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(250))
                 .register(registry);
+        writeBack = Timer.builder("doorstep.relay.documents.writeback")
+                .description("Early write-backs of a long body to the disk while it still arrives (each an fsync)")
+                .serviceLevelObjectives(Duration.ofMillis(5), Duration.ofMillis(20), Duration.ofMillis(100),
+                        Duration.ofSeconds(1))
+                .register(registry);
     }
 
     private Counter bytes(String direction) {
@@ -61,6 +67,10 @@ final class DocumentMetrics implements DocumentListener {
 
     void forwarded(long nanos) {
         forward.record(nanos, TimeUnit.NANOSECONDS);
+    }
+
+    void writtenBack(long nanos) {
+        writeBack.record(nanos, TimeUnit.NANOSECONDS);
     }
 
     /** A request answered: {@code operation} from {@link TusRequest.Operation} or "invalid", {@code status} its code. */

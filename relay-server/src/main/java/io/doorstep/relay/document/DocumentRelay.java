@@ -34,7 +34,7 @@ final class DocumentRelay {
     private final RelayConfig.Documents config;
     private final DocumentTokens tokens;
     final DocumentStore store;
-    private final DiskExecutors disk;
+    final DiskExecutors disk;
     final DocumentListener listener;
     final DocumentMetrics metrics;
     private final Clock clock;

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.util.Arrays;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,9 @@ import org.slf4j.LoggerFactory;
  * <p>Without a checksum each chunk is written to the document and becomes visible to readers at once. With one the
  * body goes to {@code <id>.patch} first and joins the document only when its SHA-256 matches.
  *
+ * <p>A long body without a checksum is written back to the disk as it arrives ({@link DiskExecutors#writeBack}, every
+ * {@link #WRITE_BACK_BYTES}), so the fsync that ends it waits for its last stretch only, not for all of it.
+ *
  * <p>Back-pressure: when more than {@link #HIGH_WATER} bytes wait for the disk the connection stops reading
  * ({@link Backlog}), and reads again below {@link #LOW_WATER}, so a slow disk bounds memory per upload.
  */
@@ -28,6 +32,7 @@ final class PatchSession {
     private static final Logger log = LoggerFactory.getLogger(PatchSession.class);
     static final long HIGH_WATER = 1024 * 1024;
     static final long LOW_WATER = 256 * 1024;
+    static final long WRITE_BACK_BYTES = 1024 * 1024;
 
     /** Told on the event loop when the bytes waiting for the disk go over or back under the limit. */
     @FunctionalInterface
@@ -48,6 +53,8 @@ final class PatchSession {
     private MessageDigest wholeDigest;
     private long written;
     private long lastArrival;
+    private long notWrittenBack;
+    private final AtomicBoolean writingBack = new AtomicBoolean();
     private boolean ended;
 
     PatchSession(DocumentRelay relay, Upload upload, long start, Checksum checksum, Channel channel, Backlog backlog) {
@@ -144,6 +151,7 @@ final class PatchSession {
             } else {
                 Digests.update(upload.digest, buf);
                 relay.advance(upload, n, arrivalNanos);
+                writeBackEarly(n);
             }
         } catch (DocumentException e) {
             fail(e);
@@ -153,6 +161,24 @@ final class PatchSession {
             buf.release();
             channel.eventLoop().execute(() -> drained(n));
         }
+    }
+
+    private void writeBackEarly(int n) {
+        notWrittenBack += n;
+        if (notWrittenBack < WRITE_BACK_BYTES || !writingBack.compareAndSet(false, true)) {
+            return; // one write-back at a time: the next stretch goes with the next one
+        }
+        notWrittenBack = 0;
+        FileChannel f = file;
+        relay.disk.writeBack(() -> {
+            try {
+                long start = System.nanoTime();
+                f.force(false);
+                relay.metrics.writtenBack(System.nanoTime() - start);
+            } finally {
+                writingBack.set(false);
+            }
+        });
     }
 
     private void writeFully(ByteBuf buf, long position) throws IOException {

@@ -87,6 +87,28 @@ class DocumentServerTest {
     }
 
     @Test
+    void aLongBodyIsWrittenBackWhileItArrivesAndAChecksummedOneIsNot() {
+        assertThat(TestDocuments.MAX_DOCUMENT).isEqualTo(PatchSession.WRITE_BACK_BYTES); // one write-back per body
+        byte[] checked = TestDocuments.jpeg((int) TestDocuments.MAX_DOCUMENT, 30);
+        String first = docs.create(station, checked.length);
+        assertThat(docs.send("PATCH", first, station, Map.of("Upload-Offset", "0", "Content-Type",
+                "application/offset+octet-stream", "Upload-Checksum", "sha256 " + TestDocuments.sha256Base64(checked)),
+                checked).statusCode()).isEqualTo(204);
+        assertThat(writeBackCount()).isZero(); // its body went to the .patch file: not written back early
+
+        byte[] scan = TestDocuments.jpeg((int) TestDocuments.MAX_DOCUMENT, 31);
+        HttpResponse<String> r = docs.patch(docs.create(station, scan.length), station, 0, scan);
+
+        assertThat(r.statusCode()).isEqualTo(204);
+        assertThat(r.headers().firstValue("Doorstep-Document-Sha256")).hasValue(TestDocuments.sha256(scan));
+        await().atMost(WAIT).until(() -> writeBackCount() == 1);
+    }
+
+    private long writeBackCount() {
+        return docs.registry.get("doorstep.relay.documents.writeback").timer().count();
+    }
+
+    @Test
     void auditTrailHasEveryEventWithTheHashAndNoFileName() throws Exception {
         byte[] scan = TestDocuments.jpeg(20_000, 2);
         String path = docs.create(station, scan.length);
