@@ -403,9 +403,22 @@ public final class Dispatcher implements SessionListener {
             closedWhileAway.put(session, cause);
             return;
         }
+        if (signedInAgain(session)) {
+            log.info("session over after its identity signed in again: nothing ends session={} identity={} cause={}",
+                    session.id(), session.identityId(), cause);
+            return;
+        }
         connectedCalls.remove(session.identityId());
         partyGone(session.identityId(), session.role(), cause);
         sessionsChanged();
+    }
+
+    /**
+     * The identity has a newer session (cluster: a fresh sign-in on another node overtook this close on its way to
+     * the call's owner): the close is stale, and the call and the agent now belong to that session.
+     */
+    private boolean signedInAgain(Session closed) {
+        return sessions.locate(closed.identityId()).filter(l -> !l.sessionId().equals(closed.id())).isPresent();
     }
 
     /** A party's session ended for good: its call ends (or its offer goes to the next agent); an agent leaves. */

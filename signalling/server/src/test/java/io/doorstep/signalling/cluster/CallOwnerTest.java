@@ -5,10 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import io.doorstep.protocol.AgentState;
 import io.doorstep.protocol.ClientMessage;
+import io.doorstep.protocol.ProtocolCodec;
 import io.doorstep.protocol.Role;
 import io.doorstep.protocol.ServerMessage;
 import io.doorstep.signalling.TestServer;
 import io.doorstep.signalling.WsClient;
+import io.doorstep.signalling.session.SessionManager;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,6 +24,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * queue changes of one node reach the stations of the others (§5).
  */
 class CallOwnerTest {
+    private static final ProtocolCodec CODEC = new ProtocolCodec();
     @RegisterExtension
     static final RedisExtension REDIS = new RedisExtension();
     private static final long RING_TIMEOUT_MS = 400;
@@ -97,6 +100,37 @@ class CallOwnerTest {
             }
         }
         System.out.println("accept racing the ring timeout, outcomes: " + outcomes);
+    }
+
+    /**
+     * The agent of a call owned by node a signs in afresh on node c while the close of its old session (on b, its
+     * grace run out) is still on its way to a; arriving after the new sign-in, that close is stale and ends nothing:
+     * the call goes on with the new session, and the station next hears of the agent's hang-up.
+     */
+    @Test
+    void aStaleCloseOfAnAgentsOldSessionEndsNothing() throws Exception {
+        RedisKeys keys = REDIS.newKeys();
+        try (TestServer a = TestServer.start(onRedis(keys, "a", Map.of()));
+             TestServer b = TestServer.start(onRedis(keys, "b", Map.of()));
+             TestServer c = TestServer.start(onRedis(keys, "c", Map.of()));
+             WsClient agent = b.availableAgent("ag-mi-01");
+             WsClient station = a.signIn("st-test-01", Role.STATION)) {
+            String callId = TestServer.connectedCall(station, agent, "MI-001");
+            try (WsClient again = c.signIn("ag-mi-01", Role.AGENT)) {
+                agent.awaitClose();
+                again.await(ServerMessage.CallConnected.class);
+                OwnerEvent staleClose = new OwnerEvent("ag-mi-01", Role.AGENT, agent.welcome().sessionId(),
+                        OwnerEvent.Kind.CLOSED, SessionManager.GRACE_EXPIRED, null);
+                assertThat(REDIS.commands().publish(keys.channel("a"), SessionChannel.forOwner(CODEC, staleClose)))
+                        .isEqualTo(1);
+                again.send(new ClientMessage.CallHangup(null, callId, null));
+
+                ServerMessage.CallEnded ended = station.await(ServerMessage.CallEnded.class);
+                assertThat(ended.by()).isEqualTo(Role.AGENT);
+                assertThat(ended.cause()).isNotEqualTo("AGENT_LOST");
+                assertThat(REDIS.commands().hget(keys.agent("ag-mi-01"), "state")).isNotNull();
+            }
+        }
     }
 
     /**
