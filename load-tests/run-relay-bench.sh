@@ -12,7 +12,8 @@
 # Environment: RELAY_BENCH_ROUNDS (3), RELAY_BENCH_PORT (23478: TURN, UDP), RELAY_BENCH_ECHO_PORT (23479),
 # BENCH_SERVER_CPU (0), BENCH_CLIENT_CPU (1), RELAY_JAVA_OPTS, BENCH_JAVA_OPTS, GEN_ARGS (extra generator options,
 # e.g. GEN_ARGS="--sat-step 3s --flows 300", or GEN_ARGS="--profiles allocate,realistic,tcp" for the allocation-rate
-# and TCP-client profiles alone), RELAY_BENCH_CEILING (1; 0: no echo and direct runs), BENCH_QUIET_WAIT (600:
+# and TCP-client profiles alone), RELAY_BENCH_CEILING (1; 0: no echo and direct runs), RELAY_BENCH_COTURN (1; 0: our
+# relay alone, e.g. to compare two of its settings, which reach it as DOORSTEP_* variables), BENCH_QUIET_WAIT (600:
 # seconds to wait, before each round, for other work on the machine to stop), BENCH_NICE (-10: priority of the servers and the generator over other work; needs root),
 # RELAY_BENCH_COMPARE_WITH (an earlier run's relay JSON report: compare with it; exit code 3 on a regression).
 set -euo pipefail
@@ -165,9 +166,11 @@ for round in $(seq "$ROUNDS"); do
     start_ours "$round"
     generate ours "$round" "${TURN_ARGS[@]}" --server-pid "$SERVER_PID"
     stop_server
-    start_coturn
-    generate coturn "$round" "${TURN_ARGS[@]}" --server-pid "$SERVER_PID"
-    stop_server
+    if [ "${RELAY_BENCH_COTURN:-1}" = 1 ]; then
+        start_coturn
+        generate coturn "$round" "${TURN_ARGS[@]}" --server-pid "$SERVER_PID"
+        stop_server
+    fi
     [ "${RELAY_BENCH_CEILING:-1}" = 1 ] || continue
     # The ceiling: a plain echo on the server core (one forward per round trip instead of two).
     start_echo

@@ -148,7 +148,7 @@ public final class RelayApp implements AutoCloseable {
                     .bind(config.metrics().address(), config.metrics().port()).sync().channel();
         }
         if (documents != null) {
-            documents.start(group, Epoll.isAvailable() ? EpollServerSocketChannel.class : NioServerSocketChannel.class);
+            documents.start(group, transports.server());
         }
         if (config.fleet().reports()) {
             loadReporter = loadReporter();
