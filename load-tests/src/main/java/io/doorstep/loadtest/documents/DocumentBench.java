@@ -22,6 +22,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -57,10 +58,10 @@ public final class DocumentBench implements Callable<Integer> {
     int size = 5 * 1024 * 1024;
 
     @Option(names = "--warmup", description = "Uploads of --size before measuring, for the JIT (default: ${DEFAULT-VALUE}).")
-    int warmup = 30;
+    int warmup = 100;
 
     @Option(names = "--rounds", description = "Alternated rounds of upload and socket copy (default: ${DEFAULT-VALUE}).")
-    int rounds = 5;
+    int rounds = 30;
 
     @Option(names = "--chunk", description = "Bytes per paced chunk for the latency run (default: ${DEFAULT-VALUE}).")
     int chunk = 16 * 1024;
@@ -84,7 +85,7 @@ public final class DocumentBench implements Callable<Integer> {
 
     /** What one run measured. */
     record Report(int size, double uploadMibPerSecond, double socketCopyMibPerSecond, double uploadToCopyRatio,
-                  long chunks, double firstByteP50Millis, double firstByteP99Millis, double firstByteMaxMillis,
+                  double uploadMedianMibPerSecond, double socketCopyMedianMibPerSecond, double medianRatio, long chunks, double firstByteP50Millis, double firstByteP99Millis, double firstByteMaxMillis,
                   int concurrentUploads, int concurrentFailures, double concurrentSeconds) {
     }
 
@@ -110,6 +111,9 @@ public final class DocumentBench implements Callable<Integer> {
                 .metric("upload", r.uploadMibPerSecond(), "MiB/s", RunReport.Kind.THROUGHPUT)
                 .metric("socket copy on this machine", r.socketCopyMibPerSecond(), "MiB/s", RunReport.Kind.INFO)
                 .metric("upload / socket copy", r.uploadToCopyRatio(), "", RunReport.Kind.THROUGHPUT)
+                .metric("upload, median round", r.uploadMedianMibPerSecond(), "MiB/s", RunReport.Kind.INFO)
+                .metric("socket copy, median round", r.socketCopyMedianMibPerSecond(), "MiB/s", RunReport.Kind.INFO)
+                .metric("upload / socket copy, medians", r.medianRatio(), "", RunReport.Kind.INFO)
                 .metric("first byte p50", r.firstByteP50Millis(), "ms", RunReport.Kind.LATENCY)
                 .metric("first byte p99", r.firstByteP99Millis(), "ms", RunReport.Kind.LATENCY)
                 .metric("first byte max", r.firstByteMaxMillis(), "ms", RunReport.Kind.INFO)
@@ -126,19 +130,24 @@ public final class DocumentBench implements Callable<Integer> {
             upload(target, token(tokens, "bench-warmup-" + i), scan);
             socketCopy(scan);
         }
-        long uploadNanos = Long.MAX_VALUE;
-        long copyNanos = Long.MAX_VALUE;
-        for (int round = 0; round < rounds; round++) { // alternated, best of each: the least disturbed run
-            uploadNanos = Math.min(uploadNanos, upload(target, token(tokens, "bench-throughput-" + round), scan));
-            copyNanos = Math.min(copyNanos, socketCopy(scan));
+        long[] uploadNanos = new long[rounds];
+        long[] copyNanos = new long[rounds];
+        for (int round = 0; round < rounds; round++) { // alternated; the best of each is the least disturbed run
+            uploadNanos[round] = upload(target, token(tokens, "bench-throughput-" + round), scan);
+            copyNanos[round] = socketCopy(scan);
         }
+        Arrays.sort(uploadNanos);
+        Arrays.sort(copyNanos);
         Histogram firstByte = firstByte(target, tokens);
         long start = System.nanoTime();
         int failures = concurrentUploads(target, tokens);
         double concurrentSeconds = (System.nanoTime() - start) / 1e9;
-        double upload = mibPerSecond(size, uploadNanos);
-        double copy = mibPerSecond(size, copyNanos);
-        return new Report(size, upload, copy, upload / copy, firstByte.getTotalCount(),
+        double upload = mibPerSecond(size, uploadNanos[0]);
+        double copy = mibPerSecond(size, copyNanos[0]);
+        double uploadMedian = mibPerSecond(size, uploadNanos[rounds / 2]);
+        double copyMedian = mibPerSecond(size, copyNanos[rounds / 2]);
+        return new Report(size, upload, copy, upload / copy, uploadMedian, copyMedian, uploadMedian / copyMedian,
+                firstByte.getTotalCount(),
                 firstByte.getValueAtPercentile(50) / 1e3, firstByte.getValueAtPercentile(99) / 1e3,
                 firstByte.getMaxValue() / 1e3, concurrent, failures, concurrentSeconds);
     }
