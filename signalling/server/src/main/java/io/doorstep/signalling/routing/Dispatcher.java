@@ -7,7 +7,6 @@ import io.doorstep.protocol.ErrorCode;
 import io.doorstep.protocol.Role;
 import io.doorstep.protocol.ServerMessage;
 import io.doorstep.protocol.ServerMessage.CallEnded;
-import io.doorstep.protocol.ServerMessage.CallQueued;
 import io.doorstep.signalling.call.Call;
 import io.doorstep.signalling.call.CallEvent;
 import io.doorstep.signalling.call.CallLog;
@@ -41,7 +40,6 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
@@ -52,9 +50,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The call path: queues calls, offers them to agents, connects, ends, and keeps stations told of their place in
- * line. The one owner of calls, queues and agent states: it runs only on the switchboard thread, so the state
- * machine needs no locks. Each method that handles a client message either applies it completely or throws
- * {@link Rejection} having changed nothing.
+ * line (through its {@link QueueUpdates}). The one owner of calls, queues and agent states: it runs only on the
+ * switchboard thread, so the state machine needs no locks. Each method that handles a client message either
+ * applies it completely or throws {@link Rejection} having changed nothing.
  */
 public final class Dispatcher implements SessionListener {
     /** Finer causes of ended calls and withdrawn offers, as clients see them. */
@@ -100,13 +98,9 @@ public final class Dispatcher implements SessionListener {
     private final Map<String, ScheduledFuture<?>> ringTimers = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> wrapUpTimers = new HashMap<>();
     private final Map<String, ScheduledFuture<?>> lostPartyTimers = new HashMap<>();
-    private final Map<String, CallQueued> lastQueueUpdate = new HashMap<>();
-    private final Set<String> staleQueues = new LinkedHashSet<>();
-    private boolean staleGauges;
-    private boolean refreshPending;
+    private final QueueUpdates queueUpdates;
     private boolean draining;
     private OtherNodes otherNodes = OtherNodes.NONE;
-    private final Set<String> changedElsewhere = new LinkedHashSet<>();
 
     /** A client message that cannot be applied; nothing was changed. */
     public static final class Rejection extends Exception {
@@ -152,12 +146,15 @@ public final class Dispatcher implements SessionListener {
         this.callListener = callListener;
         this.quality = new CallQuality(metrics, clock);
         this.health = health;
+        this.queueUpdates = new QueueUpdates(stores, estimator, this::itemInfo, metrics, executor, health,
+                this::findWorkHere);
         iceServers.onRelayMoved(this::relayMoved);
     }
 
     /** The cluster's other nodes, told of queue changes and handed ring timeouts of calls they own. */
     public void otherNodes(OtherNodes nodes) {
         this.otherNodes = nodes;
+        queueUpdates.otherNodes(nodes);
     }
 
     // ---------------------------------------------------------------- station requests
@@ -182,7 +179,7 @@ public final class Dispatcher implements SessionListener {
             calls.put(call);
             queue.enqueue(call.id(), call.skillGroup(), call.priority(), now);
             record(call, "queued");
-            sendQueueUpdate(station, call, m.id());
+            queueUpdates.sendNow(station, call, m.id());
         } catch (RuntimeException e) {
             if (!health.unreachable(e)) {
                 throw e;
@@ -202,7 +199,7 @@ public final class Dispatcher implements SessionListener {
             }
             log.info("call offer deferred call={}: the state is unavailable", call.id());
         }
-        queueChanged(call.skillGroup());
+        queueUpdates.queueChanged(call.skillGroup());
     }
 
     private static Rejection unavailable() {
@@ -227,7 +224,7 @@ public final class Dispatcher implements SessionListener {
         Call connected = transition(() -> call.accept(now));
         cancel(ringTimers, call.id());
         queue.remove(call.id());
-        lastQueueUpdate.remove(call.id());
+        queueUpdates.leftQueue(call.id());
         calls.put(connected);
         setAgentState(agent.identityId(), call.id(), AgentState.BUSY, call.id(), null);
         record(connected, "connected");
@@ -241,7 +238,7 @@ public final class Dispatcher implements SessionListener {
         sessions.byIdentity(call.stationId()).filter(s -> !s.online()).ifPresent(s ->
                 agent.send(new ServerMessage.PeerReconnecting(call.id(), s.graceLeftMillis())));
         callListener.connected(connected);
-        queueChanged(call.skillGroup());
+        queueUpdates.queueChanged(call.skillGroup());
     }
 
     /** Agent: reject the call offered to it; the next agent gets it. */
@@ -327,7 +324,7 @@ public final class Dispatcher implements SessionListener {
             if (status.state() == AgentState.AVAILABLE) {
                 dispatchAgent(session.identityId());
             }
-            agentGroupsChanged(status);
+            queueUpdates.agentGroupsChanged(status);
         }
         calls.activeCallOf(session.identityId()).ifPresent(call -> {
             resendCallState(session, call);
@@ -336,7 +333,7 @@ public final class Dispatcher implements SessionListener {
                 callListener.rejoined(session, call);
             }
         });
-        sessionsChanged();
+        queueUpdates.countsChanged();
     }
 
     /** The identity of the other party of the session's call. */
@@ -372,7 +369,7 @@ public final class Dispatcher implements SessionListener {
                     calls.get(a.callId()).ifPresent(call ->
                             unanswered(call, CallEvent.OFFER_LOST, AgentState.AVAILABLE, CONNECTION_LOST));
                 }
-                agentGroupsChanged(a);
+                queueUpdates.agentGroupsChanged(a);
             });
         }
     }
@@ -392,7 +389,7 @@ public final class Dispatcher implements SessionListener {
         if (session.role() == Role.AGENT) {
             agents.setOnline(session.identityId(), true).ifPresent(a -> {
                 dispatchAgent(a.agentId());
-                agentGroupsChanged(a);
+                queueUpdates.agentGroupsChanged(a);
             });
         }
     }
@@ -410,7 +407,7 @@ public final class Dispatcher implements SessionListener {
         }
         connectedCalls.remove(session.identityId());
         partyGone(session.identityId(), session.role(), cause);
-        sessionsChanged();
+        queueUpdates.countsChanged();
     }
 
     /**
@@ -443,9 +440,9 @@ public final class Dispatcher implements SessionListener {
             cancel(wrapUpTimers, identityId);
             agents.get(identityId).ifPresent(a -> {
                 agents.remove(a.agentId());
-                agentGroupsChanged(a);
+                queueUpdates.agentGroupsChanged(a);
             });
-            agentsChanged();
+            queueUpdates.countsChanged();
         }
     }
 
@@ -476,8 +473,7 @@ public final class Dispatcher implements SessionListener {
             }
             return;
         }
-        staleGauges = true;
-        refreshSoon();
+        queueUpdates.countsChanged(); // and the queues that a refresh left stale meanwhile are brought up to date too
     }
 
     /**
@@ -534,7 +530,7 @@ public final class Dispatcher implements SessionListener {
             }
             agents.put(status);
             session.send(new ServerMessage.AgentStateChanged(null, status.state(), STATE_LOST, null));
-            agentGroupsChanged(status);
+            queueUpdates.agentGroupsChanged(status);
             log.warn("agent restored after the state was lost agent={} state={} call={}", status.agentId(),
                     status.state(), status.callId());
         }
@@ -623,7 +619,7 @@ public final class Dispatcher implements SessionListener {
     private void carryOn(Call call) {
         if (call.state() == CallState.QUEUED) {
             dispatchCall(call);
-            queueChanged(call.skillGroup());
+            queueUpdates.queueChanged(call.skillGroup());
         } else if (call.state() == CallState.OFFERED && !ringTimers.containsKey(call.id())) {
             ringFor(call.id(), call.offeredTo(), call.offeredAt(),
                     Math.max(0, call.offeredAt() + config.routing().ringTimeout().toMillis() - clock.millis()));
@@ -673,7 +669,7 @@ public final class Dispatcher implements SessionListener {
                 .flatMap(g -> queue.entries(g).stream())
                 .sorted()
                 .toList();
-        Map<String, Call> live = calls.getAll(callIds(waiting));
+        Map<String, Call> live = calls.getAll(QueueEntry.callIds(waiting));
         waiting.stream()
                 .map(e -> live.get(e.callId()))
                 .filter(c -> c != null && c.state() == CallState.QUEUED && !c.rejectedBy().contains(agentId))
@@ -700,7 +696,7 @@ public final class Dispatcher implements SessionListener {
                 itemInfo(call.serviceItem()), call.priority(), now - call.queuedAt(),
                 config.routing().ringTimeout().toMillis()));
         log.info("call offered call={} agent={} attempt={}", call.id(), agent.agentId(), offered.offers());
-        queueChanged(call.skillGroup());
+        queueUpdates.queueChanged(call.skillGroup());
         return claim;
     }
 
@@ -754,7 +750,7 @@ public final class Dispatcher implements SessionListener {
         }
         dispatchCall(requeued);
         dispatchAgent(agentId);
-        queueChanged(call.skillGroup());
+        queueUpdates.queueChanged(call.skillGroup());
     }
 
     private boolean rejectedByAll(Call call) {
@@ -780,7 +776,7 @@ public final class Dispatcher implements SessionListener {
         forget(call);
         cancel(ringTimers, call.id());
         queue.remove(call.id());
-        lastQueueUpdate.remove(call.id());
+        queueUpdates.leftQueue(call.id());
         calls.remove(call.id());
         iceServers.release(call.id());
         record(ended, "ended");
@@ -795,7 +791,7 @@ public final class Dispatcher implements SessionListener {
             afterCallForAgent(call, agentId, by == Role.AGENT ? withRe(message, re) : message, cause, talkMs);
         }
         callListener.ended(ended);
-        queueChanged(call.skillGroup());
+        queueUpdates.queueChanged(call.skillGroup());
     }
 
     /**
@@ -856,106 +852,14 @@ public final class Dispatcher implements SessionListener {
         return executor.schedule(timer, STATE_RETRY.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    // ---------------------------------------------------------------- queue updates and gauges
-
-    /**
-     * Marks a skill group's queue as changed. Positions, estimates and gauges are brought up to date once per turn of
-     * the switchboard, after every event already waiting for it: a burst of events costs one pass per group, not one
-     * per event, which keeps a backlog from feeding on itself.
-     */
-    private void queueChanged(String skillGroup) {
-        staleQueues.add(skillGroup);
-        refreshSoon();
-    }
-
-    private void agentsChanged() {
-        staleGauges = true;
-        refreshSoon();
-    }
-
-    private void sessionsChanged() {
-        staleGauges = true;
-        refreshSoon();
-    }
-
-    private void refreshSoon() {
-        if (!refreshPending) {
-            refreshPending = true;
-            executor.execute(this::refresh);
-        }
-    }
+    // ---------------------------------------------------------------- queue changes on other nodes (cluster)
 
     /**
      * Another node changed a skill group's queue: this node's stations in it are told their new places, and its
      * available agents look for work there, at the next turn (once per group however many notes came).
      */
     public void queueChangedElsewhere(String skillGroup) {
-        changedElsewhere.add(skillGroup);
-        refreshSoon();
-    }
-
-    private void refresh() {
-        refreshPending = false;
-        if (!health.up()) { // what is stale stays so: brought up to date when the state is back
-            return;
-        }
-        List<String> groups = List.copyOf(staleQueues);
-        staleQueues.clear();
-        List<String> elsewhere = List.copyOf(changedElsewhere);
-        changedElsewhere.clear();
-        boolean gauges = staleGauges;
-        staleGauges = false;
-        try {
-            refresh(groups, elsewhere, gauges);
-        } catch (RuntimeException e) {
-            if (!health.unreachable(e)) {
-                throw e;
-            }
-            staleQueues.addAll(groups);
-            changedElsewhere.addAll(elsewhere);
-            staleGauges |= gauges;
-        }
-    }
-
-    private void refresh(List<String> groups, List<String> elsewhere, boolean gauges) {
-        otherNodes.queuesChanged(groups);
-        elsewhere.forEach(this::findWorkHere);
-        groups.forEach(this::refreshQueue);
-        elsewhere.stream().filter(g -> !groups.contains(g)).forEach(this::refreshQueue);
-        if (gauges || !groups.isEmpty()) {
-            metrics.callsInProgress(calls.count());
-        }
-        if (gauges) {
-            refreshGauges();
-        }
-    }
-
-    /** One pass over a group's queue: tells each station whose position, estimate or ringing changed. */
-    private void refreshQueue(String skillGroup) {
-        List<QueueEntry> entries = queue.entries(skillGroup);
-        metrics.queue(skillGroup, entries.size(), entries.stream().mapToLong(QueueEntry::enqueuedAt).min().orElse(0));
-        Staffing staffing = agents.staffing(skillGroup);
-        Map<String, Call> live = calls.getAll(callIds(entries));
-        int position = 0;
-        int waitingAhead = 0;
-        // calls of the group that left its queue, here or on another node, are no longer told of it
-        Set<String> queued = new java.util.HashSet<>(callIds(entries));
-        lastQueueUpdate.values().removeIf(u -> u.serviceItem().skillGroup().equals(skillGroup)
-                && !queued.contains(u.callId()));
-        for (QueueEntry e : entries) {
-            Call call = live.get(e.callId());
-            position++;
-            if (call == null) {
-                continue;
-            }
-            int ahead = waitingAhead;
-            int at = position;
-            sessions.byIdentity(call.stationId()).ifPresent(s ->
-                    sendQueueUpdate(s, queueView(call, null, at, ahead, staffing), false));
-            if (call.state() == CallState.QUEUED) {
-                waitingAhead++;
-            }
-        }
+        queueUpdates.changedElsewhere(skillGroup);
     }
 
     /**
@@ -965,7 +869,7 @@ public final class Dispatcher implements SessionListener {
      */
     private void findWorkHere(String skillGroup) {
         List<QueueEntry> entries = queue.entries(skillGroup);
-        if (entries.isEmpty() || calls.getAll(callIds(entries)).values().stream()
+        if (entries.isEmpty() || calls.getAll(QueueEntry.callIds(entries)).values().stream()
                 .noneMatch(c -> c.state() == CallState.QUEUED)) {
             return;
         }
@@ -974,66 +878,13 @@ public final class Dispatcher implements SessionListener {
                 .forEach(this::dispatchAgent);
     }
 
-    private void refreshGauges() {
-        metrics.agents(agents.counts()::get);
-        metrics.sessions(sessions::count);
-        StationKits.refreshGauge(sessions, metrics);
-    }
-
-    /** Sends a station its call's place in line, now (the reply to its request, or after a resume). */
-    private void sendQueueUpdate(Session station, Call call, String re) {
-        List<QueueEntry> entries = queue.entries(call.skillGroup());
-        Map<String, Call> live = calls.getAll(callIds(entries));
-        int position = 0;
-        int waitingAhead = 0;
-        for (QueueEntry e : entries) {
-            position++;
-            if (e.callId().equals(call.id())) {
-                break;
-            }
-            Call ahead = live.get(e.callId());
-            if (ahead != null && ahead.state() == CallState.QUEUED) {
-                waitingAhead++;
-            }
-        }
-        sendQueueUpdate(station, queueView(call, re, position, waitingAhead, agents.staffing(call.skillGroup())),
-                true);
-    }
-
-    private void sendQueueUpdate(Session station, CallQueued update, boolean always) {
-        CallQueued last = lastQueueUpdate.get(update.callId());
-        if (always || last == null || last.position() != update.position()
-                || !Objects.equals(last.estimatedWaitSeconds(), update.estimatedWaitSeconds())
-                || last.ringing() != update.ringing()) {
-            lastQueueUpdate.put(update.callId(), update);
-            station.send(update);
-        }
-    }
-
-    private CallQueued queueView(Call call, String re, int position, int waitingAhead, Staffing staffing) {
-        boolean ringing = call.state() == CallState.OFFERED;
-        Integer estimate = ringing ? Integer.valueOf(0) : estimator.estimateSeconds(call.skillGroup(),
-                waitingAhead + 1, staffing.available(), staffing.staffed());
-        return new CallQueued(re, call.id(), itemInfo(call.serviceItem()), call.priority(), position, estimate,
-                ringing);
-    }
-
-    /** The calls of queue entries, to read them at once: one round trip in a cluster, not one per entry. */
-    private static List<String> callIds(List<QueueEntry> entries) {
-        return entries.stream().map(QueueEntry::callId).toList();
-    }
-
-    private void agentGroupsChanged(AgentStatus agent) {
-        agent.skillGroups().forEach(this::queueChanged);
-    }
-
     // ---------------------------------------------------------------- helpers
 
     private void resendCallState(Session session, Call call) {
         switch (call.state()) {
             case QUEUED, OFFERED -> {
                 if (session.role() == Role.STATION) {
-                    sendQueueUpdate(session, call, null);
+                    queueUpdates.sendNow(session, call, null);
                 } else {
                     Station station = directory.station(call.stationId()).orElseThrow();
                     session.send(new ServerMessage.CallOffer(call.id(), new ServerMessage.StationInfo(station.id(),
@@ -1109,9 +960,9 @@ public final class Dispatcher implements SessionListener {
         if (status.state() != state || re != null) {
             sessions.deliver(next.agentId(), new ServerMessage.AgentStateChanged(re, state, cause, wrapUpEnd(next)));
         }
-        agentsChanged();
+        queueUpdates.countsChanged();
         if (status.state() == AgentState.AWAY || state == AgentState.AWAY) {
-            agentGroupsChanged(next);
+            queueUpdates.agentGroupsChanged(next);
         }
     }
 
