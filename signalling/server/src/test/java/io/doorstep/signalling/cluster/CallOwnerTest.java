@@ -85,6 +85,7 @@ class CallOwnerTest {
                     station.send(new ClientMessage.CallHangup(null, callId, null));
                     agent.await(ServerMessage.CallEnded.class);
                     agent.await(ServerMessage.AgentStateChanged.class, s -> s.state() == AgentState.AVAILABLE);
+                    station.await(ServerMessage.CallEnded.class, e -> e.callId().equals(callId));
                 } else {
                     outcomes.add("rang out");
                     assertThat(seen).as("the late accept is refused").anyMatch(m -> m instanceof ServerMessage.Error e
@@ -93,9 +94,10 @@ class CallOwnerTest {
                     assertThat(redis.hget(keys.call(callId), "offeredTo")).isEmpty();
                     assertThat(redis.hget(keys.agent("ag-mi-01"), "state")).isEqualTo("AWAY");
                     station.send(new ClientMessage.CallCancel(null, callId));
+                    // available only once the cancel is applied: else the agent's node may offer the call first
+                    station.await(ServerMessage.CallEnded.class, e -> e.callId().equals(callId));
                     agent.setAvailable();
                 }
-                station.await(ServerMessage.CallEnded.class, e -> e.callId().equals(callId));
                 await().atMost(Duration.ofSeconds(5)).until(() -> redis.exists(keys.call(callId)) == 0);
             }
         }
