@@ -2,13 +2,11 @@ package io.doorstep.signalling.dashboard;
 
 import io.doorstep.protocol.Dashboard;
 import io.doorstep.protocol.Devices;
-import io.doorstep.protocol.ServerMessage;
 import io.doorstep.signalling.call.Call;
 import io.doorstep.signalling.call.CallState;
 import io.doorstep.signalling.call.CallStore;
 import io.doorstep.signalling.directory.Directory;
 import io.doorstep.signalling.directory.ServiceCatalogue;
-import io.doorstep.signalling.directory.ServiceItem;
 import io.doorstep.signalling.directory.SkillGroup;
 import io.doorstep.signalling.routing.AgentRegistry;
 import io.doorstep.signalling.routing.AgentStatus;
@@ -81,9 +79,8 @@ public final class LiveView {
     }
 
     private Dashboard.Call call(Call c) {
-        ServiceItem item = sources.catalogue().item(c.serviceItem()).orElseThrow();
         return new Dashboard.Call(c.id(), c.state().name().toLowerCase(Locale.ROOT), c.stationId(),
-                new ServerMessage.ServiceItemInfo(item.code(), item.nameZh(), item.nameEn(), item.skillGroup()),
+                sources.catalogue().item(c.serviceItem()).orElseThrow().info(),
                 c.priority(), c.queuedAt(), c.connectedAt() > 0 ? c.connectedAt() : null, c.currentAgent(),
                 c.state() == CallState.CONNECTED ? sources.quality().apply(c.id()) : null);
     }

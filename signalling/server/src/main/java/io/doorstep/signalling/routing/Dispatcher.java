@@ -929,8 +929,7 @@ public final class Dispatcher implements SessionListener {
     }
 
     private ServerMessage.ServiceItemInfo itemInfo(String code) {
-        ServiceItem item = catalogue.item(code).orElseThrow();
-        return new ServerMessage.ServiceItemInfo(item.code(), item.nameZh(), item.nameEn(), item.skillGroup());
+        return catalogue.item(code).orElseThrow().info();
     }
 
     /** Moves the agent on from the call {@code fromCall}, if that is still its call (see below). */
