@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -41,6 +42,11 @@ public final class DashboardFeed {
         this.view = new LiveView(sources, history);
         this.executor = executor;
         this.clock = clock;
+    }
+
+    /** The live state as {@code /api/snapshot} answers it, now. Switchboard thread only. */
+    public Map<String, Object> apiSnapshot() {
+        return view.snapshot(clock.millis());
     }
 
     /** Operator: start watching. Answered with the snapshot; a second subscribe just gets a fresh one. */

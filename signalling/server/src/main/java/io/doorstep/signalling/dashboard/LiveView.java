@@ -5,6 +5,7 @@ import io.doorstep.protocol.Devices;
 import io.doorstep.signalling.call.Call;
 import io.doorstep.signalling.call.CallState;
 import io.doorstep.signalling.call.CallStore;
+import io.doorstep.signalling.devices.StationKits;
 import io.doorstep.signalling.directory.Directory;
 import io.doorstep.signalling.directory.ServiceCatalogue;
 import io.doorstep.signalling.directory.SkillGroup;
@@ -16,8 +17,10 @@ import io.doorstep.signalling.routing.Staffing;
 import io.doorstep.signalling.session.Session;
 import io.doorstep.signalling.session.SessionDirectory;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -98,5 +101,54 @@ public final class LiveView {
         return sources.directory().stations().stream().map(s -> s.id())
                 .filter(id -> sources.sessions().byIdentity(id).map(Session::online).orElse(false))
                 .toList();
+    }
+
+    /** The live state as {@code /api/snapshot} answers it (docs/protocol.md), read at {@code now}. */
+    Map<String, Object> snapshot(long now) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        Map<String, Object> queues = new LinkedHashMap<>();
+        sources.catalogue().skillGroups().forEach(g -> {
+            List<QueueEntry> entries = sources.queue().entries(g.code());
+            queues.put(g.code(), Map.of("length", entries.size(), "oldestWaitMs",
+                    entries.stream().mapToLong(e -> now - e.enqueuedAt()).max().orElse(0),
+                    "agentsAvailable", sources.agents().staffing(g.code()).available(),
+                    "agentsStaffed", sources.agents().staffing(g.code()).staffed()));
+        });
+        out.put("queues", queues);
+        out.put("agents", sources.agents().all().stream().sorted(Comparator.comparing(AgentStatus::agentId))
+                .map(a -> {
+                    Map<String, Object> m = new LinkedHashMap<>();
+                    m.put("id", a.agentId());
+                    m.put("name", sources.directory().nameOf(a.agentId()));
+                    m.put("state", a.state());
+                    m.put("online", a.online());
+                    m.put("stateSinceMs", now - a.stateSince());
+                    m.put("skillGroups", a.skillGroups().stream().sorted().toList());
+                    if (a.callId() != null) {
+                        m.put("callId", a.callId());
+                    }
+                    return m;
+                }).toList());
+        out.put("calls", sources.calls().all().stream().map(c -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", c.id());
+            m.put("state", c.state().name().toLowerCase(Locale.ROOT));
+            m.put("stationId", c.stationId());
+            m.put("serviceItem", c.serviceItem());
+            m.put("skillGroup", c.skillGroup());
+            m.put("priority", c.priority());
+            m.put("waitedMs", (c.connectedAt() > 0 ? c.connectedAt() : now) - c.queuedAt());
+            if (c.currentAgent() != null) {
+                m.put("agentId", c.currentAgent());
+            }
+            if (c.connectedAt() > 0) {
+                m.put("talkMs", now - c.connectedAt());
+            }
+            return m;
+        }).toList());
+        out.put("stations", StationKits.snapshot(sources.sessions().all()));
+        out.put("sessions", sources.sessions().all().size());
+        out.put("draining", sources.draining().getAsBoolean());
+        return out;
     }
 }

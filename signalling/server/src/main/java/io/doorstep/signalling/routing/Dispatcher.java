@@ -15,7 +15,6 @@ import io.doorstep.signalling.call.CallState;
 import io.doorstep.signalling.call.CallState.IllegalTransitionException;
 import io.doorstep.signalling.call.CallStore;
 import io.doorstep.signalling.config.SignallingConfig;
-import io.doorstep.signalling.devices.StationKits;
 import io.doorstep.signalling.directory.Directory;
 import io.doorstep.signalling.directory.ServiceCatalogue;
 import io.doorstep.signalling.directory.ServiceItem;
@@ -34,7 +33,6 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -1085,55 +1083,5 @@ public final class Dispatcher implements SessionListener {
         byte[] bytes = new byte[12];
         RANDOM.nextBytes(bytes);
         return "c-" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
-
-    /** The live state for operators' dashboards. */
-    public Map<String, Object> snapshot() {
-        Map<String, Object> out = new java.util.LinkedHashMap<>();
-        long now = clock.millis();
-        Map<String, Object> queues = new java.util.LinkedHashMap<>();
-        catalogue.skillGroups().forEach(g -> {
-            List<QueueEntry> entries = queue.entries(g.code());
-            queues.put(g.code(), Map.of("length", entries.size(), "oldestWaitMs",
-                    entries.stream().mapToLong(e -> now - e.enqueuedAt()).max().orElse(0),
-                    "agentsAvailable", agents.staffing(g.code()).available(),
-                    "agentsStaffed", agents.staffing(g.code()).staffed()));
-        });
-        out.put("queues", queues);
-        out.put("agents", agents.all().stream().sorted(Comparator.comparing(AgentStatus::agentId))
-                .map(a -> {
-                    Map<String, Object> m = new java.util.LinkedHashMap<>();
-                    m.put("id", a.agentId());
-                    m.put("name", directory.nameOf(a.agentId()));
-                    m.put("state", a.state());
-                    m.put("online", a.online());
-                    m.put("stateSinceMs", now - a.stateSince());
-                    m.put("skillGroups", a.skillGroups().stream().sorted().toList());
-                    if (a.callId() != null) {
-                        m.put("callId", a.callId());
-                    }
-                    return m;
-                }).toList());
-        out.put("calls", calls.all().stream().map(c -> {
-            Map<String, Object> m = new java.util.LinkedHashMap<>();
-            m.put("id", c.id());
-            m.put("state", wire(c.state()));
-            m.put("stationId", c.stationId());
-            m.put("serviceItem", c.serviceItem());
-            m.put("skillGroup", c.skillGroup());
-            m.put("priority", c.priority());
-            m.put("waitedMs", (c.connectedAt() > 0 ? c.connectedAt() : now) - c.queuedAt());
-            if (c.currentAgent() != null) {
-                m.put("agentId", c.currentAgent());
-            }
-            if (c.connectedAt() > 0) {
-                m.put("talkMs", now - c.connectedAt());
-            }
-            return m;
-        }).toList());
-        out.put("stations", StationKits.snapshot(sessions.all()));
-        out.put("sessions", sessions.all().size());
-        out.put("draining", draining);
-        return out;
     }
 }

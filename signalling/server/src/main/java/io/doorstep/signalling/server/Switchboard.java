@@ -390,6 +390,6 @@ public final class Switchboard {
 
     /** Runs a read of the live state on the switchboard thread. */
     public void snapshot(java.util.function.Consumer<Map<String, Object>> consumer) {
-        executor.execute(() -> consumer.accept(dispatcher.snapshot()));
+        executor.execute(() -> consumer.accept(dashboard.apiSnapshot()));
     }
 }
