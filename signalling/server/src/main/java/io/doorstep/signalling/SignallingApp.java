@@ -32,6 +32,7 @@ import io.doorstep.signalling.media.RelayAssignments;
 import io.doorstep.signalling.media.RelayFleet;
 import io.doorstep.signalling.media.RelaySelection;
 import io.doorstep.signalling.metrics.SignallingMetrics;
+import io.doorstep.signalling.quality.QualityShare;
 import io.doorstep.signalling.routing.Dispatcher;
 import io.doorstep.signalling.routing.InMemoryAgentRegistry;
 import io.doorstep.signalling.routing.InMemoryCallQueue;
@@ -152,7 +153,7 @@ public final class SignallingApp implements AutoCloseable {
         InMemoryCallStore calls = new InMemoryCallStore();
         InMemoryAgentRegistry agents = new InMemoryAgentRegistry();
         return new Dispatcher.Stores(calls, new InMemoryCallQueue(), agents, new InMemorySessionDirectory(), callLog,
-                new LocalAssignments(calls, agents));
+                new LocalAssignments(calls, agents), QualityShare.NONE);
     }
 
     static TokenService tokenService(SignallingConfig config, Directory directory, Clock clock) {

@@ -7,6 +7,7 @@ import io.doorstep.signalling.config.SignallingConfig;
 import io.doorstep.signalling.documents.CallDocuments;
 import io.doorstep.signalling.media.CallRelays;
 import io.doorstep.signalling.media.RelayFleet;
+import io.doorstep.signalling.quality.CallQuality;
 import io.doorstep.signalling.routing.Dispatcher;
 import io.doorstep.signalling.routing.StateHealth;
 import io.lettuce.core.cluster.api.sync.RedisClusterCommands;
@@ -207,7 +208,8 @@ public final class RedisCluster implements AutoCloseable {
     public Dispatcher.Stores stores() {
         return new Dispatcher.Stores(new RedisCallStore(state, keys, nodeId), new RedisCallQueue(state, keys),
                 new RedisAgentRegistry(state, keys), sessions,
-                new RedisStreamCallLog(state, keys), new RedisAssignments(state, keys));
+                new RedisStreamCallLog(state, keys), new RedisAssignments(state, keys),
+                new RedisQualityShare(state, keys, CallQuality.FORGET_AFTER_MS));
     }
 
     /** The relay fleet in Redis, read by this node's switchboard thread. */

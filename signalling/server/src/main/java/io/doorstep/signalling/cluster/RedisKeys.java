@@ -22,6 +22,11 @@ public record RedisKeys(String prefix) {
         return base() + "call:" + callId;
     }
 
+    /** String: a call party's latest quality figures, for every node's dashboard; expires with a silent party. */
+    public String quality(String callId, String role) {
+        return base() + "quality:" + callId + ":" + role;
+    }
+
     /** Set of the live calls' ids. */
     public String calls() {
         return base() + "calls";

@@ -36,7 +36,8 @@ public final class LiveView {
      */
     public record Sources(CallStore calls, CallQueue queue, AgentRegistry agents, SessionDirectory sessions,
                           Directory directory, ServiceCatalogue catalogue, BooleanSupplier draining,
-                          Function<String, Dashboard.Quality> quality, Supplier<List<Dashboard.Relay>> relays) {
+                          Function<List<String>, Map<String, Dashboard.Quality>> quality,
+                          Supplier<List<Dashboard.Relay>> relays) {
     }
 
     LiveView(Sources sources, CallHistory history) {
@@ -76,16 +77,17 @@ public final class LiveView {
     }
 
     private List<Dashboard.Call> calls() {
-        return sources.calls().all().stream()
-                .sorted(Comparator.comparingLong(Call::queuedAt).thenComparing(Call::id))
-                .map(this::call).toList();
+        List<Call> calls = sources.calls().all().stream()
+                .sorted(Comparator.comparingLong(Call::queuedAt).thenComparing(Call::id)).toList();
+        Map<String, Dashboard.Quality> quality = sources.quality().apply(calls.stream()
+                .filter(c -> c.state() == CallState.CONNECTED).map(Call::id).toList()); // one read for all calls
+        return calls.stream().map(c -> call(c, quality.get(c.id()))).toList();
     }
 
-    private Dashboard.Call call(Call c) {
+    private Dashboard.Call call(Call c, Dashboard.Quality quality) {
         return new Dashboard.Call(c.id(), c.state().name().toLowerCase(Locale.ROOT), c.stationId(),
                 sources.catalogue().item(c.serviceItem()).orElseThrow().info(),
-                c.priority(), c.queuedAt(), c.connectedAt() > 0 ? c.connectedAt() : null, c.currentAgent(),
-                c.state() == CallState.CONNECTED ? sources.quality().apply(c.id()) : null);
+                c.priority(), c.queuedAt(), c.connectedAt() > 0 ? c.connectedAt() : null, c.currentAgent(), quality);
     }
 
     private List<Dashboard.KitFault> kitFaults() {

@@ -22,6 +22,7 @@ import io.doorstep.signalling.directory.Station;
 import io.doorstep.signalling.media.IceServerProvider;
 import io.doorstep.signalling.metrics.SignallingMetrics;
 import io.doorstep.signalling.quality.CallQuality;
+import io.doorstep.signalling.quality.QualityShare;
 import io.doorstep.signalling.session.Session;
 import io.doorstep.signalling.session.SessionDirectory;
 import io.doorstep.signalling.session.SessionListener;
@@ -116,10 +117,10 @@ public final class Dispatcher implements SessionListener {
 
     /** What the dispatcher reads and writes: in memory on a single box, in Redis in a cluster. */
     public record Stores(CallStore calls, CallQueue queue, AgentRegistry agents, SessionDirectory sessions,
-                         CallLog callLog, Assignments assignments) {
+                         CallLog callLog, Assignments assignments, QualityShare qualities) {
         /** The same stores with the call log replaced (e.g. tapped by the dashboard's history). */
         public Stores withCallLog(CallLog log) {
-            return new Stores(calls, queue, agents, sessions, log, assignments);
+            return new Stores(calls, queue, agents, sessions, log, assignments, qualities);
         }
     }
 
@@ -142,7 +143,7 @@ public final class Dispatcher implements SessionListener {
         this.executor = executor;
         this.clock = clock;
         this.callListener = callListener;
-        this.quality = new CallQuality(metrics, clock);
+        this.quality = new CallQuality(metrics, clock, stores.qualities());
         this.health = health;
         this.queueUpdates = new QueueUpdates(stores, estimator, this::itemInfo, metrics, executor, health,
                 this::findWorkHere);
@@ -556,9 +557,9 @@ public final class Dispatcher implements SessionListener {
         return draining;
     }
 
-    /** The parties' latest media quality of a connected call, for the dashboard; null before any report. */
-    public Dashboard.Quality quality(String callId) {
-        return quality.latest(callId);
+    /** The parties' latest media quality of connected calls, for the dashboard; a call without a report is absent. */
+    public Map<String, Dashboard.Quality> quality(List<String> callIds) {
+        return quality.latest(callIds);
     }
 
     /** Whether a live call has a party on this node: what a drain waits for. */

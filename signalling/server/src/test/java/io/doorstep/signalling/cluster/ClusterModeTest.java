@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.doorstep.protocol.ClientMessage;
+import io.doorstep.protocol.Dashboard;
 import io.doorstep.protocol.Media;
 import io.doorstep.protocol.Role;
 import io.doorstep.protocol.ServerMessage;
@@ -81,6 +82,29 @@ class ClusterModeTest {
             assertThat(station.await(ServerMessage.CallEnded.class).by()).isEqualTo(Role.AGENT);
             agent.await(ServerMessage.CallEnded.class);
             await().atMost(Duration.ofSeconds(10)).until(() -> a.callLog(callId).size() + b.callLog(callId).size() == 4);
+        }
+    }
+
+    /** docs/cluster.md §8: a node's dashboard shows the quality a call's party reported to another node. */
+    @Test
+    void anOperatorSeesTheQualityAPartyReportedToAnotherNode() throws Exception {
+        RedisKeys keys = REDIS.newKeys();
+        try (TestServer a = TestServer.start(onRedis(keys, "a"));
+             TestServer b = TestServer.start(onRedis(keys, "b"));
+             WsClient agent = b.availableAgent("ag-mi-01");
+             WsClient station = a.signIn("st-test-01", Role.STATION);
+             WsClient operator = a.signIn("op-test-01", Role.OPERATOR)) {
+            String callId = TestServer.connectedCall(station, agent, "MI-001");
+            operator.send(new ClientMessage.DashboardSubscribe(null));
+            operator.await(ServerMessage.DashboardSnapshot.class);
+
+            agent.send(new ClientMessage.CallStats(null, callId, 95.0, 3.0, 9L, 0.04, 760.0, 790.0, 290L, "host",
+                    null));
+
+            ServerMessage.DashboardUpdate seen = operator.await(ServerMessage.DashboardUpdate.class,
+                    u -> u.live() != null && u.live().calls().size() == 1 && u.live().calls().get(0).quality() != null);
+            assertThat(seen.live().calls().get(0).quality()).isEqualTo(new Dashboard.Quality(95.0, 0.04, false));
+            assertThat(REDIS.commands().get(keys.quality(callId, "agent"))).isEqualTo("95.0|0.04|false");
         }
     }
 

@@ -21,7 +21,7 @@ class CallQualityTest {
     private final SimpleMeterRegistry registry = new SimpleMeterRegistry();
     private final MutableClock clock = new MutableClock(Instant.parse("2026-12-07T10:00:00Z"));
     private final CallQuality quality = new CallQuality(new SignallingMetrics(registry, List.of("medical-insurance"),
-            Duration.ofSeconds(30), clock, ZoneOffset.UTC), clock);
+            Duration.ofSeconds(30), clock, ZoneOffset.UTC), clock, QualityShare.NONE);
 
     private static ClientMessage.CallStats frames(String callId, long framesDecoded) {
         return new ClientMessage.CallStats(null, callId, 30.0, null, null, null, null, null, framesDecoded, "relay",
