@@ -74,28 +74,36 @@ public final class CallOwners implements Switchboard.Forwarding, OtherNodes {
         return new SessionListener() {
             @Override
             public void onSignedIn(Session session, boolean tookOver) {
-                if (!forward(session, OwnerEvent.Kind.SIGNED_IN, Boolean.toString(tookOver))) {
+                if (forward(session, OwnerEvent.Kind.SIGNED_IN, Boolean.toString(tookOver))) {
+                    local.onAppliedElsewhere(session);
+                } else {
                     local.onSignedIn(session, tookOver);
                 }
             }
 
             @Override
             public void onDetached(Session session) {
-                if (!forward(session, OwnerEvent.Kind.DETACHED, "")) {
+                if (forward(session, OwnerEvent.Kind.DETACHED, "")) {
+                    local.onAppliedElsewhere(session);
+                } else {
                     local.onDetached(session);
                 }
             }
 
             @Override
             public void onResumed(Session session) {
-                if (!forward(session, OwnerEvent.Kind.RESUMED, "")) {
+                if (forward(session, OwnerEvent.Kind.RESUMED, "")) {
+                    local.onAppliedElsewhere(session);
+                } else {
                     local.onResumed(session);
                 }
             }
 
             @Override
             public void onClosed(Session session, String cause) {
-                if (!forward(session, OwnerEvent.Kind.CLOSED, cause)) {
+                if (forward(session, OwnerEvent.Kind.CLOSED, cause)) {
+                    local.onAppliedElsewhere(session);
+                } else {
                     local.onClosed(session, cause);
                 }
             }

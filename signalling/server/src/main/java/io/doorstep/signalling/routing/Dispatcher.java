@@ -417,6 +417,11 @@ public final class Dispatcher implements SessionListener {
         return sessions.locate(closed.identityId()).filter(l -> !l.sessionId().equals(closed.id())).isPresent();
     }
 
+    @Override
+    public void onAppliedElsewhere(Session session) {
+        queueUpdates.countsChanged(); // this node's session gauges
+    }
+
     /** A party's session ended for good: its call ends (or its offer goes to the next agent); an agent leaves. */
     private void partyGone(String identityId, Role role, String cause) {
         boolean lost = !SIGNED_OUT.equals(cause);

@@ -13,4 +13,11 @@ public interface SessionListener {
 
     /** The session is over: signed out, grace period expired, or server stopped. {@code cause} says which. */
     void onClosed(Session session, String cause);
+
+    /**
+     * One of the events above was applied by another node, the owner of the session's call (cluster): only what this
+     * node counts of its own sessions changed here.
+     */
+    default void onAppliedElsewhere(Session session) {
+    }
 }

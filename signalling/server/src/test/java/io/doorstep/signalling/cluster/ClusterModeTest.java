@@ -108,6 +108,36 @@ class ClusterModeTest {
         }
     }
 
+    /**
+     * The agent's sign-out is applied by node a, which owns its call, but b held the session: b's sessions gauge
+     * drops at once, not at b's next change of its own.
+     */
+    @Test
+    void aNodesSessionGaugeFollowsASessionEventAppliedByTheCallsOwner() throws Exception {
+        RedisKeys keys = REDIS.newKeys();
+        try (TestServer a = TestServer.start(onRedis(keys, "a"));
+             TestServer b = TestServer.start(onRedis(keys, "b"));
+             WsClient agent = b.availableAgent("ag-mi-01");
+             WsClient station = a.signIn("st-test-01", Role.STATION)) {
+            TestServer.connectedCall(station, agent, "MI-001");
+            assertThat(agentSessions(b)).isEqualTo("1.0");
+
+            agent.send(new ClientMessage.Bye(null));
+
+            assertThat(station.await(ServerMessage.CallEnded.class).by()).isEqualTo(Role.AGENT);
+            await().atMost(Duration.ofSeconds(5)).until(() -> "0.0".equals(agentSessions(b)));
+        }
+    }
+
+    /** The value of {@code doorstep_sessions{role="agent"}} in the node's scrape. */
+    private static String agentSessions(TestServer node) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(node.httpUri("/metrics"))
+                .header("Authorization", "Bearer " + node.token("op-test-01", Role.OPERATOR)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return r.body().lines().filter(l -> l.startsWith("doorstep_sessions{role=\"agent\"}")).findFirst()
+                .map(l -> l.substring(l.lastIndexOf(' ') + 1)).orElse("absent");
+    }
+
     @Test
     void signingInOnAnotherNodeReplacesTheSessionOnTheFirst() throws Exception {
         RedisKeys keys = REDIS.newKeys();
