@@ -74,40 +74,35 @@ public final class CallOwners implements Switchboard.Forwarding, OtherNodes {
         return new SessionListener() {
             @Override
             public void onSignedIn(Session session, boolean tookOver) {
-                if (forward(session, OwnerEvent.Kind.SIGNED_IN, Boolean.toString(tookOver))) {
-                    local.onAppliedElsewhere(session);
-                } else {
-                    local.onSignedIn(session, tookOver);
-                }
+                toOwnerOr(local, session, OwnerEvent.Kind.SIGNED_IN, Boolean.toString(tookOver),
+                        () -> local.onSignedIn(session, tookOver));
             }
 
             @Override
             public void onDetached(Session session) {
-                if (forward(session, OwnerEvent.Kind.DETACHED, "")) {
-                    local.onAppliedElsewhere(session);
-                } else {
-                    local.onDetached(session);
-                }
+                toOwnerOr(local, session, OwnerEvent.Kind.DETACHED, "", () -> local.onDetached(session));
             }
 
             @Override
             public void onResumed(Session session) {
-                if (forward(session, OwnerEvent.Kind.RESUMED, "")) {
-                    local.onAppliedElsewhere(session);
-                } else {
-                    local.onResumed(session);
-                }
+                toOwnerOr(local, session, OwnerEvent.Kind.RESUMED, "", () -> local.onResumed(session));
             }
 
             @Override
             public void onClosed(Session session, String cause) {
-                if (forward(session, OwnerEvent.Kind.CLOSED, cause)) {
-                    local.onAppliedElsewhere(session);
-                } else {
-                    local.onClosed(session, cause);
-                }
+                toOwnerOr(local, session, OwnerEvent.Kind.CLOSED, cause, () -> local.onClosed(session, cause));
             }
         };
+    }
+
+    /** The event goes to the owner of the session's call, or, if that is this node (or none), is applied {@code here}. */
+    private void toOwnerOr(SessionListener local, Session session, OwnerEvent.Kind kind, String argument,
+                           Runnable here) {
+        if (forward(session, kind, argument)) {
+            local.onAppliedElsewhere(session);
+        } else {
+            here.run();
+        }
     }
 
     /**

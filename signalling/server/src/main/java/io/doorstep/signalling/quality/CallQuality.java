@@ -56,8 +56,8 @@ public final class CallQuality {
                 && m.framesDecoded() <= last.framesDecoded();
         QualityShare.PartyQuality shown = new QualityShare.PartyQuality(m.rttMs(), m.fractionLost(), stalled);
         parties.put(key, new Last(now, m.framesDecoded(), shown));
-        share.put(m.callId(), role, shown);
         metrics.callQuality(role, m.candidateType(), m, stalled);
+        share.put(m.callId(), role, shown); // last: counted here even if the shared state is away
     }
 
     /**
