@@ -113,9 +113,16 @@ public final class StationClient extends CallClient {
         return core.onIo(() -> kit.barcodeScanner().read(DEVICE_WAIT)).thenCompose(this::sendBarcode);
     }
 
-    /** Reports the kit's health now (done by itself at every sign-in and when a device says it changed). */
+    /**
+     * Reports the kit's health (done by itself at every sign-in and when a device says it changed). Read and sent on
+     * the event thread, one report after another, so the last report sent reads the kit last: a device thread's
+     * report and the sign-in's cannot cross with the older health arriving last.
+     */
     public void reportDevices() {
-        core.send(new ClientMessage.DeviceStatus(null, kit.health()));
+        core.onEvents(() -> {
+            core.send(new ClientMessage.DeviceStatus(null, kit.health()));
+            return null;
+        });
     }
 
     // ---------------------------------------------------------------- the station's side of the protocol
