@@ -130,7 +130,7 @@ public final class SignallingApp implements AutoCloseable {
         SessionDirectory sessions = stores.sessions();
         CallOwners owners = cluster != null ? cluster.callOwners() : null;
         SessionManager sessionManager = new SessionManager(sessions, owners != null ? owners.inFrontOf(dispatcher)
-                : dispatcher, config, codec, switchboardThread, clock);
+                : dispatcher, config, codec, switchboardThread, clock, metrics::stationKitChanged);
         this.switchboard = new Switchboard(switchboardThread, sessionManager, dispatcher, documents, sessions, config,
                 metrics, codec, clock, dashboard, relays, health);
         if (cluster != null) {

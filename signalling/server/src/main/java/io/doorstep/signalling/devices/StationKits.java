@@ -4,12 +4,9 @@ import io.doorstep.protocol.ClientMessage;
 import io.doorstep.protocol.Devices;
 import io.doorstep.protocol.Role;
 import io.doorstep.protocol.ServerMessage;
-import io.doorstep.signalling.metrics.SignallingMetrics;
 import io.doorstep.signalling.session.Session;
-import io.doorstep.signalling.session.SessionDirectory;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,40 +16,22 @@ import org.slf4j.LoggerFactory;
 /**
  * The health of each signed-in station's five-piece kit, as the station reports it ({@code device.status}), for
  * operators: in {@code /api/snapshot} and as the {@code doorstep_station_devices} gauge. The kit lives on the
- * station's session, so it is forgotten when the session ends and reported again at the next sign-in. Runs on the
- * switchboard thread.
+ * station's session, so it is forgotten when the session ends and reported again at the next sign-in; the gauge
+ * follows each session's kit as it changes ({@link Session.KitChanges}). Runs on the switchboard thread.
  */
 public final class StationKits {
     private static final Logger log = LoggerFactory.getLogger(StationKits.class);
 
-    private final SessionDirectory sessions;
-    private final SignallingMetrics metrics;
-
-    public StationKits(SessionDirectory sessions, SignallingMetrics metrics) {
-        this.sessions = sessions;
-        this.metrics = metrics;
+    private StationKits() {
     }
 
     /** A station's report replaces its kit. */
-    public void report(Session station, ClientMessage.DeviceStatus m) {
+    public static void report(Session station, ClientMessage.DeviceStatus m) {
         station.kit(m.devices());
         log.info("device status session={} station={} {}", station.id(), station.identityId(), summary(m.devices()));
-        refreshGauge(sessions, metrics);
         if (m.id() != null) {
             station.send(new ServerMessage.Ok(m.id()));
         }
-    }
-
-    /** Recounts the gauge: signed-in stations by device and state. */
-    public static void refreshGauge(SessionDirectory sessions, SignallingMetrics metrics) {
-        Map<Devices.Kind, Map<Devices.State, Integer>> counts = new EnumMap<>(Devices.Kind.class);
-        for (Session s : stations(sessions.all())) {
-            for (Devices.Health h : s.kit()) {
-                counts.computeIfAbsent(h.device(), k -> new EnumMap<>(Devices.State.class))
-                        .merge(h.state(), 1, Integer::sum);
-            }
-        }
-        metrics.stationDevices((kind, state) -> counts.getOrDefault(kind, Map.of()).getOrDefault(state, 0));
     }
 
     /** The snapshot's {@code stations}: each signed-in station, whether connected, and its kit. */

@@ -331,9 +331,10 @@ public final class SignallingMetrics {
         sessionsByRole.forEach((r, v) -> v.set(count.applyAsInt(r)));
     }
 
-    /** Sets the station device gauges: how many signed-in stations report {@code device} in {@code state}. */
-    public void stationDevices(java.util.function.ToIntBiFunction<Devices.Kind, Devices.State> count) {
-        stationDevices.forEach((k, byState) -> byState.forEach((st, v) -> v.set(count.applyAsInt(k, st))));
+    /** A station's kit changed (a new report, or its session ended): the device gauges follow. */
+    public void stationKitChanged(List<Devices.Health> before, List<Devices.Health> after) {
+        before.forEach(h -> stationDevices.get(h.device()).get(h.state()).decrementAndGet());
+        after.forEach(h -> stationDevices.get(h.device()).get(h.state()).incrementAndGet());
     }
 
     /** In a cluster: 1 while this node reaches Redis, 0 while it does not (docs/cluster.md §9). */

@@ -5,7 +5,6 @@ import io.doorstep.protocol.ServerMessage.CallQueued;
 import io.doorstep.signalling.call.Call;
 import io.doorstep.signalling.call.CallState;
 import io.doorstep.signalling.call.CallStore;
-import io.doorstep.signalling.devices.StationKits;
 import io.doorstep.signalling.metrics.SignallingMetrics;
 import io.doorstep.signalling.session.Session;
 import io.doorstep.signalling.session.SessionDirectory;
@@ -172,7 +171,6 @@ final class QueueUpdates {
     private void refreshGauges() {
         metrics.agents(agents.counts()::get);
         metrics.sessions(sessions::count);
-        StationKits.refreshGauge(sessions, metrics);
     }
 
     /** Sends a station its call's place in line, now (the reply to its request, or after a resume). */

@@ -263,7 +263,6 @@ public final class Switchboard {
 
     private Map<Class<?>, Route> routes() {
         Map<Class<?>, Route> t = new HashMap<>();
-        StationKits kits = new StationKits(sessions, metrics);
         route(t, ClientMessage.Hello.class, ANYONE, (s, m, b) -> {
             throw new Dispatcher.Rejection(ErrorCode.ALREADY_SIGNED_IN, "this connection is already signed in");
         });
@@ -286,7 +285,7 @@ public final class Switchboard {
         route(t, ClientMessage.DocumentsToken.class, PARTIES, (s, m, b) -> documents.token(s, m));
         route(t, ClientMessage.PrintRequest.class, AGENT, (s, m, b) -> documents.printRequest(s, m));
         route(t, ClientMessage.PrintResult.class, STATION, (s, m, b) -> documents.printResult(s, m));
-        route(t, ClientMessage.DeviceStatus.class, STATION, (s, m, b) -> kits.report(s, m));
+        route(t, ClientMessage.DeviceStatus.class, STATION, (s, m, b) -> StationKits.report(s, m));
         route(t, ClientMessage.DeviceRequest.class, AGENT, (s, m, b) -> device(s, m, b,
                 new ServerMessage.DeviceRequest(m.callId(), m.requestId(), m.device(), m.prompt())));
         route(t, ClientMessage.DeviceDeclined.class, STATION, (s, m, b) -> device(s, m, b,

@@ -30,19 +30,33 @@ public final class Session {
     private ScheduledFuture<?> graceTimer;
     private boolean closed;
     private List<Devices.Health> kit = List.of();
+    private final KitChanges kitChanges;
     /** For a session held by another node: where what is sent to it goes. Null for a session held here. */
     private final Consumer<ServerMessage> elsewhere;
 
-    Session(String id, Principal principal, ProtocolCodec codec, int replayCapacity) {
-        this(id, principal, codec, replayCapacity, null);
+    /**
+     * Told when a station's kit changes: reported afresh, or forgotten with its session. The node's counts of devices
+     * follow each change rather than being recounted over every session (which cost a pass over all sessions per
+     * switchboard turn).
+     */
+    @FunctionalInterface
+    public interface KitChanges {
+        KitChanges NONE = (before, after) -> { };
+
+        void changed(List<Devices.Health> before, List<Devices.Health> after);
     }
 
-    private Session(String id, Principal principal, ProtocolCodec codec, int replayCapacity,
+    Session(String id, Principal principal, ProtocolCodec codec, int replayCapacity, KitChanges kitChanges) {
+        this(id, principal, codec, replayCapacity, kitChanges, null);
+    }
+
+    private Session(String id, Principal principal, ProtocolCodec codec, int replayCapacity, KitChanges kitChanges,
                     Consumer<ServerMessage> elsewhere) {
         this.id = id;
         this.principal = principal;
         this.codec = codec;
         this.replay = new ReplayBuffer(replayCapacity);
+        this.kitChanges = kitChanges;
         this.elsewhere = elsewhere;
     }
 
@@ -51,7 +65,7 @@ public final class Session {
      * (docs/cluster.md §3): what is sent to it goes to {@code deliver} (on to that node), unnumbered here.
      */
     public static Session heldElsewhere(String id, Principal principal, Consumer<ServerMessage> deliver) {
-        return new Session(id, principal, null, 0, deliver);
+        return new Session(id, principal, null, 0, KitChanges.NONE, deliver);
     }
 
     public String id() {
@@ -150,6 +164,9 @@ public final class Session {
 
     /** Ends the session: closes its connection (if any) with a WebSocket close frame. */
     void close(WebSocketCloseStatus status, String reason) {
+        if (!closed) {
+            replaceKit(List.of());
+        }
         closed = true;
         cancelGraceTimer();
         if (channel != null) {
@@ -168,8 +185,17 @@ public final class Session {
         return kit;
     }
 
+    /** A station's new report replaces its kit. */
     public void kit(List<Devices.Health> devices) {
-        kit = List.copyOf(devices);
+        if (!closed) {
+            replaceKit(List.copyOf(devices));
+        }
+    }
+
+    private void replaceKit(List<Devices.Health> devices) {
+        List<Devices.Health> before = kit;
+        kit = devices;
+        kitChanges.changed(before, kit);
     }
 
     int pendingReplay() {

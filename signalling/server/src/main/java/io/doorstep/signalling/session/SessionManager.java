@@ -45,9 +45,11 @@ public final class SessionManager {
     private final ProtocolCodec codec;
     private final EventExecutor executor;
     private final Clock clock;
+    private final Session.KitChanges kitChanges;
 
+    /** {@code kitChanges} hears of every change to a station's kit on this node (the device gauges follow it). */
     public SessionManager(SessionDirectory sessions, SessionListener listener, SignallingConfig config,
-                          ProtocolCodec codec, EventExecutor executor, Clock clock) {
+                          ProtocolCodec codec, EventExecutor executor, Clock clock, Session.KitChanges kitChanges) {
         this.sessions = sessions;
         this.listener = listener;
         this.config = config.session();
@@ -57,6 +59,7 @@ public final class SessionManager {
         this.codec = codec;
         this.executor = executor;
         this.clock = clock;
+        this.kitChanges = kitChanges;
     }
 
     /** Whether {@code hello} asks to resume a session that exists (a draining server still lets those back). */
@@ -116,7 +119,7 @@ public final class SessionManager {
     private void start(Channel channel, Principal principal, ClientMessage.Hello hello, String resumeError) {
         Optional<Session> previous = sessions.byIdentity(principal.id());
         previous.ifPresent(this::replace);
-        Session session = new Session(newId(), principal, codec, config.replayBuffer());
+        Session session = new Session(newId(), principal, codec, config.replayBuffer(), kitChanges);
         sessions.put(session);
         channel.attr(SESSION).set(session);
         writeHandshake(channel, welcome(hello.id(), session, false, resumeError));

@@ -83,6 +83,25 @@ class DeviceMessagesTest {
     }
 
     @Test
+    void aStationSigningInAgainCountsOnlyItsNewKit() throws Exception {
+        try (WsClient older = server.signIn("st-test-04", Role.STATION)) {
+            older.send(new ClientMessage.DeviceStatus("k1", List.of(
+                    new Health(Kind.BARCODE_SCANNER, State.ERROR, null, null))));
+            older.expect(ServerMessage.Ok.class);
+            assertThat(gauge("barcode-scanner", "error")).isEqualTo(1.0);
+            try (WsClient newer = server.signIn("st-test-04", Role.STATION)) {
+                older.await(ServerMessage.SessionReplaced.class);
+                assertThat(gauge("barcode-scanner", "error")).isEqualTo(0.0);
+                newer.send(new ClientMessage.DeviceStatus("k2", List.of(
+                        new Health(Kind.BARCODE_SCANNER, State.READY, null, null))));
+                newer.expect(ServerMessage.Ok.class);
+                assertThat(gauge("barcode-scanner", "error")).isEqualTo(0.0);
+                assertThat(gauge("barcode-scanner", "ready")).isEqualTo(1.0);
+            }
+        }
+    }
+
+    @Test
     void aBadReportIsRefusedAndChangesNothing() throws Exception {
         try (WsClient station = server.signIn("st-test-06", Role.STATION)) {
             station.send(new ClientMessage.DeviceStatus("k1", KIT.subList(0, 1)));

@@ -13,6 +13,6 @@ public final class TestSessions {
     }
 
     public static Session of(String id, String identity, Role role) {
-        return new Session(id, new Principal(identity, identity, role, Instant.MAX), CODEC, 8);
+        return new Session(id, new Principal(identity, identity, role, Instant.MAX), CODEC, 8, Session.KitChanges.NONE);
     }
 }
