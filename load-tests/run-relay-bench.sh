@@ -10,7 +10,7 @@
 #   RELAY_BENCH_ROUNDS=1 load-tests/run-relay-bench.sh
 #
 # Environment: RELAY_BENCH_ROUNDS (3), RELAY_BENCH_PORT (23478: TURN, UDP), RELAY_BENCH_ECHO_PORT (23479),
-# BENCH_SERVER_CPU (0), BENCH_CLIENT_CPU (1), RELAY_JAVA_OPTS, BENCH_JAVA_OPTS, GEN_ARGS (extra generator options,
+# BENCH_SERVER_CPU (0), BENCH_CLIENT_CPU (1), RELAY_JAVA (java: the JVM our relay runs on), RELAY_JAVA_OPTS, BENCH_JAVA_OPTS, GEN_ARGS (extra generator options,
 # e.g. GEN_ARGS="--sat-step 3s --flows 300", or GEN_ARGS="--profiles allocate,realistic,tcp" for the allocation-rate
 # and TCP-client profiles alone), RELAY_BENCH_CEILING (1; 0: no echo and direct runs), RELAY_BENCH_COTURN (1; 0: our
 # relay alone, e.g. to compare two of its settings, which reach it as DOORSTEP_* variables), BENCH_QUIET_WAIT (600:
@@ -31,6 +31,8 @@ NICE=${BENCH_NICE:--10}
 # (Netty's default leak sampling stays on). The generator: no leak detection, and a young generation large enough
 # that it does not collect during a run (a 20 ms pause would stall the traffic it offers).
 RELAY_JAVA_OPTS=${RELAY_JAVA_OPTS:--XX:+UseParallelGC -Xms512m -Xmx512m -XX:+AlwaysPreTouch}
+# The JVM our relay runs on (the build and the generator stay on the default one), e.g. a newer one's bin/java.
+RELAY_JAVA=${RELAY_JAVA:-java}
 BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--XX:+UseParallelGC -Xms3g -Xmx3g -Xmn2600m -XX:+AlwaysPreTouch -Dio.netty.leakDetection.level=disabled}
 
 # 500 allocations need 1,000+ descriptors on each side.
@@ -91,7 +93,7 @@ start_ours() {
         DOORSTEP_METRICS_PORT="$METRICS_PORT" \
         DOORSTEP_DATA_DIR="$OUT/data" \
         DOORSTEP_LOG_LEVEL=WARN \
-        timeout 900 nice -n "$NICE" taskset -c "$SERVER_CPU" java $RELAY_JAVA_OPTS \
+        timeout 900 nice -n "$NICE" taskset -c "$SERVER_CPU" "$RELAY_JAVA" $RELAY_JAVA_OPTS \
         "-Xlog:gc,safepoint:file=$OUT/ours-gc-$1.log" -jar "$OUT/relay.jar" >> "$OUT/ours.log" 2>&1 8>&- 9>&- &
     SERVER_WRAPPER=$!
     await_server ours java "$PORT"
@@ -156,7 +158,7 @@ log "relay benchmark $(date -u +%Y-%m-%dT%H:%M:%SZ), commit $(git rev-parse --sh
 log "machine: $(nproc) cpus, $(lscpu | sed -n 's/^Model name: *//p'), kernel $(uname -r), $(free -g | awk '/^Mem:/{print $2}') GB"
 log "java: $(java -version 2>&1 | head -2 | tr '\n' ' ')"
 log "coturn: $(turnserver --version 2>&1 | head -1) ($(dpkg-query -W -f '${Version}' coturn 2> /dev/null || echo '?'))"
-log "relay JVM: $RELAY_JAVA_OPTS; generator JVM: $BENCH_JAVA_OPTS"
+log "relay JVM: $("$RELAY_JAVA" -version 2>&1 | head -1) $RELAY_JAVA_OPTS; generator JVM: $BENCH_JAVA_OPTS"
 
 TURN_ARGS=(--mode TURN --server "127.0.0.1:$PORT" --secret "$SECRET" --server-core "$SERVER_CPU")
 for round in $(seq "$ROUNDS"); do
@@ -186,7 +188,7 @@ log ""
 set +e
 timeout 60 java -cp "$OUT/bench.jar" io.doorstep.loadtest.relay.RelayBench summarize "$OUT/results" \
     --report-dir load-tests/target/reports --config "server core=$SERVER_CPU" --config "generator core=$CLIENT_CPU" \
-    --config "nice=$NICE" --config "relay JVM=$RELAY_JAVA_OPTS" --config "generator JVM=$BENCH_JAVA_OPTS" \
+    --config "nice=$NICE" --config "relay JVM=$("$RELAY_JAVA" -version 2>&1 | head -1) $RELAY_JAVA_OPTS" --config "generator JVM=$BENCH_JAVA_OPTS" \
     --config "generator extra options=${GEN_ARGS:-none}" \
     ${RELAY_BENCH_COMPARE_WITH:+--compare-with "$RELAY_BENCH_COMPARE_WITH"} | tee "$OUT/summary.md" | tee -a "$LOG"
 status=${PIPESTATUS[0]}
