@@ -19,10 +19,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -69,6 +72,11 @@ public final class DocumentBench implements Callable<Integer> {
     @Option(names = "--pace-ms", description = "Milliseconds between paced chunks (default: ${DEFAULT-VALUE}).")
     int paceMillis = 5;
 
+    @Option(names = "--checksummed-chunk", description = "Upload each scan as PATCHes of this many bytes, each with "
+            + "Upload-Checksum (SHA-256), one after another, as the SDK (256 KiB) and the web pages send them; 0: in "
+            + "one PATCH without a checksum (default: ${DEFAULT-VALUE}).")
+    int checksummedChunk;
+
     @Option(names = "--concurrent", description = "Uploads at once (default: ${DEFAULT-VALUE}).")
     int concurrent = 50;
 
@@ -107,6 +115,7 @@ public final class DocumentBench implements Callable<Integer> {
         return new RunReport.Builder("document-bench")
                 .config("relay", relay).config("warm-up uploads", warmup).config("rounds", rounds)
                 .config("chunk bytes", chunk).config("pace ms", paceMillis)
+                .config("checksummed PATCH bytes", checksummedChunk)
                 .load("scan bytes", size).load("concurrent uploads", concurrent)
                 .metric("upload", r.uploadMibPerSecond(), "MiB/s", RunReport.Kind.THROUGHPUT)
                 .metric("socket copy on this machine", r.socketCopyMibPerSecond(), "MiB/s", RunReport.Kind.INFO)
@@ -157,19 +166,43 @@ public final class DocumentBench implements Callable<Integer> {
                 Set.of(DocumentPermission.UPLOAD, DocumentPermission.READ), Duration.ofMinutes(30));
     }
 
-    /** Nanoseconds from the PATCH's first byte to its 204 (the bytes are on the relay's disk, fsynced). */
-    private static long upload(InetSocketAddress target, String token, byte[] scan) throws IOException {
+    /**
+     * Nanoseconds from the first PATCH's first byte to the last one's 204 (the bytes are on the relay's disk,
+     * fsynced). The checksums are worked out before, as a client would while the previous chunk is on its way.
+     */
+    private long upload(InetSocketAddress target, String token, byte[] scan) throws IOException {
+        int step = checksummedChunk > 0 ? checksummedChunk : scan.length;
+        List<String> checksums = new ArrayList<>();
+        for (int at = 0; checksummedChunk > 0 && at < scan.length; at += step) {
+            checksums.add(sha256(scan, at, Math.min(scan.length, at + step)));
+        }
         try (TusSocketClient c = new TusSocketClient(target, token)) {
             String path = c.create(scan.length);
             long start = System.nanoTime();
-            c.startPatch(path, 0, scan.length);
-            c.body(scan, 0, scan.length);
-            int status = c.status();
-            long nanos = System.nanoTime() - start;
-            if (status != 204) {
-                throw new IOException("upload answered " + status);
+            for (int at = 0, i = 0; at < scan.length; at += step, i++) {
+                int end = Math.min(scan.length, at + step);
+                if (checksums.isEmpty()) {
+                    c.startPatch(path, at, end - at);
+                } else {
+                    c.startPatch(path, at, end - at, checksums.get(i));
+                }
+                c.body(scan, at, end);
+                int status = c.status();
+                if (status != 204) {
+                    throw new IOException("upload answered " + status + " at offset " + at);
+                }
             }
-            return nanos;
+            return System.nanoTime() - start;
+        }
+    }
+
+    private static String sha256(byte[] b, int from, int to) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(b, from, to - from);
+            return Base64.getEncoder().encodeToString(sha.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 

@@ -44,6 +44,13 @@ final class TusSocketClient implements AutoCloseable {
                 "Content-Type: application/offset+octet-stream", "Content-Length: " + length);
     }
 
+    /** The same with {@code Upload-Checksum: sha256 <checksum>}, as the SDK and the web pages send their chunks. */
+    void startPatch(String path, long offset, long length, String sha256Base64) throws IOException {
+        send("PATCH " + path + " HTTP/1.1", "Upload-Offset: " + offset,
+                "Content-Type: application/offset+octet-stream", "Content-Length: " + length,
+                "Upload-Checksum: sha256 " + sha256Base64);
+    }
+
     void body(byte[] b, int from, int to) throws IOException {
         out.write(b, from, to - from);
         out.flush();

@@ -17,16 +17,7 @@ class DocumentBenchSmokeTest {
     @Test
     void measuresEveryPartWithoutErrors() throws Exception {
         try (BenchRelay relay = new BenchRelay(dir)) {
-            DocumentBench bench = new DocumentBench();
-            bench.relay = relay.documents();
-            bench.secret = BenchRelay.SECRET;
-            bench.size = 256 * 1024;
-            bench.warmup = 1;
-            bench.rounds = 1;
-            bench.chunk = 16 * 1024;
-            bench.paceMillis = 1;
-            bench.concurrent = 5;
-
+            DocumentBench bench = smallBench(relay);
             DocumentBench.Report r = bench.run();
 
             assertThat(r.uploadMibPerSecond()).isPositive();
@@ -36,5 +27,30 @@ class DocumentBenchSmokeTest {
             RunReport report = ReportFiles.read(ReportFiles.write(dir.resolve("reports"), bench.runReport(r)).json());
             assertThat(report.metrics()).containsKeys("upload", "first byte p99");
         }
+    }
+
+    @Test
+    void uploadsInChecksummedChunksAsTheClientsDo() throws Exception {
+        try (BenchRelay relay = new BenchRelay(dir)) {
+            DocumentBench bench = smallBench(relay);
+            bench.checksummedChunk = 100_000; // the last chunk shorter: every checksum must match for a 204
+            DocumentBench.Report r = bench.run();
+
+            assertThat(r.uploadMibPerSecond()).isPositive();
+            assertThat(r.concurrentFailures()).isZero();
+        }
+    }
+
+    private static DocumentBench smallBench(BenchRelay relay) {
+        DocumentBench bench = new DocumentBench();
+        bench.relay = relay.documents();
+        bench.secret = BenchRelay.SECRET;
+        bench.size = 256 * 1024;
+        bench.warmup = 1;
+        bench.rounds = 1;
+        bench.chunk = 16 * 1024;
+        bench.paceMillis = 1;
+        bench.concurrent = 5;
+        return bench;
     }
 }
